@@ -1,0 +1,59 @@
+package analysis
+
+// Metrics are the signals that are not faults: what the live meters, the
+// scorecard and the trends are drawn from.
+type Metrics struct {
+	Words       int     `json:"words"`
+	DurationSec float64 `json:"duration_sec"` // 0 without timings
+	HasTimings  bool    `json:"has_timings"`
+
+	WPM        float64   `json:"wpm"`         // 0 without timings
+	WPMWindows []float64 `json:"wpm_windows"` // words per minute per 30 s window
+
+	Fillers       int     `json:"fillers"`
+	FillerRate    float64 `json:"filler_rate"`     // fillers / words
+	FillersPerMin float64 `json:"fillers_per_min"` // 0 without timings
+	Hedges        int     `json:"hedges"`
+
+	PausesOver1s int     `json:"pauses_over_1s"`
+	PausesOver3s int     `json:"pauses_over_3s"`
+	LongestPause float64 `json:"longest_pause_sec"`
+	Pauses       []Span  `json:"pauses,omitempty"` // each pause over 1 s
+
+	// I and We count first-person pronouns inside the Action part (the
+	// whole answer when no Action part was found); IAll and WeAll count the
+	// whole answer.
+	I     int `json:"i_count"`
+	We    int `json:"we_count"`
+	IAll  int `json:"i_all"`
+	WeAll int `json:"we_all"`
+
+	Star           []StarPart      `json:"star"`
+	MetricMentions []MetricMention `json:"metric_mentions"`
+	Principles     []Principle     `json:"principles"`
+	// Scope of impact: "self", "team", "multi_team" or "org".
+	Scope string `json:"scope"`
+}
+
+// StarPart is one contiguous stretch of the answer labelled Situation,
+// Task, Action or Result.
+type StarPart struct {
+	Part  string  `json:"part"` // "S", "T", "A", "R"
+	Span  Span    `json:"span"`
+	Share float64 `json:"share"` // of time when timed, else of words
+}
+
+// MetricMention is a quantity the candidate gave.
+type MetricMention struct {
+	Text  string  `json:"text"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"` // "%", "ms", "s", "x", "$", "users", "" ...
+	Span  Span    `json:"span"`
+}
+
+// Principle is a Leadership Principle the answer likely showed.
+type Principle struct {
+	Name     string  `json:"name"`
+	Score    float64 `json:"score"` // 0..1
+	Evidence []Span  `json:"evidence,omitempty"`
+}
