@@ -1,0 +1,101 @@
+// Home page: pick a round and its length, start it, and see which engines
+// will hear and speak for you (with a warning when one is not local).
+import { $, $$, h, api, kindLabel, formatDate } from './lib.js';
+
+const ENGINE_ROLE = { stt: 'speech to text', tts: 'voice', llm: 'interviewer' };
+
+function renderEngines(cfg) {
+  const engines = (cfg && cfg.engines) || {};
+  let remote = 0;
+  for (const dd of $$('#engines dd')) {
+    const key = dd.dataset.engine;
+    const e = engines[key];
+    dd.replaceChildren();
+    if (!e || !e.name) {
+      dd.append(h('span', { class: 'muted' }, key === 'llm' ? 'scripted' : 'off'));
+      continue;
+    }
+    dd.append(h('span', {}, e.name));
+    if (e.local === false) {
+      remote++;
+      dd.append(h('span', {
+        class: 'badge warn',
+        title: `Your ${ENGINE_ROLE[key]} data is sent to ${e.url || 'a remote server'}`,
+        'data-remote': key,
+      }, '⚠ not local'));
+      if (e.url) dd.append(h('span', { class: 'muted small' }, e.url));
+    } else {
+      dd.append(h('span', { class: 'badge ok' }, 'local'));
+    }
+  }
+  if (cfg && cfg.version) $('#version').textContent = `v${cfg.version}`;
+  $('#engines-note').textContent = remote
+    ? 'An engine marked “not local” sends what it processes to that address.'
+    : 'All engines run on this machine; nothing leaves it.';
+  if (Array.isArray(cfg && cfg.kinds) && cfg.kinds.length) {
+    for (const input of $$('input[name=kind]')) {
+      input.disabled = !cfg.kinds.includes(input.value);
+      if (input.disabled && input.checked) input.checked = false;
+    }
+    if (!$('input[name=kind]:checked')) {
+      const first = $('input[name=kind]:not(:disabled)');
+      if (first) first.checked = true;
+    }
+  }
+}
+
+async function showResume() {
+  let rounds;
+  try {
+    rounds = await api('GET', '/api/rounds?limit=5');
+  } catch {
+    return; // the history link still works; this is a convenience
+  }
+  const list = Array.isArray(rounds) ? rounds : (rounds && rounds.rounds) || [];
+  const active = list.find((r) => r.status === 'active');
+  if (!active) return;
+  const box = $('#resume');
+  box.replaceChildren(
+    h('span', {}, `You have a ${kindLabel(active.kind).toLowerCase()} round in progress from ${formatDate(active.created_at)}.`),
+    h('span', { class: 'spacer' }),
+    h('a', { class: 'button', href: `/round/${encodeURIComponent(active.id)}` }, 'Resume'));
+  box.hidden = false;
+}
+
+async function start(ev) {
+  ev.preventDefault();
+  const btn = $('#start');
+  const err = $('#start-error');
+  const kind = ($('input[name=kind]:checked') || {}).value;
+  const minutes = Number($('#minutes').value);
+  err.textContent = '';
+  if (!kind) {
+    err.textContent = 'Pick a round first.';
+    return;
+  }
+  btn.disabled = true;
+  btn.textContent = 'Starting…';
+  try {
+    const res = await api('POST', '/api/rounds', { kind, minutes });
+    const round = res && (res.round || res);
+    location.assign(`/round/${encodeURIComponent(round.id)}`);
+  } catch (e) {
+    err.textContent = e.message;
+    btn.disabled = false;
+    btn.textContent = 'Start round';
+  }
+}
+
+async function main() {
+  $('#start-form').addEventListener('submit', start);
+  showResume();
+  try {
+    renderEngines(await api('GET', '/api/config'));
+  } catch (e) {
+    const b = $('#banner');
+    b.textContent = `Could not read the server's configuration: ${e.message}`;
+    b.hidden = false;
+  }
+}
+
+main();

@@ -1,0 +1,609 @@
+// Round page: the live interview. Everything live arrives on one websocket
+// (docs/protocol.md); this file keeps a small state object, applies each
+// server message to it and redraws the parts that changed.
+import { $, $$, h, api, pathID, kindLabel, humanize, clock, num, toast, confirmDialog } from './lib.js';
+import { RoundSocket } from './socket.js';
+import { highlight, evidenceQuote } from './highlight.js';
+import { Voice, voiceSupport, micErrorMessage } from './voice.js';
+
+// Answer timeboxes by round kind, used when the server does not send one.
+// Behavioral: 2-3 minutes per STAR story is the usual coaching advice for
+// Amazon loops; design and coding answers are longer explanations.
+const TIMEBOX_SEC = { behavioral: 180, bar_raiser: 180, system_design: 300, coding: 240, loop: 180 };
+// The timer turns amber at this share of the timebox.
+const NEAR_SHARE = 0.8;
+// Drafts are sent this long after the last keystroke so live meters follow
+// typing without a message per key.
+const DRAFT_DEBOUNCE_MS = 300;
+// After "finished", go to the review page after this long unless the user
+// chooses to stay (they may want to read the closing words).
+const REVIEW_REDIRECT_MS = 3000;
+
+const TURN_LABEL = { question: 'Question', probe: 'Follow-up', cutin: 'Interviewer', closing: 'Wrapping up' };
+const LISTEN_LABEL = {
+  listening: 'Listening…',
+  speaking: 'Hearing you',
+  pause: 'Thinking pause, take your time',
+  ended: 'Your turn ended',
+};
+
+const roundID = pathID();
+const S = {
+  round: null,
+  turns: [],
+  phase: '',
+  question: null,
+  deltas: new Map(), // interviewer seq -> caption text so far
+  pending: new Map(), // client answer id -> text, until ack
+  answerStart: 0, // ms epoch when the current answer began; 0 = not answering
+  timeboxSec: 0,
+  nextID: 1,
+  hadOpen: false,
+  closed: false,
+  redirectTimer: 0,
+};
+
+const socket = new RoundSocket(roundID, { onMessage: handle, onStatus: connStatus });
+const voice = new Voice({
+  send: (m) => socket.send(m),
+  audio: $('#remote-audio'),
+  onLevel: (l) => {
+    $('#mic-level').style.width = `${Math.round(l * 100)}%`;
+    $('#mic-level-wrap').setAttribute('aria-valuenow', String(Math.round(l * 100)));
+  },
+  onState: voiceState,
+});
+// Tests and curious users can reach the live objects from the console.
+window.mockloop = { socket, voice, state: S };
+
+// ---------- connection ----------
+
+function connStatus(status, info) {
+  const el = $('#conn');
+  const set = (text, cls) => { el.textContent = text; el.className = `badge ${cls}`; };
+  switch (status) {
+    case 'connecting': set('Connecting…', ''); break;
+    case 'reconnecting': set('Reconnecting…', 'warn'); break;
+    case 'waiting': set(`Offline, retrying in ${Math.ceil(info.delayMs / 1000)} s`, 'warn'); break;
+    case 'garbled': toast('The server sent a message this page could not read.', 'error'); break;
+    case 'open':
+      set('Connected', 'ok');
+      if (S.hadOpen && voice.active) {
+        // The server's half of WebRTC ended with the old connection.
+        voice.negotiate().catch((e) => micStatus(`Could not restart the microphone: ${e.message}`, true));
+      }
+      S.hadOpen = true;
+      break;
+    case 'closed': set(S.round && S.round.status === 'finished' ? 'Round over' : 'Disconnected', ''); break;
+  }
+}
+
+// ---------- messages ----------
+
+function handle(msg) {
+  switch (msg.type) {
+    case 'state': onState(msg); break;
+    case 'ack': onAck(msg); break;
+    case 'interviewer_delta': onDelta(msg); break;
+    case 'interviewer': onInterviewer(msg.turn); break;
+    case 'feedback': onFeedback(msg); break;
+    case 'live': onLive(msg); break;
+    case 'nudge': toast(msg.text); break;
+    case 'notice': notice(msg.level, msg.text); break;
+    case 'partial': onPartial(msg.text); break;
+    case 'utterance': onUtterance(msg.utterance); break;
+    case 'listen': onListen(msg.state); break;
+    case 'rtc_answer':
+      voice.acceptAnswer(msg.sdp).catch((e) => micStatus(`The voice connection failed: ${e.message}`, true));
+      break;
+    case 'rtc_ice': voice.addIce(msg.candidate); break;
+    case 'latency': onLatency(msg.latency); break;
+    case 'finished': onFinished(msg.round); break;
+    case 'error': onError(msg); break;
+    case 'pong': break;
+    default: break; // newer server, older page: ignore what we do not know
+  }
+}
+
+function onState(msg) {
+  S.round = msg.round || S.round;
+  S.turns = Array.isArray(msg.turns) ? msg.turns.slice() : [];
+  S.phase = msg.phase || '';
+  S.question = msg.question || null;
+  S.deltas.clear();
+  if (S.round) {
+    $('#round-title').textContent = kindLabel(S.round.kind);
+    document.title = `${kindLabel(S.round.kind)} · mockloop`;
+  }
+  S.timeboxSec = timeboxFor();
+  if (S.phase === 'answering') {
+    const last = lastInterviewer();
+    const t = last && Date.parse(last.ended_at || last.started_at);
+    S.answerStart = Number.isFinite(t) && t <= Date.now() ? t : Date.now();
+  } else {
+    S.answerStart = 0;
+  }
+  renderAll();
+  const lastAnswer = [...S.turns].reverse().find((t) => t.role === 'candidate' && t.report);
+  if (lastAnswer) renderFeedback(lastAnswer.seq, lastAnswer.report, false);
+  if (S.phase === 'finished') onFinished(S.round, { redirect: false });
+}
+
+function onAck(msg) {
+  const text = S.pending.get(msg.id);
+  S.pending.delete(msg.id);
+  if (text === undefined) return;
+  const box = $('#answer');
+  // Clear only what was sent: words typed after Submit stay.
+  if (box.value.trim() === text.trim()) box.value = '';
+  answerStatus('Saved.');
+  $('#submit').disabled = false;
+  upsertTurn({ seq: msg.turn_seq, role: 'candidate', kind: 'answer', text, source: 'typed', started_at: new Date().toISOString() });
+  S.phase = 'asking';
+  S.answerStart = 0;
+  resetLive();
+  renderAll();
+}
+
+function onDelta(msg) {
+  S.deltas.set(msg.seq, (S.deltas.get(msg.seq) || '') + (msg.text || ''));
+  S.phase = 'asking';
+  renderQuestion();
+  renderPhase();
+}
+
+function onInterviewer(turn) {
+  if (!turn) return;
+  S.deltas.delete(turn.seq);
+  upsertTurn(turn);
+  if (turn.kind === 'closing') {
+    S.phase = 'finished';
+    S.answerStart = 0;
+  } else {
+    S.phase = 'answering';
+    S.answerStart = Date.now();
+    S.timeboxSec = timeboxFor();
+    resetLive();
+    $('#transcript').replaceChildren(h('p', { id: 'partial', class: 'partial' }));
+  }
+  renderAll();
+}
+
+function onFeedback(msg) {
+  const t = S.turns.find((x) => x.role === 'candidate' && x.seq === msg.turn_seq);
+  if (t) t.report = msg.report;
+  else upsertTurn({ seq: msg.turn_seq, role: 'candidate', kind: 'answer', text: (msg.report && msg.report.text) || '', report: msg.report });
+  renderConversation();
+  renderFeedback(msg.turn_seq, msg.report, true);
+}
+
+function onLive(msg) {
+  renderMeters(msg.metrics || {}, 'live');
+  const list = $('#live-findings');
+  list.replaceChildren(...(msg.findings || []).slice(0, 3).map((f) =>
+    h('li', { 'data-code': f.code }, f.message || humanize(f.code))));
+}
+
+function onPartial(text) {
+  $('#transcript-wrap').hidden = false;
+  let p = $('#partial');
+  if (!p) {
+    p = h('p', { id: 'partial', class: 'partial' });
+    $('#transcript').append(p);
+  }
+  p.textContent = text || '';
+}
+
+function onUtterance(u) {
+  if (!u) return;
+  $('#transcript-wrap').hidden = false;
+  const p = $('#partial');
+  const line = h('p', { 'data-seq': u.seq }, u.text);
+  if (p) {
+    p.before(line);
+    p.textContent = '';
+  } else {
+    $('#transcript').append(line);
+  }
+  line.scrollIntoView({ block: 'nearest' });
+}
+
+function onListen(state) {
+  $('#transcript-wrap').hidden = false;
+  $('#listen').textContent = LISTEN_LABEL[state] || humanize(state || '');
+  $('#listen').dataset.state = state || '';
+}
+
+function onLatency(l) {
+  if (!l) return;
+  $('#latency').textContent =
+    `transcript ${num(l.transcript_ms)} ms · first token ${num(l.first_token_ms)} ms · first audio ${num(l.first_audio_ms)} ms`;
+}
+
+function onFinished(round, opts = { redirect: true }) {
+  if (round) S.round = round;
+  S.phase = 'finished';
+  S.answerStart = 0;
+  renderAll();
+  const panel = $('#finished');
+  const link = $('#review-link');
+  link.href = `/review/${encodeURIComponent(roundID)}`;
+  panel.hidden = false;
+  for (const id of ['#submit', '#skip', '#end', '#answer', '#mic-start']) $(id).disabled = true;
+  if (voice.active) voice.stop();
+  if (!S.closed) {
+    S.closed = true;
+    socket.stop();
+  }
+  if (opts.redirect && !S.redirectTimer) {
+    $('#finished-text').textContent = 'The round is over. Opening your review…';
+    S.redirectTimer = setTimeout(() => location.assign(link.href), REVIEW_REDIRECT_MS);
+    $('#stay').hidden = false;
+  } else {
+    $('#stay').hidden = true;
+  }
+  link.focus();
+}
+
+function onError(msg) {
+  const text = msg.message || humanize(msg.code || 'error');
+  switch (msg.code) {
+    case 'taken_over':
+      S.closed = true;
+      socket.stop();
+      if (voice.active) voice.stop();
+      $('#takeover').hidden = false;
+      $('#conn').textContent = 'Open in another tab';
+      for (const id of ['#submit', '#skip', '#end', '#mic-start']) $(id).disabled = true;
+      break;
+    case 'storage':
+    case 'empty_answer':
+    case 'too_long': {
+      // The text stays in the box so the user can retry.
+      S.pending.clear();
+      $('#submit').disabled = false;
+      answerStatus(msg.code === 'storage' ? `Your answer could not be saved: ${text} It is still in the box; submit again.` : text, true);
+      break;
+    }
+    case 'round_finished':
+      onFinished(S.round, { redirect: false });
+      break;
+    case 'not_found':
+      S.closed = true;
+      socket.stop();
+      notice('warn', 'This round does not exist (it may have been deleted).', h('a', { href: '/' }, 'Start a new one'));
+      break;
+    case 'rtc':
+      micStatus(`Voice connection problem: ${text}`, true);
+      break;
+    default:
+      toast(`${text} (${msg.code || 'error'})`, 'error');
+  }
+}
+
+// ---------- rendering ----------
+
+function upsertTurn(turn) {
+  const i = S.turns.findIndex((t) => t.seq === turn.seq);
+  if (i >= 0) S.turns[i] = { ...S.turns[i], ...turn };
+  else S.turns.push(turn);
+  S.turns.sort((a, b) => a.seq - b.seq);
+}
+
+function lastInterviewer() {
+  for (let i = S.turns.length - 1; i >= 0; i--) if (S.turns[i].role === 'interviewer') return S.turns[i];
+  return null;
+}
+
+function questionText(q) {
+  if (!q) return '';
+  if (typeof q === 'string') return q;
+  return q.text || q.question || '';
+}
+
+function timeboxFor() {
+  const q = S.question;
+  if (q && typeof q === 'object' && q.timebox_sec > 0) return q.timebox_sec;
+  return TIMEBOX_SEC[S.round && S.round.kind] || 180;
+}
+
+function renderAll() {
+  renderQuestion();
+  renderPhase();
+  renderConversation();
+  tickTimer();
+}
+
+function renderQuestion() {
+  const el = $('#question');
+  const eyebrow = $('#q-eyebrow');
+  const ctx = $('#q-context');
+  const streaming = [...S.deltas.entries()].sort((a, b) => a[0] - b[0]).pop();
+  const asked = S.turns.filter((t) => t.role === 'interviewer' && t.kind === 'question').length;
+  $('#qcount').textContent = asked ? `Question ${asked}` : '';
+  if (streaming) {
+    eyebrow.textContent = 'Interviewer is speaking';
+    el.textContent = streaming[1];
+    el.classList.add('streaming');
+    ctx.hidden = true;
+    return;
+  }
+  el.classList.remove('streaming');
+  const last = lastInterviewer();
+  if (!last) {
+    eyebrow.textContent = 'Waiting for the interviewer';
+    el.textContent = questionText(S.question);
+    ctx.hidden = true;
+    return;
+  }
+  eyebrow.textContent = last.kind === 'question' ? `Question ${asked}` : (TURN_LABEL[last.kind] || 'Interviewer');
+  el.textContent = last.text;
+  const main = questionText(S.question);
+  ctx.hidden = !(last.kind !== 'question' && main && main !== last.text);
+  ctx.textContent = `On: ${main}`;
+}
+
+function renderPhase() {
+  const el = $('#phase');
+  const labels = { asking: ['Interviewer speaking', 'accent'], answering: ['Your turn', 'ok'], finished: ['Round over', ''] };
+  const [text, cls] = labels[S.phase] || ['', ''];
+  el.textContent = text;
+  el.className = `badge ${cls}`;
+  el.hidden = !text;
+}
+
+function renderConversation() {
+  const box = $('#conversation');
+  const nodes = S.turns.map((t) => {
+    if (t.role === 'interviewer') {
+      return h('div', { class: 'turn interviewer', 'data-seq': t.seq, 'data-kind': t.kind },
+        h('div', { class: 'who' }, 'Interviewer', h('span', { class: 'badge' }, TURN_LABEL[t.kind] || humanize(t.kind || ''))),
+        h('p', {}, t.text));
+    }
+    const body = t.report && t.report.text ? highlight(t.report.text, t.report.findings, (i) => `t${t.seq}-f${i}`) : t.text;
+    const n = t.report ? (t.report.findings || []).length : null;
+    return h('div', { class: 'turn candidate', 'data-seq': t.seq },
+      h('div', { class: 'who' }, 'You',
+        t.source && t.source !== 'typed' ? h('span', { class: 'badge' }, 'spoken') : null,
+        n !== null ? h('span', { class: `badge ${n ? 'warn' : 'ok'}` }, n ? `${n} to work on` : 'no issues found') : null),
+      h('p', {}, body));
+  });
+  box.replaceChildren(...(nodes.length ? nodes : [h('p', { class: 'muted small' }, 'The conversation appears here.')]));
+}
+
+function renderFeedback(seq, report, fresh) {
+  const box = $('#feedback');
+  const answers = S.turns.filter((t) => t.role === 'candidate');
+  const idx = answers.findIndex((t) => t.seq === seq);
+  $('#fb-for').textContent = idx >= 0 ? `on answer ${idx + 1}` : '';
+  const findings = (report && report.findings) || [];
+  if (!findings.length) {
+    box.replaceChildren(h('p', { class: 'badge ok' }, 'Nothing to flag in that answer. Keep it up.'));
+    return;
+  }
+  box.replaceChildren(...findings.map((f) => findingCard(report.text, f, fresh)));
+  if (report.metrics) renderMeters(report.metrics, 'last answer');
+}
+
+function findingCard(text, f, fresh) {
+  const quote = evidenceQuote(text, f);
+  return h('article', { class: `finding sev-${f.severity || 'medium'}${fresh ? ' fresh' : ''}`, 'data-code': f.code },
+    h('div', { class: 'head' },
+      h('strong', {}, humanize(f.code)),
+      h('span', { class: 'code' }, f.code)),
+    h('p', { class: 'msg' }, f.message),
+    quote ? h('p', { class: 'quote' }, `“${quote}”`) : null,
+    f.suggestion ? h('p', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
+}
+
+function renderMeters(m, source) {
+  $('#meters-src').textContent = source === 'live' ? 'as you answer' : 'last answer';
+  $('#m-wpm').textContent = m.has_timings && m.wpm ? num(m.wpm) : (m.words ? `${m.words} words` : '—');
+  if (m.has_timings) {
+    $('#m-fillers-label').textContent = 'Fillers / min';
+    $('#m-fillers').textContent = num(m.fillers_per_min, 1);
+  } else {
+    $('#m-fillers-label').textContent = 'Fillers';
+    $('#m-fillers').textContent = m.words ? String(m.fillers || 0) : '—';
+  }
+  const i = m.i_all || 0;
+  const we = m.we_all || 0;
+  $('#m-iwe').textContent = i + we ? `I ×${i} · we ×${we}` : '—';
+  $('#m-i-bar').style.width = i + we ? `${(100 * i) / (i + we)}%` : '0';
+  $('#m-we-bar').style.width = i + we ? `${(100 * we) / (i + we)}%` : '0';
+  const parts = (m.star || []).map((p) => p.part);
+  const current = parts[parts.length - 1];
+  for (const s of $$('#m-star span')) {
+    s.classList.toggle('seen', parts.includes(s.dataset.part));
+    s.classList.toggle('current', source === 'live' && s.dataset.part === current);
+  }
+  const mm = m.metric_mentions || [];
+  $('#m-metrics').textContent = mm.length ? mm.slice(-4).map((x) => x.text).join(', ') : 'none yet';
+}
+
+function resetLive() {
+  renderMeters({}, 'live');
+  $('#live-findings').replaceChildren();
+}
+
+function tickTimer() {
+  const card = $('#timer-card');
+  const box = S.timeboxSec || 180;
+  $('#timebox').textContent = `target ${clock(box)}`;
+  const sec = S.answerStart ? (Date.now() - S.answerStart) / 1000 : 0;
+  $('#timer').textContent = clock(sec);
+  const share = sec / box;
+  card.classList.toggle('timer-state-near', share >= NEAR_SHARE && share <= 1);
+  card.classList.toggle('timer-state-over', share > 1);
+  $('#timer-bar').style.width = `${Math.min(100, share * 100)}%`;
+}
+
+function notice(level, text, extra) {
+  const box = h('div', { class: `banner ${level === 'warn' ? 'warn' : ''}`, role: level === 'warn' ? 'alert' : 'status' },
+    h('span', {}, text), extra || null, h('span', { class: 'spacer' }));
+  box.append(h('button', { type: 'button', class: 'ghost', 'aria-label': 'Dismiss', onclick: () => box.remove() }, '✕'));
+  $('#notices').append(box);
+}
+
+function answerStatus(text, error = false) {
+  const el = $('#answer-status');
+  el.textContent = text;
+  el.classList.toggle('error', error);
+}
+
+function micStatus(text, error = false) {
+  const el = $('#mic-status');
+  el.textContent = text;
+  el.classList.toggle('error', error);
+}
+
+// ---------- actions ----------
+
+function submitAnswer() {
+  const text = $('#answer').value;
+  if (!text.trim()) {
+    answerStatus('Type an answer first.', true);
+    return;
+  }
+  const id = `a${Date.now().toString(36)}-${S.nextID++}`;
+  if (!socket.send({ type: 'answer', id, text })) {
+    answerStatus('Not connected to the server. Your answer is still here; submit again once it says Connected.', true);
+    return;
+  }
+  S.pending.set(id, text);
+  $('#submit').disabled = true;
+  answerStatus('Saving…');
+}
+
+let draftTimer = 0;
+function onType() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => socket.send({ type: 'draft', text: $('#answer').value }), DRAFT_DEBOUNCE_MS);
+}
+
+function sendDone() {
+  if (!voice.active) return;
+  if (socket.send({ type: 'done' })) micStatus('Sent: you are done with this answer.');
+}
+
+async function endRound() {
+  const ok = await confirmDialog({
+    title: 'End the round now?',
+    body: 'The interviewer stops here and you go to the review of what you answered so far.',
+    confirm: 'End round',
+  });
+  if (ok && !socket.send({ type: 'end' })) toast('Not connected; try again in a moment.', 'error');
+}
+
+function voiceState(state, detail) {
+  const labels = {
+    negotiating: 'Connecting the microphone…',
+    connected: 'Microphone on. Speak when it is your turn.',
+    disconnected: 'The voice connection dropped; reconnecting…',
+    failed: detail || 'The voice connection failed. You can type instead.',
+    autoplay_blocked: 'The browser blocked the interviewer’s audio. Click anywhere on the page to allow it.',
+    stopped: '',
+  };
+  if (state in labels) micStatus(labels[state], state === 'failed');
+  const on = voice.active;
+  $('#mic-start').hidden = on;
+  $('#mic-mute').hidden = !on;
+  $('#mic-done').hidden = !on;
+  $('#mic-stop').hidden = !on;
+  $('#mic-level-wrap').hidden = !on;
+  if (on) $('#transcript-wrap').hidden = false;
+}
+
+async function startMic() {
+  const support = voiceSupport();
+  if (!support.ok) {
+    micStatus(support.why, true);
+    return;
+  }
+  $('#mic-start').disabled = true;
+  micStatus('Asking for the microphone…');
+  try {
+    await voice.start();
+    voiceState('negotiating');
+  } catch (err) {
+    if (voice.active && err.message === 'not connected to the server') {
+      micStatus('Microphone ready; it connects when the server is back.');
+    } else {
+      if (voice.active) voice.stop();
+      micStatus(err && err.name && err.name !== 'Error' ? micErrorMessage(err) : `The microphone could not start: ${err.message}`, true);
+    }
+  } finally {
+    $('#mic-start').disabled = S.phase === 'finished';
+  }
+}
+
+function isTyping(el) {
+  return el && (el.tagName === 'TEXTAREA' || el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
+function wire() {
+  $('#submit').addEventListener('click', submitAnswer);
+  $('#answer').addEventListener('input', onType);
+  $('#answer').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      submitAnswer();
+    }
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (isTyping(ev.target) || ev.altKey || $('dialog[open]')) return;
+    if ((ev.key === 'd' || ev.key === 'D') && !ev.ctrlKey && !ev.metaKey) {
+      if (voice.active) { ev.preventDefault(); sendDone(); }
+    } else if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && voice.active) {
+      ev.preventDefault();
+      sendDone();
+    }
+  });
+  $('#skip').addEventListener('click', () => {
+    if (!socket.send({ type: 'skip' })) toast('Not connected; try again in a moment.', 'error');
+  });
+  $('#end').addEventListener('click', endRound);
+  $('#take-back').addEventListener('click', () => location.reload());
+  $('#stay').addEventListener('click', () => {
+    clearTimeout(S.redirectTimer);
+    $('#finished-text').textContent = 'The round is over.';
+    $('#stay').hidden = true;
+  });
+  $('#mic-start').addEventListener('click', startMic);
+  $('#mic-stop').addEventListener('click', () => voice.stop());
+  $('#mic-done').addEventListener('click', sendDone);
+  $('#mic-mute').addEventListener('click', () => {
+    const on = !voice.muted;
+    voice.setMuted(on);
+    $('#mic-mute').setAttribute('aria-pressed', String(on));
+    $('#mic-mute').textContent = on ? 'Unmute' : 'Mute';
+    micStatus(on ? 'Muted: the interviewer hears nothing until you unmute.' : 'Microphone on.');
+  });
+  setInterval(tickTimer, 500);
+}
+
+async function checkVoice() {
+  const support = voiceSupport();
+  if (!support.ok) {
+    $('#mic-start').disabled = true;
+    micStatus(`${support.why} Type your answers below.`);
+    return;
+  }
+  try {
+    const cfg = await api('GET', '/api/config');
+    if (cfg && cfg.voice === false) {
+      $('#mic-start').disabled = true;
+      micStatus('Voice answers are not available on this server; type your answers below.');
+    }
+  } catch {
+    // Without the config we still offer the microphone; the server says
+    // "rtc" if it cannot take it.
+  }
+}
+
+wire();
+resetLive();
+renderAll();
+checkVoice();
+if (!roundID) notice('warn', 'No round in the address.', h('a', { href: '/' }, 'Start one'));
+else socket.start();
