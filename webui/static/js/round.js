@@ -37,6 +37,7 @@ const S = {
   pending: new Map(), // client answer id -> text, until ack
   answerStart: 0, // ms epoch when the current answer began; 0 = not answering
   timeboxSec: 0,
+  targetSec: 0,
   nextID: 1,
   hadOpen: false,
   closed: false,
@@ -115,7 +116,7 @@ function onState(msg) {
     $('#round-title').textContent = kindLabel(S.round.kind);
     document.title = `${kindLabel(S.round.kind)} · mockloop`;
   }
-  S.timeboxSec = timeboxFor();
+  setTimebox();
   if (S.phase === 'answering') {
     const last = lastInterviewer();
     const t = last && Date.parse(last.ended_at || last.started_at);
@@ -156,13 +157,18 @@ function onInterviewer(turn) {
   if (!turn) return;
   S.deltas.delete(turn.seq);
   upsertTurn(turn);
+  if (turn.kind === 'question') {
+    // A new main question: the snapshot's question is now stale.
+    const q = S.question && typeof S.question === 'object' ? S.question : {};
+    S.question = { ...q, idx: turn.question_idx ?? q.idx, text: turn.text, principle: turn.principle || '' };
+  }
   if (turn.kind === 'closing') {
     S.phase = 'finished';
     S.answerStart = 0;
   } else {
     S.phase = 'answering';
     S.answerStart = Date.now();
-    S.timeboxSec = timeboxFor();
+    setTimebox();
     resetLive();
     $('#transcript').replaceChildren(h('p', { id: 'partial', class: 'partial' }));
   }
@@ -301,10 +307,13 @@ function questionText(q) {
   return q.text || q.question || '';
 }
 
-function timeboxFor() {
-  const q = S.question;
-  if (q && typeof q === 'object' && q.timebox_sec > 0) return q.timebox_sec;
-  return TIMEBOX_SEC[S.round && S.round.kind] || 180;
+// setTimebox takes the answer's target and hard timebox from the server's
+// question when it sends them, else the defaults above: amber from the
+// target, red past the timebox.
+function setTimebox() {
+  const q = S.question && typeof S.question === 'object' ? S.question : {};
+  S.timeboxSec = q.timebox_sec > 0 ? q.timebox_sec : TIMEBOX_SEC[S.round && S.round.kind] || 180;
+  S.targetSec = q.target_sec > 0 && q.target_sec < S.timeboxSec ? q.target_sec : S.timeboxSec * NEAR_SHARE;
 }
 
 function renderAll() {
@@ -320,7 +329,11 @@ function renderQuestion() {
   const ctx = $('#q-context');
   const streaming = [...S.deltas.entries()].sort((a, b) => a[0] - b[0]).pop();
   const asked = S.turns.filter((t) => t.role === 'interviewer' && t.kind === 'question').length;
-  $('#qcount').textContent = asked ? `Question ${asked}` : '';
+  const q = S.question && typeof S.question === 'object' ? S.question : null;
+  // question_idx counts from 0 on the wire.
+  $('#qcount').textContent = q && q.of ? `Question ${q.idx + 1} of ${q.of}` : asked ? `Question ${asked}` : '';
+  $('#principle').textContent = q && q.principle ? q.principle : '';
+  $('#principle').hidden = !(q && q.principle);
   if (streaming) {
     eyebrow.textContent = 'Interviewer is speaking';
     el.textContent = streaming[1];
@@ -429,13 +442,14 @@ function resetLive() {
 function tickTimer() {
   const card = $('#timer-card');
   const box = S.timeboxSec || 180;
-  $('#timebox').textContent = `target ${clock(box)}`;
+  const target = S.targetSec || box * NEAR_SHARE;
+  $('#timebox').textContent = `aim for ${clock(target)}, at most ${clock(box)}`;
   const sec = S.answerStart ? (Date.now() - S.answerStart) / 1000 : 0;
   $('#timer').textContent = clock(sec);
-  const share = sec / box;
-  card.classList.toggle('timer-state-near', share >= NEAR_SHARE && share <= 1);
-  card.classList.toggle('timer-state-over', share > 1);
-  $('#timer-bar').style.width = `${Math.min(100, share * 100)}%`;
+  card.classList.toggle('timer-state-near', sec >= target && sec <= box);
+  card.classList.toggle('timer-state-over', sec > box);
+  card.dataset.state = sec > box ? 'over' : sec >= target ? 'near' : 'ok';
+  $('#timer-bar').style.width = `${Math.min(100, (100 * sec) / box)}%`;
 }
 
 function notice(level, text, extra) {
