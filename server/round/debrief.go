@@ -1,0 +1,380 @@
+package round
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/prompts"
+	"github.com/mockloop/mockloop/server"
+)
+
+// Debrief scoring. These weights are mockloop's own heuristic, not Amazon's:
+// a high-severity finding is a gap a Bar Raiser would write down, a low
+// one a delivery habit.
+const (
+	weightHigh   = 25
+	weightMedium = 12
+	weightLow    = 5
+	// principleEvidence is the analyzer score from which an answer counts
+	// as evidence for a principle it was not asked about.
+	principleEvidence = 0.5
+	// coveredScore is the answer score from which an answer counts as
+	// evidence for the principle its question targeted.
+	coveredScore = 60
+	quoteRunes   = 160
+	practiseN    = 3
+)
+
+func severityWeight(s analysis.Severity) int {
+	switch s {
+	case analysis.High:
+		return weightHigh
+	case analysis.Medium:
+		return weightMedium
+	case analysis.Low:
+		return weightLow
+	}
+	return 0
+}
+
+// answer is one scored candidate answer.
+type answer struct {
+	seq       int
+	principle string // of the question it answered
+	rep       analysis.Report
+	score     int // 0..100
+}
+
+// Score rates one answer from 0 to 100 by the severity of its findings.
+func Score(rep analysis.Report) int {
+	score := 100
+	for _, f := range rep.Findings {
+		score -= severityWeight(f.Severity)
+	}
+	return max(0, score)
+}
+
+// Debrief summarises a finished round from its turns: the Leadership
+// Principles the answers gave evidence for, the strongest and weakest
+// answers (turn seq, -1 when there were no answers), three things to
+// practise next, and for a loop or a Bar Raiser round an overall signal
+// with its reasons. It is a pure function of its inputs.
+func Debrief(r server.Round, turns []server.Turn) server.Debrief {
+	turns = slices.Clone(turns)
+	slices.SortStableFunc(turns, func(a, b server.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
+	var answers []answer
+	// asked and unanswered count main questions (and design or coding
+	// phases) with no answer before the next one.
+	asked, unanswered, pending := 0, 0, false
+	principle := ""
+	for _, t := range turns {
+		if t.Role == server.RoleInterviewer {
+			if t.Kind == server.TurnQuestion {
+				if pending {
+					unanswered++
+				}
+				asked++
+				pending = true
+				principle = t.Principle
+			}
+			continue
+		}
+		if t.Report == nil {
+			continue
+		}
+		pending = false
+		p := t.Principle
+		if p == "" {
+			p = principle
+		}
+		answers = append(answers, answer{seq: t.Seq, principle: p, rep: *t.Report, score: Score(*t.Report)})
+	}
+	d := server.Debrief{Strongest: -1, Weakest: -1, Reasons: []string{}, Principles: []server.PrincipleEvidence{}}
+	for i, a := range answers {
+		if i == 0 || a.score > answers[indexOf(answers, d.Strongest)].score {
+			d.Strongest = a.seq
+		}
+		if i == 0 || a.score < answers[indexOf(answers, d.Weakest)].score {
+			d.Weakest = a.seq
+		}
+	}
+	d.Principles = evidence(answers)
+	d.Practise = practise(r.Kind, answers, d.Principles)
+	if pending {
+		unanswered++
+	}
+	d.Signal, d.Reasons = signal(r.Kind, answers, asked, unanswered)
+	return d
+}
+
+func indexOf(as []answer, seq int) int {
+	return slices.IndexFunc(as, func(a answer) bool { return a.seq == seq })
+}
+
+// evidence picks, for each principle, the answer that shows it best, in
+// Amazon's order of the principles.
+func evidence(answers []answer) []server.PrincipleEvidence {
+	type best struct {
+		ev       server.PrincipleEvidence
+		strength float64
+	}
+	found := map[string]best{}
+	offer := func(p string, seq int, quote string, strength float64) {
+		name, ok := prompts.CanonicalPrinciple(p)
+		if !ok || quote == "" {
+			return
+		}
+		if b, ok := found[name]; ok && b.strength >= strength {
+			return
+		}
+		found[name] = best{server.PrincipleEvidence{Principle: name, TurnSeq: seq, Quote: quote}, strength}
+	}
+	for _, a := range answers {
+		quality := float64(a.score) / 100
+		for _, p := range a.rep.Metrics.Principles {
+			if p.Score < principleEvidence {
+				continue
+			}
+			q := excerpt(a.rep.Text)
+			if len(p.Evidence) > 0 {
+				q = spanText(a.rep.Text, p.Evidence[0])
+			}
+			offer(p.Name, a.seq, q, p.Score*quality)
+		}
+		// Answering the question for a principle well is evidence for it,
+		// though weaker than the analyzer hearing it in the words.
+		if a.score >= coveredScore {
+			offer(a.principle, a.seq, excerpt(a.rep.Text), 0.5*quality)
+		}
+	}
+	var out []server.PrincipleEvidence
+	for _, p := range prompts.Principles() {
+		if b, ok := found[p]; ok {
+			out = append(out, b.ev)
+		}
+	}
+	if out == nil {
+		out = []server.PrincipleEvidence{}
+	}
+	return out
+}
+
+// spanText returns the text of a span, whose offsets are code points.
+func spanText(text string, sp analysis.Span) string {
+	rs := []rune(text)
+	start, end := max(0, sp.Start), min(len(rs), sp.End)
+	if start >= end {
+		return excerpt(text)
+	}
+	return excerpt(string(rs[start:end]))
+}
+
+// excerpt shortens text to about quoteRunes, cutting at a word boundary.
+func excerpt(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	rs := []rune(text)
+	if len(rs) <= quoteRunes {
+		return text
+	}
+	cut := string(rs[:quoteRunes])
+	if i := strings.LastIndexByte(cut, ' '); i > quoteRunes/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, ",;:") + "…"
+}
+
+// advice says concretely what to practise for a finding code.
+func advice(code string) string {
+	switch code {
+	case "missing_metric":
+		return "End every story with a number: the metric you moved, from what to what, and how you measured it."
+	case "weak_ownership":
+		return "Say \"I\" for your own actions: for each story, write down the three decisions you personally made."
+	case "missing_result":
+		return "Finish each answer with the result and what happened next, in one or two sentences."
+	case "missing_action":
+		return "Spend most of each answer on the steps you took yourself, in order."
+	case "missing_situation":
+		return "Open with one or two sentences of context: the team, the system and what was at stake."
+	case "rambling":
+		return "Keep a main answer to about two minutes: rehearse each story against a timer and cut the background."
+	case "hypothetical":
+		return "Answer with a real past situation, not what you would do in general."
+	case "vague":
+		return "Name the specific project, system and timeframe instead of describing what usually happens."
+	case "too_short":
+		return "Give each answer its situation, your actions and a measured result before you stop."
+	case "hedging":
+		return "State decisions and results plainly; drop \"I think\" and \"kind of\" where you know the facts."
+	case "no_tradeoffs":
+		return "For each key decision, name the alternative you rejected and why."
+	case "no_reflection":
+		return "Prepare, for each story, what you would do differently next time."
+	case "no_requirements":
+		return "Open every design by listing functional and non-functional requirements before drawing any components."
+	case "no_scale":
+		return "Estimate the scale early, out loud: requests per second, data size and growth."
+	case "no_failure_handling":
+		return "For each component, say what happens when it fails and how the system recovers: timeouts, retries, idempotency, fallbacks."
+	case "no_data_model":
+		return "Sketch the data model and the partition key before choosing a database."
+	case "no_consistency":
+		return "Say what consistency each piece of data needs and what happens when two writes race."
+	case "no_bottleneck":
+		return "Find the first bottleneck at ten times the traffic and say how you would remove it."
+	case "no_monitoring":
+		return "Name the metrics and alarms that would tell you the system is unhealthy before customers do."
+	case "no_clarifying":
+		return "Ask two or three clarifying questions about the input before you solve a coding problem."
+	case "no_approach":
+		return "State the overall approach in two sentences before going into details."
+	case "no_complexity":
+		return "Give the time and space complexity in big-O for every solution, without being asked."
+	case "no_edge_cases":
+		return "List the edge cases (empty input, duplicates, ties, limits) before you call a solution done."
+	case "no_tests":
+		return "Name the first three test cases you would write for each solution."
+	}
+	return ""
+}
+
+// practise returns the three things to work on next: the finding codes
+// that cost the most across the round (count times severity), then, if
+// the answers left fewer than three, principles with no evidence yet
+// (behavioral rounds) or the round's core habits.
+func practise(kind server.RoundKind, answers []answer, covered []server.PrincipleEvidence) []string {
+	weight := map[string]int{}
+	example := map[string]analysis.Finding{}
+	for _, a := range answers {
+		seen := map[string]bool{}
+		for _, f := range a.rep.Findings {
+			if seen[f.Code] {
+				continue // one answer counts once per code
+			}
+			seen[f.Code] = true
+			weight[f.Code] += max(1, severityWeight(f.Severity))
+			if old, ok := example[f.Code]; !ok || severityWeight(f.Severity) > severityWeight(old.Severity) {
+				example[f.Code] = f
+			}
+		}
+	}
+	codes := make([]string, 0, len(weight))
+	for c := range weight {
+		codes = append(codes, c)
+	}
+	slices.SortFunc(codes, func(a, b string) int { return cmp.Or(cmp.Compare(weight[b], weight[a]), strings.Compare(a, b)) })
+	out := []string{}
+	for _, c := range codes {
+		if len(out) == practiseN {
+			return out
+		}
+		text := advice(c)
+		if text == "" {
+			text = cmp.Or(example[c].Suggestion, example[c].Message)
+		}
+		if text != "" && !slices.Contains(out, text) {
+			out = append(out, text)
+		}
+	}
+	for _, text := range fillers(kind, covered) {
+		if len(out) == practiseN {
+			break
+		}
+		if !slices.Contains(out, text) {
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+func fillers(kind server.RoundKind, covered []server.PrincipleEvidence) []string {
+	var out []string
+	switch kind {
+	case server.KindSystemDesign:
+		return []string{advice("no_failure_handling"), advice("no_scale"), advice("no_tradeoffs")}
+	case server.KindCoding:
+		return []string{advice("no_complexity"), advice("no_edge_cases"), advice("no_tests")}
+	}
+	for _, p := range prompts.Principles() {
+		if !slices.ContainsFunc(covered, func(e server.PrincipleEvidence) bool { return e.Principle == p }) {
+			out = append(out, fmt.Sprintf("Prepare a story that shows %s, with your own actions and a measured result.", p))
+		}
+	}
+	return out
+}
+
+// signalLevel maps an average answer score to a signal level, 0 being
+// strong_hire; the floors are mockloop's own calibration.
+func signalLevel(avg int) int {
+	switch {
+	case avg >= 85:
+		return 0
+	case avg >= 72:
+		return 1
+	case avg >= 60:
+		return 2
+	case avg >= 45:
+		return 3
+	case avg >= 30:
+		return 4
+	}
+	return 5
+}
+
+func signalName(level int) string {
+	names := []string{"strong_hire", "hire", "lean_hire", "lean_no_hire", "no_hire", "strong_no_hire"}
+	return names[min(max(level, 0), len(names)-1)]
+}
+
+// signal gives the overall hire signal for a loop or a Bar Raiser round
+// (other kinds get reasons only) from the average answer score, lowered
+// one step when fewer than half the questions were answered, and for a Bar
+// Raiser capped at hire when no answer reached beyond the candidate's team.
+func signal(kind server.RoundKind, answers []answer, asked, unanswered int) (string, []string) {
+	if len(answers) == 0 {
+		return "", []string{"No answers were given, so there is nothing to judge."}
+	}
+	total, high := 0, map[string]int{}
+	wide := false
+	for _, a := range answers {
+		total += a.score
+		for _, f := range a.rep.Findings {
+			if f.Severity == analysis.High {
+				high[f.Code]++
+			}
+		}
+		if a.rep.Metrics.Scope == "multi_team" || a.rep.Metrics.Scope == "org" {
+			wide = true
+		}
+	}
+	avg := total / len(answers)
+	reasons := []string{fmt.Sprintf("Average answer score %d of 100 over %d answers.", avg, len(answers))}
+	if len(high) > 0 {
+		n, top := 0, ""
+		for c, k := range high {
+			n += k
+			if top == "" || k > high[top] || (k == high[top] && c < top) {
+				top = c
+			}
+		}
+		reasons = append(reasons, fmt.Sprintf("%d serious gaps, most often %s.", n, strings.ReplaceAll(top, "_", " ")))
+	}
+	level := signalLevel(avg)
+	if unanswered > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d of %d questions had no answer.", unanswered, asked))
+		if unanswered*2 > asked {
+			level++
+		}
+	}
+	if kind == server.KindBarRaiser && !wide {
+		reasons = append(reasons, "No answer showed impact beyond the candidate's own team.")
+		level = max(level, 1)
+	}
+	if kind != server.KindLoop && kind != server.KindBarRaiser {
+		return "", reasons
+	}
+	return signalName(level), reasons
+}

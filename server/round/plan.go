@@ -1,0 +1,276 @@
+package round
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/prompts"
+	"github.com/mockloop/mockloop/server"
+)
+
+// Config is what the candidate picked for a round.
+type Config struct {
+	Kind    server.RoundKind `json:"kind"`
+	Minutes int              `json:"minutes"` // 0 means the kind's default length
+	Seed    int64            `json:"seed"`
+}
+
+// Round lengths and how they turn into questions. Amazon interviews are
+// about an hour with some minutes kept for the candidate's questions, and
+// interview coaches commonly budget 2-3 minutes for a STAR answer and 5-10
+// minutes per Leadership Principle question including follow-ups.
+const (
+	defaultMinutes       = 30  // behavioral, coding, system design: a focused practice round
+	defaultLoopMinutes   = 120 // four interviews, shortened
+	maxMinutes           = 240
+	minutesPerQuestion   = 8  // behavioral question including two probes
+	minutesPerBRQuestion = 10 // Bar Raiser questions get three, harder probes
+
+	starAnswer   = 3 * time.Minute  // a main behavioral answer
+	probeAnswer  = 90 * time.Second // an answer to a behavioral follow-up
+	cutInAnswer  = time.Minute      // "the result, in a sentence or two"
+	designProbe  = 2 * time.Minute  // a follow-up in system design or coding
+	answerShare  = 0.6              // of a design or coding interview's time, what the candidate's main answers get; the rest is probes and the interviewer talking
+	minPhaseTime = time.Minute
+	// Two coding prompts once the round is long enough for both: a 45-60
+	// minute coding interview usually has one or two problems.
+	twoCodingPromptsFrom = 40
+)
+
+// phase is one answer turn of a system design or coding prompt. codes are
+// the finding codes worth probing in that phase, most important first.
+type phase struct {
+	name  string
+	share float64 // of the prompt's time
+	lead  string  // how the interviewer opens the phase
+	codes []string
+}
+
+// In every phase rambling comes first, because an interviewer cuts a long
+// answer short before anything else; a non-answer (hypothetical, too short)
+// comes next, then the gaps the round is about.
+
+func designPhases() []phase {
+	return []phase{
+		{"requirements", 0.2, "Let's start with requirements and scale. What would you clarify, and what numbers are you designing for?",
+			[]string{"rambling", "no_requirements", "no_scale", "vague", "too_short", "hedging"}},
+		{"high_level", 0.4, "Now sketch the high-level design: the main components and how a request flows through them.",
+			[]string{"rambling", "no_tradeoffs", "no_data_model", "no_scale", "no_bottleneck", "vague", "too_short", "hedging"}},
+		{"deep_dive", 0.4, "Let's go deeper. Pick the most critical component and tell me how it behaves under load and when things fail.",
+			[]string{"rambling", "no_failure_handling", "no_consistency", "no_bottleneck", "no_monitoring", "no_tradeoffs", "vague", "too_short", "hedging"}},
+	}
+}
+
+func codingPhases() []phase {
+	return []phase{
+		{"clarify", 0.15, "Start by clarifying the problem. What would you ask, and what assumptions will you make?",
+			[]string{"rambling", "no_clarifying", "vague", "too_short", "hedging"}},
+		{"approach", 0.35, "Talk me through your approach, and why you picked it.",
+			[]string{"rambling", "no_approach", "no_tradeoffs", "vague", "too_short", "hedging"}},
+		{"complexity", 0.2, "What are the time and space complexity of your solution?",
+			[]string{"rambling", "no_complexity", "no_tradeoffs", "vague", "too_short", "hedging"}},
+		{"edge_cases", 0.3, "What edge cases would you handle, and how would you test it?",
+			[]string{"rambling", "no_edge_cases", "no_tests", "vague", "too_short", "hedging"}},
+	}
+}
+
+// phasesFor returns the phases of a block; behavioral blocks have one
+// unnamed phase per question.
+func phasesFor(block server.RoundKind) []phase {
+	switch block {
+	case server.KindSystemDesign:
+		return designPhases()
+	case server.KindCoding:
+		return codingPhases()
+	}
+	return []phase{{codes: []string{"rambling", "hypothetical", "too_short", "weak_ownership", "missing_action", "missing_result",
+		"missing_metric", "vague", "missing_situation", "no_tradeoffs", "hedging", "no_reflection"}}}
+}
+
+// item is one slot of the plan: one main question, or one phase of a
+// system design or coding prompt. Phases of one prompt share QuestionIdx.
+type item struct {
+	Block       server.RoundKind `json:"block"`
+	QuestionIdx int              `json:"question_idx"`
+	QuestionID  string           `json:"question_id"`
+	Phase       int              `json:"phase"`
+	Timebox     time.Duration    `json:"timebox"`
+}
+
+func (it item) phase() phase { return phasesFor(it.Block)[it.Phase] }
+
+func (it item) analysisRound() analysis.Round {
+	switch it.Block {
+	case server.KindSystemDesign:
+		return analysis.SystemDesign
+	case server.KindCoding:
+		return analysis.Coding
+	case server.KindBarRaiser:
+		return analysis.BarRaiser
+	}
+	return analysis.Behavioral
+}
+
+func (it item) persona() string {
+	if it.Block == server.KindBarRaiser {
+		return PersonaBarRaiser
+	}
+	return PersonaInterviewer
+}
+
+// loopBlocks is the order and share of a loop's time, like an on-site:
+// behavioral first, the Bar Raiser last.
+type loopBlock struct {
+	kind  server.RoundKind
+	share float64
+}
+
+func loopBlocks() []loopBlock {
+	return []loopBlock{
+		{server.KindBehavioral, 0.25},
+		{server.KindSystemDesign, 0.30},
+		{server.KindCoding, 0.25},
+		{server.KindBarRaiser, 0.20},
+	}
+}
+
+// ErrEmptyBank means the bank has no questions for a kind the round needs.
+var ErrEmptyBank = errors.New("no questions in the bank")
+
+// planner draws questions without repeats across the blocks of a round.
+type planner struct {
+	bank *prompts.Bank
+	rng  *rand.Rand
+	used map[string]bool
+	// principles already asked, so a loop's Bar Raiser does not repeat the
+	// behavioral block's principles while others are left.
+	principles map[string]bool
+	items      []item
+	questions  int
+}
+
+func normalise(cfg Config) (Config, error) {
+	if !cfg.Kind.Valid() {
+		return cfg, fmt.Errorf("round kind %q: not a known kind", cfg.Kind)
+	}
+	if cfg.Minutes < 0 || cfg.Minutes > maxMinutes {
+		return cfg, fmt.Errorf("round length %d minutes: want 0 to %d", cfg.Minutes, maxMinutes)
+	}
+	if cfg.Minutes == 0 {
+		cfg.Minutes = defaultMinutes
+		if cfg.Kind == server.KindLoop {
+			cfg.Minutes = defaultLoopMinutes
+		}
+	}
+	return cfg, nil
+}
+
+// plan turns a config into the round's answer slots, deterministically from
+// the seed.
+func plan(bank *prompts.Bank, cfg Config) ([]item, error) {
+	p := &planner{
+		bank:       bank,
+		rng:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6f636b6c6f6f70)), // "mockloop"
+		used:       map[string]bool{},
+		principles: map[string]bool{},
+	}
+	if cfg.Kind != server.KindLoop {
+		if err := p.block(cfg.Kind, float64(cfg.Minutes)); err != nil {
+			return nil, err
+		}
+		return p.items, nil
+	}
+	for _, b := range loopBlocks() {
+		if err := p.block(b.kind, b.share*float64(cfg.Minutes)); err != nil {
+			return nil, err
+		}
+	}
+	return p.items, nil
+}
+
+func (p *planner) block(kind server.RoundKind, minutes float64) error {
+	switch kind {
+	case server.KindBehavioral, server.KindBarRaiser:
+		per := minutesPerQuestion
+		if kind == server.KindBarRaiser {
+			per = minutesPerBRQuestion
+		}
+		n := max(1, min(int(minutes)/per, len(prompts.Principles())))
+		for range n {
+			q, err := p.behavioral()
+			if err != nil {
+				return err
+			}
+			p.add(kind, q, []time.Duration{starAnswer})
+		}
+	case server.KindSystemDesign, server.KindCoding:
+		bankKind, n := prompts.SystemDesign, 1
+		if kind == server.KindCoding {
+			bankKind = prompts.Coding
+			if minutes >= twoCodingPromptsFrom {
+				n = 2
+			}
+		}
+		perPrompt := time.Duration(minutes / float64(n) * float64(time.Minute) * answerShare)
+		for range n {
+			q, err := p.draw(p.bank.Questions(bankKind))
+			if err != nil {
+				return fmt.Errorf("plan %s: %w", kind, err)
+			}
+			var boxes []time.Duration
+			for _, ph := range phasesFor(kind) {
+				boxes = append(boxes, max(minPhaseTime, time.Duration(ph.share*float64(perPrompt)).Round(15*time.Second)))
+			}
+			p.add(kind, q, boxes)
+		}
+	}
+	return nil
+}
+
+// behavioral picks a question for a principle not yet asked, at random.
+func (p *planner) behavioral() (prompts.Question, error) {
+	var fresh, any []prompts.Question
+	for _, q := range p.bank.Questions(prompts.Behavioral) {
+		if p.used[q.ID] {
+			continue
+		}
+		any = append(any, q)
+		if !p.principles[q.Principle] {
+			fresh = append(fresh, q)
+		}
+	}
+	if len(fresh) == 0 {
+		fresh = any
+	}
+	q, err := p.draw(fresh)
+	if err != nil {
+		return q, fmt.Errorf("plan behavioral: %w", err)
+	}
+	p.principles[q.Principle] = true
+	return q, nil
+}
+
+func (p *planner) draw(qs []prompts.Question) (prompts.Question, error) {
+	var free []prompts.Question
+	for _, q := range qs {
+		if !p.used[q.ID] {
+			free = append(free, q)
+		}
+	}
+	if len(free) == 0 {
+		return prompts.Question{}, ErrEmptyBank
+	}
+	q := free[p.rng.IntN(len(free))]
+	p.used[q.ID] = true
+	return q, nil
+}
+
+func (p *planner) add(kind server.RoundKind, q prompts.Question, boxes []time.Duration) {
+	for i, box := range boxes {
+		p.items = append(p.items, item{Block: kind, QuestionIdx: p.questions, QuestionID: q.ID, Phase: i, Timebox: box})
+	}
+	p.questions++
+}

@@ -1,0 +1,505 @@
+// Package round owns the flow of a mock interview: which questions are
+// asked in which order, when to probe an answer and with what, when to move
+// on, and the debrief at the end. It also holds the scripted interviewer.
+//
+// The engine decides the move; a server.Interviewer only words it. A round
+// is a plan of answer slots fixed from the seed when it is created: one slot
+// per behavioral or Bar Raiser question, one per phase of a system design
+// prompt (requirements and scale, high-level design, deep dive) and of a
+// coding talk-through (clarify, approach, complexity, edge cases). A loop
+// is a behavioral block, a system design block, a coding block and a Bar
+// Raiser block, scaled to the round's minutes.
+//
+// The session drives a State:
+//
+//	s, _ := round.New(bank, round.Config{Kind: server.KindBehavioral, Minutes: 30, Seed: seed})
+//	m := s.Begin()                // greeting and first question
+//	m = s.Answered(text, report) // after each committed answer: a probe, the next question, or the closing
+//	m = s.Skip()                 // the candidate skipped
+//	m = s.End()                  // time is up or the candidate ended; m.Done
+//	data, _ := s.Marshal()       // saved with every step; round.Restore(bank, data) resumes
+//
+// After each answer the engine looks at the analyzer's findings, keeps the
+// codes the current question has a probe for and the current phase cares
+// about, orders them by the phase's priority list (then severity), and asks
+// the first one not yet probed on this question. An interviewer asks at most
+// two follow-ups per slot; the Bar Raiser asks up to three, keeps one for
+// the scope of impact when the answer stayed within the candidate's team,
+// and challenges an answer that left nothing to probe. Everything is a pure
+// function of the seed and the inputs, so the same seed and answers give
+// the same moves and wording.
+package round
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/prompts"
+	"github.com/mockloop/mockloop/server"
+)
+
+// Personas, for server.Prompt.Persona.
+const (
+	PersonaInterviewer = "interviewer"
+	PersonaBarRaiser   = "bar_raiser"
+)
+
+// Probe codes the engine uses besides the analyzer's finding codes.
+const (
+	// ProbeScope asks about impact beyond the team (Bar Raiser).
+	ProbeScope = "scope"
+	// ProbeChallenge is the Bar Raiser's harder question on an answer that
+	// left no gap to probe.
+	ProbeChallenge = "bar_raiser"
+)
+
+// Follow-ups per answer slot: an interviewer usually asks one or two before
+// moving on; the Bar Raiser digs further.
+const (
+	maxProbes          = 2
+	maxBarRaiserProbes = 3
+)
+
+// Move is the engine's next step: what the interviewer should say, and what
+// the session needs to record and time the answer that follows.
+type Move struct {
+	Prompt      server.Prompt `json:"prompt"`
+	QuestionIdx int           `json:"question_idx"`
+	QuestionID  string        `json:"question_id,omitempty"`
+	Principle   string        `json:"principle,omitempty"`
+	Phase       string        `json:"phase,omitempty"`
+	// AnalysisRound is the analyzer round whose rules apply to the next
+	// answer.
+	AnalysisRound analysis.Round `json:"analysis_round"`
+	// Timebox is the time the candidate has for the next answer; zero when
+	// Done.
+	Timebox time.Duration `json:"timebox"`
+	Done    bool          `json:"done"`
+}
+
+// Current describes where the round is, for the UI.
+type Current struct {
+	Block         server.RoundKind `json:"block"` // the kind of the current part; differs from the round's kind in a loop
+	Persona       string           `json:"persona"`
+	QuestionIdx   int              `json:"question_idx"`
+	QuestionNum   int              `json:"question_num"` // 1-based, for "question 2 of 4"
+	QuestionCount int              `json:"question_count"`
+	QuestionID    string           `json:"question_id"`
+	Question      string           `json:"question"`
+	Principle     string           `json:"principle,omitempty"`
+	Phase         string           `json:"phase,omitempty"` // requirements, high_level, deep_dive; clarify, approach, complexity, edge_cases
+	PhaseNum      int              `json:"phase_num,omitempty"`
+	PhaseCount    int              `json:"phase_count,omitempty"`
+	AnalysisRound analysis.Round   `json:"analysis_round"`
+	Timebox       time.Duration    `json:"timebox"`
+	Probes        int              `json:"probes"` // follow-ups asked in this slot so far
+	Started       bool             `json:"started"`
+	Done          bool             `json:"done"`
+}
+
+// State is one round in progress. It is not safe for concurrent use; the
+// session owns it.
+type State struct {
+	bank *prompts.Bank
+	st   record
+}
+
+// record is everything a State is, as saved by Marshal.
+type record struct {
+	Version int    `json:"version"`
+	Config  Config `json:"config"`
+	Plan    []item `json:"plan"`
+	Pos     int    `json:"pos"` // the current slot; len(Plan) once past the last
+	Started bool   `json:"started"`
+	Done    bool   `json:"done"`
+	// Probes counts follow-ups in the current slot; Probed lists the codes
+	// already probed on the current question, across its phases.
+	Probes int      `json:"probes"`
+	Probed []string `json:"probed,omitempty"`
+	// Steps counts moves made; it salts the wording choices so the same
+	// seed gives the same words and a restored round carries on unchanged.
+	Steps int `json:"steps"`
+	// Timebox is the time given for the answer now expected.
+	Timebox time.Duration `json:"timebox"`
+	Last    *Move         `json:"last,omitempty"`
+}
+
+const recordVersion = 1
+
+// New plans a round from cfg. The plan depends only on the bank and cfg,
+// so the same seed gives the same questions.
+func New(bank *prompts.Bank, cfg Config) (*State, error) {
+	if bank == nil {
+		return nil, errors.New("new round: nil bank")
+	}
+	cfg, err := normalise(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("new round: %w", err)
+	}
+	items, err := plan(bank, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("new round: %w", err)
+	}
+	s := &State{bank: bank, st: record{Version: recordVersion, Config: cfg, Plan: items}}
+	s.st.Timebox = items[0].Timebox
+	return s, nil
+}
+
+// Restore rebuilds a State saved by Marshal. The plan is taken from data,
+// not re-drawn, so a bank edited since still resumes the same questions; a
+// question removed from the bank is an error.
+func Restore(bank *prompts.Bank, data []byte) (*State, error) {
+	if bank == nil {
+		return nil, errors.New("restore round: nil bank")
+	}
+	var r record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("restore round: %w", err)
+	}
+	if r.Version != recordVersion {
+		return nil, fmt.Errorf("restore round: state version %d, want %d", r.Version, recordVersion)
+	}
+	if _, err := normalise(r.Config); err != nil {
+		return nil, fmt.Errorf("restore round: %w", err)
+	}
+	if len(r.Plan) == 0 || r.Pos < 0 || r.Pos > len(r.Plan) {
+		return nil, fmt.Errorf("restore round: position %d in a plan of %d", r.Pos, len(r.Plan))
+	}
+	for _, it := range r.Plan {
+		if _, ok := bank.Question(it.QuestionID); !ok {
+			return nil, fmt.Errorf("restore round: question %q is no longer in the bank", it.QuestionID)
+		}
+		if it.Phase < 0 || it.Phase >= len(phasesFor(it.Block)) {
+			return nil, fmt.Errorf("restore round: question %q has no phase %d", it.QuestionID, it.Phase)
+		}
+	}
+	return &State{bank: bank, st: r}, nil
+}
+
+// Marshal saves the State for Restore.
+func (s *State) Marshal() ([]byte, error) {
+	data, err := json.Marshal(s.st)
+	if err != nil {
+		return nil, fmt.Errorf("marshal round: %w", err)
+	}
+	return data, nil
+}
+
+// Config returns the round's configuration with defaults filled in.
+func (s *State) Config() Config { return s.st.Config }
+
+// Last returns the most recent move, to repeat it after a reconnect; false
+// before Begin.
+func (s *State) Last() (Move, bool) {
+	if s.st.Last == nil {
+		return Move{}, false
+	}
+	return *s.st.Last, true
+}
+
+// Begin greets the candidate and asks the first question. Called again, it
+// repeats the last move rather than starting over.
+func (s *State) Begin() Move {
+	if s.st.Started && s.st.Last != nil {
+		return *s.st.Last
+	}
+	s.st.Started = true
+	it := s.st.Plan[0]
+	text := s.greeting() + " " + s.opening(it, true)
+	return s.emit(s.question(it, text, nil))
+}
+
+// Answered takes the candidate's committed answer and the analyzer's report
+// on it and returns the next move: a follow-up probe, a cut-in, the next
+// question or phase, or the closing.
+func (s *State) Answered(answer string, rep analysis.Report) Move {
+	if !s.st.Started {
+		return s.Begin()
+	}
+	if s.st.Done {
+		return *s.st.Last
+	}
+	// An empty answer leaves nothing to probe; treat it as a skip.
+	if strings.TrimSpace(answer) == "" && len(rep.Words) == 0 {
+		return s.Skip()
+	}
+	it := s.st.Plan[s.st.Pos]
+	q, _ := s.bank.Question(it.QuestionID)
+	if m, ok := s.probe(it, q, rep); ok {
+		return s.emit(m)
+	}
+	return s.advance(s.pick("transition", transitions()), rep.Findings)
+}
+
+// Skip moves to the next slot without probing.
+func (s *State) Skip() Move {
+	if !s.st.Started {
+		return s.Begin()
+	}
+	if s.st.Done {
+		return *s.st.Last
+	}
+	return s.advance(s.pick("skip", skips()), nil)
+}
+
+// End closes the round now. Called again, it repeats the closing.
+func (s *State) End() Move {
+	if s.st.Done {
+		return *s.st.Last
+	}
+	return s.closing(s.pick("end", endings()), nil)
+}
+
+// Current reports where the round is.
+func (s *State) Current() Current {
+	pos := min(s.st.Pos, len(s.st.Plan)-1)
+	it := s.st.Plan[pos]
+	q, _ := s.bank.Question(it.QuestionID)
+	c := Current{
+		Block:         it.Block,
+		Persona:       it.persona(),
+		QuestionIdx:   it.QuestionIdx,
+		QuestionNum:   it.QuestionIdx + 1,
+		QuestionCount: s.st.Plan[len(s.st.Plan)-1].QuestionIdx + 1,
+		QuestionID:    it.QuestionID,
+		Question:      q.Text,
+		Principle:     q.Principle,
+		AnalysisRound: it.analysisRound(),
+		Timebox:       s.st.Timebox,
+		Probes:        s.st.Probes,
+		Started:       s.st.Started,
+		Done:          s.st.Done,
+	}
+	if phases := phasesFor(it.Block); len(phases) > 1 {
+		c.Phase, c.PhaseNum, c.PhaseCount = phases[it.Phase].name, it.Phase+1, len(phases)
+	}
+	if s.st.Done {
+		c.Timebox = 0
+	}
+	return c
+}
+
+// probe picks the follow-up for an answer, if one is due.
+func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, bool) {
+	limit := maxProbes
+	br := it.Block == server.KindBarRaiser
+	if br {
+		limit = maxBarRaiserProbes
+	}
+	if s.st.Probes >= limit {
+		return Move{}, false
+	}
+	candidates := s.candidates(it, q, rep.Findings)
+	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team"
+	scopeDue := br && narrow && !slices.Contains(s.st.Probed, ProbeScope)
+	var code, text string
+	switch {
+	// The Bar Raiser keeps the last follow-up for scope, and asks it as
+	// soon as nothing else is more pressing.
+	case scopeDue && (len(candidates) == 0 || s.st.Probes == limit-1):
+		code = ProbeScope
+		text, _ = q.Probe(ProbeScope)
+		if text == "" {
+			text = "How did this change things beyond your own team?"
+		}
+	case len(candidates) > 0:
+		code = candidates[0]
+		text, _ = q.Probe(code)
+	case br && s.st.Probes == 0:
+		pool := slices.Concat(q.BarRaiser, q.Deeper)
+		if len(pool) == 0 {
+			return Move{}, false
+		}
+		code, text = ProbeChallenge, s.pick("challenge", pool)
+	default:
+		return Move{}, false
+	}
+	s.st.Probes++
+	s.st.Probed = append(s.st.Probed, code)
+	kind, box := server.TurnProbe, probeAnswer
+	if it.Block == server.KindSystemDesign || it.Block == server.KindCoding {
+		box = designProbe
+	}
+	if code == "rambling" {
+		// The probe text is itself the polite interruption.
+		kind, box = server.TurnCutIn, cutInAnswer
+	} else {
+		text = s.pick("ack", acks()) + text
+	}
+	s.st.Timebox = box
+	return Move{
+		Prompt:        s.prompt(it, q, kind, text, code, rep.Findings),
+		QuestionIdx:   it.QuestionIdx,
+		QuestionID:    it.QuestionID,
+		Principle:     q.Principle,
+		Phase:         it.phase().name,
+		AnalysisRound: it.analysisRound(),
+		Timebox:       box,
+	}, true
+}
+
+// candidates returns the probe-able finding codes, best first: the codes
+// of the phase's priority list in its order, then codes the phase does not
+// know but the question has a probe for (a user bank's own codes), by
+// severity. Codes another phase of the same kind owns wait for that phase.
+func (s *State) candidates(it item, q prompts.Question, findings []analysis.Finding) []string {
+	rank := map[string]int{}
+	for i, c := range it.phase().codes {
+		rank[c] = i
+	}
+	known := map[string]bool{}
+	for _, ph := range phasesFor(it.Block) {
+		for _, c := range ph.codes {
+			known[c] = true
+		}
+	}
+	type cand struct {
+		code string
+		rank int
+		sev  int
+	}
+	var cs []cand
+	seen := map[string]bool{}
+	for _, f := range findings {
+		if seen[f.Code] || slices.Contains(s.st.Probed, f.Code) {
+			continue
+		}
+		seen[f.Code] = true
+		if _, ok := q.Probe(f.Code); !ok {
+			continue
+		}
+		r, inPhase := rank[f.Code]
+		switch {
+		case inPhase:
+		case known[f.Code]:
+			continue
+		default:
+			r = len(rank)
+		}
+		cs = append(cs, cand{f.Code, r, severityRank(f.Severity)})
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(b.sev, a.sev), strings.Compare(a.code, b.code))
+	})
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.code
+	}
+	return out
+}
+
+func severityRank(s analysis.Severity) int {
+	switch s {
+	case analysis.High:
+		return 3
+	case analysis.Medium:
+		return 2
+	case analysis.Low:
+		return 1
+	}
+	return 0
+}
+
+// advance moves to the next slot, or closes the round after the last one.
+// lead is what the interviewer says first ("Thanks. Let's move on.").
+func (s *State) advance(lead string, findings []analysis.Finding) Move {
+	prev := s.st.Plan[s.st.Pos]
+	s.st.Pos++
+	s.st.Probes = 0
+	if s.st.Pos >= len(s.st.Plan) {
+		return s.closing(s.pick("closing", closings()), findings)
+	}
+	it := s.st.Plan[s.st.Pos]
+	if it.QuestionID != prev.QuestionID {
+		s.st.Probed = nil
+	}
+	var text string
+	switch {
+	case it.Block != prev.Block:
+		text = lead + " " + handover(prev.Block, it.Block) + " " + s.opening(it, true)
+	case it.QuestionID == prev.QuestionID:
+		// The next phase of the same prompt.
+		text = s.pick("phase", phaseAcks()) + " " + it.phase().lead
+	default:
+		text = lead + " " + s.opening(it, false)
+	}
+	return s.emit(s.question(it, text, findings))
+}
+
+// opening is how a slot's question is put: a behavioral question as is, a
+// new design or coding prompt with its first phase's lead.
+func (s *State) opening(it item, first bool) string {
+	q, _ := s.bank.Question(it.QuestionID)
+	switch it.Block {
+	case server.KindSystemDesign, server.KindCoding:
+		return "Here's the problem. " + q.Text + " " + it.phase().lead
+	}
+	if first {
+		return s.pick("first", firsts()) + " " + q.Text
+	}
+	return q.Text
+}
+
+func (s *State) question(it item, text string, findings []analysis.Finding) Move {
+	q, _ := s.bank.Question(it.QuestionID)
+	s.st.Timebox = it.Timebox
+	return Move{
+		Prompt:        s.prompt(it, q, server.TurnQuestion, text, "", findings),
+		QuestionIdx:   it.QuestionIdx,
+		QuestionID:    it.QuestionID,
+		Principle:     q.Principle,
+		Phase:         it.phase().name,
+		AnalysisRound: it.analysisRound(),
+		Timebox:       it.Timebox,
+	}
+}
+
+func (s *State) closing(text string, findings []analysis.Finding) Move {
+	it := s.st.Plan[min(s.st.Pos, len(s.st.Plan)-1)]
+	q, _ := s.bank.Question(it.QuestionID)
+	s.st.Done, s.st.Started, s.st.Timebox = true, true, 0
+	m := Move{
+		Prompt:        s.prompt(it, q, server.TurnClosing, text, "", findings),
+		QuestionIdx:   it.QuestionIdx,
+		QuestionID:    it.QuestionID,
+		Principle:     q.Principle,
+		AnalysisRound: it.analysisRound(),
+		Done:          true,
+	}
+	return s.emit(m)
+}
+
+func (s *State) prompt(it item, q prompts.Question, kind server.TurnKind, text, code string, findings []analysis.Finding) server.Prompt {
+	return server.Prompt{
+		Kind:      kind,
+		RoundKind: it.Block,
+		Persona:   it.persona(),
+		Scripted:  text,
+		Question:  q.Text,
+		ProbeCode: code,
+		Findings:  findings,
+	}
+}
+
+// emit records a move as the last one and counts it.
+func (s *State) emit(m Move) Move {
+	s.st.Steps++
+	s.st.Last = &m
+	return m
+}
+
+// pick chooses one of options from the seed, the step count and a salt, so
+// wording varies between rounds but not between runs of the same round.
+func (s *State) pick(salt string, options []string) string {
+	h := fnv.New64a()
+	h.Write([]byte(strconv.FormatInt(s.st.Config.Seed, 10) + "/" + strconv.Itoa(s.st.Steps) + "/" + salt))
+	return options[h.Sum64()%uint64(len(options))]
+}
