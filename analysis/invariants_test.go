@@ -1,0 +1,68 @@
+package analysis
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// checkSpans fails the test when any span in the report points outside
+// Report.Text or Report.Words.
+func checkSpans(t testing.TB, r Report) {
+	t.Helper()
+	nc, nw := utf8.RuneCountInString(r.Text), len(r.Words)
+	check := func(where string, s Span) {
+		if s.Start < 0 || s.End < s.Start || s.End > nc || s.W0 < 0 || s.W1 < s.W0 || s.W1 > nw {
+			t.Fatalf("%s: span %+v out of range (text %d code points, %d words)", where, s, nc, nw)
+		}
+	}
+	for _, f := range r.Findings {
+		for _, s := range f.Evidence {
+			check("finding "+f.Code, s)
+		}
+	}
+	for _, p := range r.Metrics.Star {
+		check("star "+p.Part, p.Span)
+	}
+	for _, m := range r.Metrics.MetricMentions {
+		check("metric "+m.Text, m.Span)
+	}
+	for _, p := range r.Metrics.Principles {
+		for _, s := range p.Evidence {
+			check("principle "+p.Name, s)
+		}
+	}
+	for _, s := range r.Metrics.Pauses {
+		check("pause", s)
+	}
+}
+
+func TestAnalyzeEdgeSizes(t *testing.T) {
+	long := strings.Repeat("so um I built the cache and we cut latency by 40% because the p99 was bad ", 1300)
+	tests := []struct {
+		name  string
+		in    Input
+		words int
+	}{
+		{"an empty answer gives an empty report", Input{Round: Behavioral}, 0},
+		{"a single word is analysed without findings about missing parts", Input{Round: Behavioral, Text: "hello"}, 1},
+		{"one timed word is analysed", Input{Round: Coding, Words: []Word{{W: "um", Start: 0.2, End: 0.4}}}, 1},
+		{"twenty thousand words are analysed", Input{Round: SystemDesign, Text: long}, len(strings.Fields(long))},
+		{"an unknown round falls back to behavioral", Input{Round: "poker", Text: "we did it"}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Analyze(tc.in)
+			if len(r.Words) != tc.words || r.Metrics.Words != tc.words {
+				t.Fatalf("got %d words (metric %d), want %d", len(r.Words), r.Metrics.Words, tc.words)
+			}
+			if tc.words < minWordsContent && (r.Has("missing_result") || r.Has("missing_action")) {
+				t.Errorf("content findings on a %d-word partial: %v", tc.words, r.Findings)
+			}
+			if _, err := ParseRound(string(r.Round)); err != nil {
+				t.Errorf("report round %q is not a known round", r.Round)
+			}
+			checkSpans(t, r)
+		})
+	}
+}

@@ -1,0 +1,357 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+)
+
+// number is a quantity found in the answer, digits ("38%", "2.4s") or
+// spelled ("thirty eight percent", "two point four seconds") alike.
+type number struct {
+	w0, w1 int // tokens covered, unit words included; w1 exclusive
+	value  float64
+	unit   string // normalised unit, "" when none was said
+	kind   unitKind
+}
+
+// unitKind says how strongly a unit speaks of impact.
+type unitKind uint8
+
+const (
+	unitNone     unitKind = iota
+	unitDuration          // "two weeks": impact only with a change nearby
+	unitCount             // "3 teams", "40 engineers": context, rarely impact
+	unitImpact            // "%", "x", "$", "ms", "users", "requests/s"
+)
+
+// unitWords maps a unit as said or written to its normal form and kind.
+var unitWords = map[string]struct {
+	unit string
+	kind unitKind
+}{
+	"percent": {"%", unitImpact}, "%": {"%", unitImpact}, "pct": {"%", unitImpact},
+	"x": {"x", unitImpact}, "times": {"x", unitImpact}, "fold": {"x", unitImpact},
+	"ms": {"ms", unitImpact}, "millisecond": {"ms", unitImpact}, "milliseconds": {"ms", unitImpact}, "millis": {"ms", unitImpact},
+	"s": {"s", unitDuration}, "sec": {"s", unitDuration}, "secs": {"s", unitDuration}, "second": {"s", unitDuration}, "seconds": {"s", unitDuration},
+	"min": {"min", unitDuration}, "mins": {"min", unitDuration}, "minute": {"min", unitDuration}, "minutes": {"min", unitDuration},
+	"h": {"h", unitDuration}, "hr": {"h", unitDuration}, "hrs": {"h", unitDuration}, "hour": {"h", unitDuration}, "hours": {"h", unitDuration},
+	"day": {"d", unitDuration}, "days": {"d", unitDuration},
+	"week": {"wk", unitDuration}, "weeks": {"wk", unitDuration},
+	"month": {"mo", unitDuration}, "months": {"mo", unitDuration},
+	"year": {"yr", unitDuration}, "years": {"yr", unitDuration},
+	"dollars": {"$", unitImpact}, "dollar": {"$", unitImpact}, "bucks": {"$", unitImpact}, "usd": {"$", unitImpact},
+	"users": {"users", unitImpact}, "customers": {"customers", unitImpact}, "sellers": {"sellers", unitImpact},
+	"requests": {"requests", unitImpact}, "queries": {"queries", unitImpact}, "transactions": {"transactions", unitImpact},
+	"orders": {"orders", unitImpact}, "tickets": {"tickets", unitImpact}, "incidents": {"incidents", unitImpact},
+	"pages": {"pages", unitImpact}, "alerts": {"alerts", unitImpact}, "alarms": {"alarms", unitImpact},
+	"bugs": {"bugs", unitImpact}, "errors": {"errors", unitImpact}, "outages": {"outages", unitImpact},
+	"crashes": {"crashes", unitImpact}, "escalations": {"escalations", unitImpact}, "complaints": {"complaints", unitImpact},
+	"deploys": {"deploys", unitImpact}, "deployments": {"deployments", unitImpact}, "releases": {"releases", unitImpact},
+	"signups": {"signups", unitImpact}, "sales": {"sales", unitImpact}, "downloads": {"downloads", unitImpact},
+	"qps": {"qps", unitImpact}, "rps": {"rps", unitImpact}, "tps": {"tps", unitImpact},
+	"gb": {"GB", unitImpact}, "gigabytes": {"GB", unitImpact}, "tb": {"TB", unitImpact}, "terabytes": {"TB", unitImpact},
+	"mb": {"MB", unitImpact}, "megabytes": {"MB", unitImpact}, "pb": {"PB", unitImpact}, "petabytes": {"PB", unitImpact},
+	"points": {"points", unitImpact}, "servers": {"servers", unitImpact}, "hosts": {"hosts", unitImpact},
+	"instances": {"instances", unitImpact}, "machines": {"machines", unitImpact}, "nodes": {"nodes", unitImpact},
+	"engineers": {"engineers", unitCount}, "people": {"people", unitCount}, "developers": {"developers", unitCount},
+	"teams": {"teams", unitCount}, "services": {"services", unitCount}, "microservices": {"services", unitCount},
+	"steps": {"steps", unitCount}, "lines": {"lines", unitCount}, "files": {"files", unitCount}, "repos": {"repos", unitCount},
+	"sprints": {"sprints", unitDuration}, "quarters": {"quarters", unitDuration}, "quarter": {"quarters", unitDuration},
+}
+
+// unitFillers may sit between a number and its unit: "2 million daily
+// active users", "40 percent fewer tickets" is handled by the unit itself.
+var unitFillers = setOf("more fewer less extra new active daily monthly weekly concurrent paying internal external other different separate production p99 p95 p50 of failed")
+
+// rateWords follow a unit to make it a rate: "requests per second".
+var rateWords = map[string]string{"second": "/s", "sec": "/s", "minute": "/min", "hour": "/h", "day": "/d", "week": "/wk", "month": "/mo", "year": "/yr"}
+
+// findNumbers scans the tokens for quantities. Years and bare "one" are
+// skipped: "in 2019" and "one of the teams" are not results.
+func findNumbers(toks []tok, out []number) []number {
+	for i := 0; i < len(toks); {
+		n, ok := parseNumberAt(toks, i)
+		if !ok {
+			i++
+			continue
+		}
+		n = attachUnit(toks, n)
+		if n.unit == "" && !keepUnitless(toks, n) {
+			i = n.w1
+			continue
+		}
+		out = append(out, n)
+		i = n.w1
+	}
+	// "from 40 to 12 minutes": the first number takes the unit of the
+	// second.
+	for k := 0; k+1 < len(out); k++ {
+		if out[k].unit == "" && out[k+1].unit != "" && out[k+1].w0-out[k].w1 <= 2 {
+			out[k].unit, out[k].kind = out[k+1].unit, out[k+1].kind
+		}
+	}
+	return out
+}
+
+// parseNumberAt parses digits or spelled numbers starting at toks[i].
+func parseNumberAt(toks []tok, i int) (number, bool) {
+	t := toks[i]
+	if t.norm == "" {
+		return number{}, false
+	}
+	c := t.norm[0]
+	if c == '$' || c == '~' || (c >= '0' && c <= '9') {
+		return parseDigits(toks, i)
+	}
+	if t.norm == "half" || t.norm == "halved" {
+		// "cut it in half", "halved the latency".
+		if t.norm == "halved" || (i > 0 && (toks[i-1].norm == "in" || toks[i-1].norm == "by")) {
+			return number{w0: i, w1: i + 1, value: 0.5, unit: "x", kind: unitImpact}, true
+		}
+		return number{}, false
+	}
+	switch t.norm {
+	case "doubled", "twice":
+		return number{w0: i, w1: i + 1, value: 2, unit: "x", kind: unitImpact}, true
+	case "tripled":
+		return number{w0: i, w1: i + 1, value: 3, unit: "x", kind: unitImpact}, true
+	case "quadrupled":
+		return number{w0: i, w1: i + 1, value: 4, unit: "x", kind: unitImpact}, true
+	case "tenfold":
+		return number{w0: i, w1: i + 1, value: 10, unit: "x", kind: unitImpact}, true
+	}
+	return parseSpelled(toks, i)
+}
+
+// parseDigits reads "38%", "2.4s", "$1.2m", "40k", "10,000", "3x" and a
+// following scale word ("2 million").
+func parseDigits(toks []tok, i int) (number, bool) {
+	s := toks[i].norm
+	n := number{w0: i, w1: i + 1}
+	if s[0] == '~' {
+		s = s[1:]
+	}
+	dollar := false
+	if strings.HasPrefix(s, "$") {
+		dollar, s = true, s[1:]
+	}
+	j := 0
+	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == ',') {
+		j++
+	}
+	if j == 0 {
+		return number{}, false
+	}
+	digits, suffix := strings.ReplaceAll(s[:j], ",", ""), s[j:]
+	digits = strings.TrimRight(digits, ".")
+	v, err := strconv.ParseFloat(digits, 64)
+	if err != nil {
+		return number{}, false
+	}
+	suffix = strings.TrimPrefix(suffix, "-")
+	switch suffix {
+	case "":
+	case "k":
+		v *= 1e3
+	case "m", "mm":
+		v *= 1e6
+	case "b", "bn":
+		v *= 1e9
+	case "st", "nd", "rd", "th", "am", "pm", "s'":
+		return number{}, false // ordinals, times of day
+	default:
+		u, ok := unitWords[suffix]
+		if !ok {
+			return number{}, false
+		}
+		n.unit, n.kind = u.unit, u.kind
+	}
+	if i+1 < len(toks) {
+		if sc, ok := scaleNumbers[toks[i+1].norm]; ok && sc >= 1e3 {
+			v *= sc
+			n.w1 = i + 2
+		}
+	}
+	n.value = v
+	if dollar {
+		n.unit, n.kind = "$", unitImpact
+	}
+	return n, true
+}
+
+// parseSpelled reads "thirty eight", "two point four", "a hundred and
+// fifty thousand", "thirty-eight".
+func parseSpelled(toks []tok, i int) (number, bool) {
+	var total, cur float64
+	seen := false
+	lastKind := 0 // 1 small, 2 tens, 3 hundred, 4 scale
+	j := i
+	for j < len(toks) {
+		w := toks[j].norm
+		// "thirty-eight" is one token from some engines.
+		if a, b, ok := strings.Cut(w, "-"); ok {
+			tv, tok1 := tensNumbers[a]
+			sv, tok2 := smallNumbers[b]
+			if !tok1 || !tok2 || lastKind != 0 && lastKind != 3 && lastKind != 4 {
+				break
+			}
+			cur += tv + sv
+			seen, lastKind = true, 1
+			j++
+			continue
+		}
+		if v, ok := smallNumbers[w]; ok && w != "oh" {
+			if lastKind == 1 || (lastKind == 2 && v == 0) || (lastKind == 2 && v >= 10) {
+				break
+			}
+			cur += v
+			seen, lastKind = true, 1
+		} else if v, ok := tensNumbers[w]; ok {
+			if lastKind == 1 || lastKind == 2 {
+				break
+			}
+			cur += v
+			seen, lastKind = true, 2
+		} else if w == "hundred" && (seen || j > i) {
+			if cur == 0 {
+				cur = 1
+			}
+			cur *= 100
+			lastKind = 3
+		} else if v, ok := scaleNumbers[w]; ok && v >= 1e3 && (seen || j > i) {
+			if cur == 0 {
+				cur = 1
+			}
+			total += cur * v
+			cur = 0
+			lastKind = 4
+		} else if w == "a" && !seen && j+1 < len(toks) && scaleNumbers[toks[j+1].norm] > 0 {
+			// "a hundred", "a million": the "a" starts the number.
+			cur = 1
+			seen, lastKind = true, 1
+		} else if w == "and" && seen && (lastKind == 3 || lastKind == 4) && j+1 < len(toks) && isNumberWord(toks[j+1].norm) {
+			// "two hundred and fifty"
+		} else if w == "point" && seen && j+1 < len(toks) && isDigitWord(toks[j+1].norm) {
+			frac, k := 0.0, j+1
+			scale := 0.1
+			for k < len(toks) && isDigitWord(toks[k].norm) {
+				frac += smallNumbers[toks[k].norm] * scale
+				scale /= 10
+				k++
+			}
+			cur += frac
+			j = k
+			lastKind = 1
+			break
+		} else {
+			break
+		}
+		j++
+	}
+	if !seen {
+		return number{}, false
+	}
+	// A trailing "and" or "a" is not part of the number.
+	for j > i+1 && (toks[j-1].norm == "and") {
+		j--
+	}
+	return number{w0: i, w1: j, value: total + cur}, true
+}
+
+func isNumberWord(w string) bool {
+	_, s := smallNumbers[w]
+	_, t := tensNumbers[w]
+	return s || t || w == "hundred" || scaleNumbers[w] > 0
+}
+
+func isDigitWord(w string) bool {
+	v, ok := smallNumbers[w]
+	return ok && v < 10
+}
+
+// attachUnit extends n over the unit words that follow it.
+func attachUnit(toks []tok, n number) number {
+	j := n.w1
+	if n.unit != "" {
+		// "200ms", "$40k": the unit was in the token; a rate may follow.
+		return attachRate(toks, n)
+	}
+	if j < len(toks) {
+		w := toks[j].norm
+		if toks[j].raw == "%" {
+			w = "%"
+		}
+		if w == "per" && j+1 < len(toks) && toks[j+1].norm == "cent" {
+			n.unit, n.kind, n.w1 = "%", unitImpact, j+2
+			return n
+		}
+		if w == "percentage" && j+1 < len(toks) && toks[j+1].norm == "points" {
+			n.unit, n.kind, n.w1 = "pp", unitImpact, j+2
+			return n
+		}
+		if w == "k" || w == "grand" {
+			n.value *= 1e3
+			n.w1 = j + 1
+			if w == "grand" {
+				n.unit, n.kind = "$", unitImpact
+				return n
+			}
+			j++
+			if j >= len(toks) {
+				return n
+			}
+			w = toks[j].norm
+		}
+		u, ok := unitWords[w]
+		if !ok && unitFillers[w] && j+1 < len(toks) {
+			if u2, ok2 := unitWords[toks[j+1].norm]; ok2 && u2.kind != unitDuration {
+				u, ok, j = u2, true, j+1
+			}
+		}
+		if ok {
+			// A bare "s" or "x" after a spelled number is too ambiguous.
+			if (w == "s" || w == "x" || w == "h") && !isDigitToken(toks[n.w0]) {
+				return n
+			}
+			n.unit, n.kind, n.w1 = u.unit, u.kind, j+1
+			return attachRate(toks, n)
+		}
+	}
+	return n
+}
+
+// attachRate turns "requests per second" into "requests/s".
+func attachRate(toks []tok, n number) number {
+	j := n.w1
+	if j+1 < len(toks) && (toks[j].norm == "per" || toks[j].norm == "a" || toks[j].norm == "an" || toks[j].norm == "each") {
+		if r, ok := rateWords[toks[j+1].norm]; ok {
+			n.unit += r
+			n.kind = unitImpact
+			n.w1 = j + 2
+		}
+	}
+	return n
+}
+
+func isDigitToken(t tok) bool {
+	return t.norm != "" && (t.norm[0] >= '0' && t.norm[0] <= '9' || t.norm[0] == '$')
+}
+
+// keepUnitless decides whether a number said without a unit is still a
+// quantity worth reporting: "from 40 to 12", "by 30". Years, versions,
+// and a lone "one" are not.
+func keepUnitless(toks []tok, n number) bool {
+	if n.w1-n.w0 == 1 && (toks[n.w0].norm == "one" || toks[n.w0].norm == "a") {
+		return false
+	}
+	if n.value >= 1900 && n.value <= 2100 && n.value == float64(int(n.value)) {
+		return false
+	}
+	if n.w0 > 0 {
+		switch toks[n.w0-1].norm {
+		case "from", "to", "by", "under", "below", "above", "over", "around", "about", "roughly", "approximately", "nearly", "almost":
+			return true
+		}
+	}
+	return false
+}

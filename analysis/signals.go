@@ -1,0 +1,182 @@
+package analysis
+
+import "math"
+
+// Delivery constants.
+const (
+	// Pauses over 1 s are long in conversation: gaps between turns average
+	// about 200 ms (Stivers et al. 2009, PNAS "Universals and cultural
+	// variation in turn-taking") and listeners read silences beyond
+	// about 1 s as trouble (Jefferson 1989, "the standard maximum
+	// silence").
+	longPauseSec = 1.0
+	veryLongSec  = 3.0
+	// WPM is reported per 30 s window so the live meter moves.
+	wpmWindowSec = 30.0
+	// The last window counts only when it holds this much speech.
+	minWindowSec = 10.0
+)
+
+// countPronouns counts "I" and "we" inside the Action part (the whole
+// answer when no Action part was found) and over the whole answer. An "I"
+// that only hedges ("I think", "I guess") is not an action.
+func (a *analyzer) countPronouns() {
+	aw0, aw1 := 0, len(a.toks)
+	if pr := a.parts[partA]; pr.w1 > pr.w0 {
+		aw0, aw1 = pr.w0, pr.w1
+	}
+	for i := range a.toks {
+		in := i >= aw0 && i < aw1
+		switch pronounAt(a.toks, i) {
+		case "i":
+			a.m.IAll++
+			if in {
+				a.m.I++
+			}
+		case "we":
+			a.m.WeAll++
+			if in {
+				a.m.We++
+			}
+		}
+	}
+}
+
+// pronounAt classifies toks[i] as the speaker ("i"), their team ("we") or
+// neither.
+func pronounAt(toks []tok, i int) string {
+	switch toks[i].norm {
+	case "i", "i've", "i'd", "i'll", "myself":
+		switch tokAt(toks, i+1).norm {
+		case "think", "guess", "mean", "suppose", "believe", "feel", "don't", "dunno", "remember", "say", "would", "wasn't", "was", "am", "'m", "forgot", "forget":
+			return ""
+		}
+		return "i"
+	case "we", "we've", "we'd", "we'll", "us", "ourselves":
+		return "we"
+	}
+	return ""
+}
+
+// delivery computes pace, pauses, fillers and hedges.
+func (a *analyzer) delivery() {
+	a.m.Fillers = 0
+	for _, f := range a.fillers {
+		a.m.Fillers += int(f.w1 - f.w0)
+	}
+	a.m.Hedges = a.cueN[cueHedge]
+	if a.nWords > 0 {
+		a.m.FillerRate = round3(float64(a.m.Fillers) / float64(a.nWords))
+	}
+	if !a.timed {
+		return
+	}
+	toks := a.toks
+	first, last := toks[0].t0, toks[len(toks)-1].t1
+	for _, t := range toks {
+		first = math.Min(first, t.t0)
+		last = math.Max(last, t.t1)
+	}
+	a.m.DurationSec = round3(last)
+	speech := last - first
+	if speech > 0 {
+		a.m.WPM = round3(float64(a.nWords) / speech * 60)
+		a.m.FillersPerMin = round3(float64(a.m.Fillers) / speech * 60)
+	}
+	// Words per 30 s window, counted by start time.
+	if speech > 0 && speech < 24*3600 {
+		n := int(speech/wpmWindowSec) + 1
+		a.m.WPMWindows = make([]float64, n)
+		for _, t := range toks {
+			if t.norm == "" {
+				continue
+			}
+			k := int((t.t0 - first) / wpmWindowSec)
+			if k >= 0 && k < n {
+				a.m.WPMWindows[k]++
+			}
+		}
+		for k := range a.m.WPMWindows {
+			win := math.Min(wpmWindowSec, speech-float64(k)*wpmWindowSec)
+			if win < minWindowSec {
+				a.m.WPMWindows = a.m.WPMWindows[:k]
+				break
+			}
+			a.m.WPMWindows[k] = round3(a.m.WPMWindows[k] * 60 / win)
+		}
+	}
+	for i := 1; i < len(toks); i++ {
+		gap := toks[i].t0 - toks[i-1].t1
+		if gap <= longPauseSec {
+			continue
+		}
+		a.m.PausesOver1s++
+		if gap > veryLongSec {
+			a.m.PausesOver3s++
+		}
+		a.m.LongestPause = math.Max(a.m.LongestPause, round3(gap))
+		if a.m.Pauses == nil {
+			a.m.Pauses = make([]Span, 0, 4)
+		}
+		// The pause lies between the two words; the span covers both so
+		// that the UI can mark where it fell.
+		s := a.span(i-1, i+1)
+		s.T0, s.T1 = toks[i-1].t1, toks[i].t0
+		a.m.Pauses = append(a.m.Pauses, s)
+	}
+}
+
+// metricMentions reports every quantity with a unit or a "from x to y".
+func (a *analyzer) metricMentions() {
+	if len(a.nums) == 0 {
+		return
+	}
+	a.m.MetricMentions = make([]MetricMention, 0, len(a.nums))
+	for _, n := range a.nums {
+		s := a.span(n.w0, n.w1)
+		a.m.MetricMentions = append(a.m.MetricMentions, MetricMention{
+			Text:  trimPunct(a.text[a.toks[n.w0].b0:a.toks[n.w1-1].b1]),
+			Value: n.value,
+			Unit:  n.unit,
+			Span:  s,
+		})
+	}
+}
+
+// impactNumbers counts quantities that speak of impact: percentages,
+// multiples, money, latency, users, or a duration or count said next to a
+// change ("cut from two weeks to two days").
+func (a *analyzer) impactNumbers(w0, w1 int) (n int, first int) {
+	first = -1
+	for k, num := range a.nums {
+		if num.w0 < w0 || num.w0 >= w1 {
+			continue
+		}
+		ok := num.kind == unitImpact
+		if !ok && num.kind != unitImpact {
+			ok = a.changeNear(num.w0, num.w1) || (k > 0 && a.nums[k-1].w1+2 >= num.w0) ||
+				(k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0)
+		}
+		if ok {
+			if first < 0 {
+				first = k
+			}
+			n++
+		}
+	}
+	return n, first
+}
+
+// changeNear reports a change word ("reduced", "from", "down to") within
+// four tokens before a number or two after it.
+func (a *analyzer) changeNear(w0, w1 int) bool {
+	for _, h := range a.hits {
+		if h.cue != cueChange && h.cue != cueResult {
+			continue
+		}
+		if int(h.w1) <= w0 && int(h.w1) >= w0-4 || int(h.w0) >= w1 && int(h.w0) <= w1+2 {
+			return true
+		}
+	}
+	return false
+}
