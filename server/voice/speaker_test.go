@@ -1,0 +1,142 @@
+package voice
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mockloop/mockloop/server"
+)
+
+// manualTicker is a Ticker the test fires by hand.
+type manualTicker struct {
+	c       chan time.Time
+	stopped chan struct{}
+}
+
+func newManualTicker() *manualTicker {
+	return &manualTicker{c: make(chan time.Time), stopped: make(chan struct{})}
+}
+func (m *manualTicker) C() <-chan time.Time { return m.c }
+func (m *manualTicker) Stop()               { close(m.stopped) }
+
+func TestSpeaker(t *testing.T) {
+	t.Run("speech is sent as 160-byte µ-law frames, one per tick, padded at the end", func(t *testing.T) {
+		var got [][]byte
+		tick := newManualTicker()
+		s := NewSpeaker(func(p []byte, d time.Duration) error {
+			if d != FrameDur {
+				t.Errorf("frame duration %v", d)
+			}
+			got = append(got, p)
+			return nil
+		}, func(d time.Duration) Ticker {
+			if d != FrameDur {
+				t.Errorf("ticker period %v, want %v", d, FrameDur)
+			}
+			return tick
+		})
+		t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return t0 }
+		// 24 kHz, 50 ms: 400 samples at 8 kHz, so 2 full frames and a
+		// padded one.
+		a := server.Audio{SampleRate: 24000, PCM: tone(24000, 440, 0.5, 50*time.Millisecond)}
+		done := make(chan error)
+		var first time.Time
+		go func() {
+			var err error
+			first, err = s.Play(context.Background(), a)
+			done <- err
+		}()
+		for range 2 {
+			tick.c <- time.Time{}
+		}
+		if err := waitErr(t, done); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("sent %d frames, want 3", len(got))
+		}
+		for i, p := range got {
+			if len(p) != OutputFrameBytes {
+				t.Fatalf("frame %d is %d bytes", i, len(p))
+			}
+		}
+		if got[2][len(got[2])-1] != 0xFF {
+			t.Fatal("the last frame is not padded with µ-law silence")
+		}
+		if lvl := rmsDB(DecodeMuLaw(got[1])); lvl < -12 || lvl > -6 {
+			t.Fatalf("the tone came out at %.1f dBFS, want about -9", lvl)
+		}
+		if !first.Equal(t0) {
+			t.Fatalf("first packet at %v, want %v", first, t0)
+		}
+		select {
+		case <-tick.stopped:
+		default:
+			t.Fatal("the ticker was not stopped")
+		}
+	})
+
+	t.Run("cancelling stops within one frame and returns the cause", func(t *testing.T) {
+		sent := make(chan struct{}, 100)
+		tick := newManualTicker()
+		s := NewSpeaker(func([]byte, time.Duration) error { sent <- struct{}{}; return nil },
+			func(time.Duration) Ticker { return tick })
+		ctx, cancel := context.WithCancelCause(context.Background())
+		bargeIn := errors.New("candidate barged in")
+		done := make(chan error)
+		go func() {
+			_, err := s.Play(ctx, server.Audio{SampleRate: 16000, PCM: make([]int16, 16000)})
+			done <- err
+		}()
+		<-sent
+		tick.c <- time.Time{}
+		<-sent
+		cancel(bargeIn)
+		err := waitErr(t, done)
+		if !errors.Is(err, bargeIn) {
+			t.Fatalf("got %v, want the cancel cause", err)
+		}
+		if n := len(sent); n != 0 {
+			t.Fatalf("%d frames sent after cancel", n)
+		}
+	})
+
+	t.Run("a sink error stops playback and is wrapped", func(t *testing.T) {
+		boom := errors.New("track closed")
+		s := NewSpeaker(func([]byte, time.Duration) error { return boom },
+			func(time.Duration) Ticker { return newManualTicker() })
+		_, err := s.Play(context.Background(), server.Audio{SampleRate: 8000, PCM: make([]int16, 800)})
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
+		}
+	})
+
+	t.Run("a real ticker paces 5 frames over about 80 ms", func(t *testing.T) {
+		var stamps []time.Time
+		s := NewSpeaker(func([]byte, time.Duration) error { stamps = append(stamps, time.Now()); return nil }, nil)
+		if _, err := s.Play(context.Background(), server.Audio{SampleRate: 8000, PCM: make([]int16, 800)}); err != nil {
+			t.Fatal(err)
+		}
+		if len(stamps) != 5 {
+			t.Fatalf("sent %d frames", len(stamps))
+		}
+		if d := stamps[4].Sub(stamps[0]); d < 70*time.Millisecond {
+			t.Fatalf("5 frames went out in %v, faster than real time", d)
+		}
+	})
+}
+
+// waitErr waits for a result with a deadline instead of sleeping.
+func waitErr(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("timed out")
+		return nil
+	}
+}
