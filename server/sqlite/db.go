@@ -107,7 +107,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
 		path = abs
-		if !o.readOnly {
+		if o.readOnly {
+			// SQLite would say only "unable to open database file".
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("open database read-only: %w", err)
+			}
+		} else {
 			dir := filepath.Dir(path)
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				if errors.Is(err, fs.ErrPermission) {

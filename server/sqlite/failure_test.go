@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -221,8 +222,19 @@ func TestReadOnly(t *testing.T) {
 			t.Errorf("err = %v, want a create database directory error", err)
 		}
 	})
-	t.Run("a missing file opened read-only gives ErrReadOnly", func(t *testing.T) {
+	t.Run("a missing file opened read-only says it does not exist", func(t *testing.T) {
 		_, err := Open(ctx, filepath.Join(t.TempDir(), "missing.db"), WithReadOnly())
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("err = %v, want ErrNotExist", err)
+		}
+	})
+	t.Run("a file SQLite cannot open gives ErrReadOnly", func(t *testing.T) {
+		// A directory where the database file should be: SQLITE_CANTOPEN.
+		path := filepath.Join(t.TempDir(), "isadir.db")
+		if err := os.Mkdir(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(ctx, path)
 		if !errors.Is(err, server.ErrReadOnly) {
 			t.Errorf("err = %v, want ErrReadOnly", err)
 		}
