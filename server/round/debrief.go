@@ -310,7 +310,7 @@ func fillers(kind server.RoundKind, covered []server.PrincipleEvidence) []string
 // strong_hire; the floors are mockloop's own calibration.
 func signalLevel(avg int) int {
 	switch {
-	case avg >= 85:
+	case avg >= 90: // at most a low gap per answer
 		return 0
 	case avg >= 72:
 		return 1

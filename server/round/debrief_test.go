@@ -1,0 +1,205 @@
+package round
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/server"
+)
+
+func askT(seq int, principle string) server.Turn {
+	return server.Turn{Seq: seq, Role: server.RoleInterviewer, Kind: server.TurnQuestion, Principle: principle, Text: "question " + principle}
+}
+
+func probeT(seq int) server.Turn {
+	return server.Turn{Seq: seq, Role: server.RoleInterviewer, Kind: server.TurnProbe, Text: "How did you measure it?"}
+}
+
+func answerT(seq int, r analysis.Report) server.Turn {
+	return server.Turn{Seq: seq, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: r.Text, Report: &r}
+}
+
+func withText(r analysis.Report, text string) analysis.Report {
+	r.Text = text
+	return r
+}
+
+func withPrinciple(r analysis.Report, name string, score float64, spans ...analysis.Span) analysis.Report {
+	r.Metrics.Principles = append(r.Metrics.Principles, analysis.Principle{Name: name, Score: score, Evidence: spans})
+	return r
+}
+
+func TestDebrief(t *testing.T) {
+	clean := func(scope string) analysis.Report {
+		return scoped(withText(rep(), "I rebuilt the cache and cut p99 latency by 40%."), scope)
+	}
+	tests := []struct {
+		name  string
+		kind  server.RoundKind
+		turns []server.Turn
+		check func(t *testing.T, d server.Debrief)
+	}{
+		{"a round with no answers has no strongest or weakest answer and no signal", server.KindLoop,
+			[]server.Turn{askT(1, "Ownership")},
+			func(t *testing.T, d server.Debrief) {
+				if d.Strongest != -1 || d.Weakest != -1 || d.Signal != "" || len(d.Principles) != 0 {
+					t.Errorf("debrief = %+v", d)
+				}
+				if len(d.Reasons) != 1 || !strings.Contains(d.Reasons[0], "No answers") {
+					t.Errorf("reasons = %q", d.Reasons)
+				}
+			}},
+		{"the strongest and weakest answers are ranked by the severity of their findings", server.KindBehavioral,
+			[]server.Turn{
+				askT(1, "Ownership"), answerT(2, rep("missing_metric:high")), probeT(3), answerT(4, rep("missing_metric:low")),
+				askT(5, "Dive Deep"), answerT(6, rep()),
+				askT(7, "Frugality"), answerT(8, rep("weak_ownership:high", "missing_result:medium")),
+			},
+			func(t *testing.T, d server.Debrief) {
+				if d.Strongest != 6 || d.Weakest != 8 {
+					t.Errorf("strongest %d, weakest %d; want 6 and 8", d.Strongest, d.Weakest)
+				}
+			}},
+		{"a principle the analyzer heard is quoted from its evidence span", server.KindBehavioral,
+			[]server.Turn{askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "Café first. I traced the leak to a pool."), "dive deep", 0.8, analysis.Span{Start: 12, End: 39}))},
+			func(t *testing.T, d server.Debrief) {
+				want := []server.PrincipleEvidence{{Principle: "Dive Deep", TurnSeq: 2, Quote: "I traced the leak to a pool"}}
+				if !reflect.DeepEqual(d.Principles, want) {
+					t.Errorf("principles = %+v, want %+v", d.Principles, want)
+				}
+			}},
+		{"a question's principle counts only when the answer was decent", server.KindBehavioral,
+			[]server.Turn{
+				askT(1, "Ownership"), answerT(2, withText(rep("weak_ownership:high", "missing_metric:high"), "We did things.")),
+				askT(3, "Frugality"), answerT(4, withText(rep("hedging:low"), "I cut the bill by half by moving logs to cold storage.")),
+			},
+			func(t *testing.T, d server.Debrief) {
+				want := []server.PrincipleEvidence{{Principle: "Frugality", TurnSeq: 4, Quote: "I cut the bill by half by moving logs to cold storage."}}
+				if !reflect.DeepEqual(d.Principles, want) {
+					t.Errorf("principles = %+v, want %+v", d.Principles, want)
+				}
+			}},
+		{"weak analyzer evidence and unknown principle names are left out", server.KindBehavioral,
+			[]server.Turn{askT(1, ""), answerT(2, withPrinciple(withPrinciple(rep(), "Think Big", 0.2), "Be Nice", 0.9))},
+			func(t *testing.T, d server.Debrief) {
+				if len(d.Principles) != 0 {
+					t.Errorf("principles = %+v", d.Principles)
+				}
+			}},
+		{"the better answer is the evidence when two show the same principle", server.KindBehavioral,
+			[]server.Turn{
+				askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "first story"), "Ownership", 0.9)),
+				askT(3, ""), answerT(4, withPrinciple(withText(rep(), "second story"), "Ownership", 0.9)),
+			},
+			func(t *testing.T, d server.Debrief) {
+				if len(d.Principles) != 1 || d.Principles[0].TurnSeq != 4 || d.Principles[0].Quote != "second story" {
+					t.Errorf("principles = %+v", d.Principles)
+				}
+			}},
+		{"practice follows the most frequent and severe gaps, worded concretely", server.KindBehavioral,
+			[]server.Turn{
+				askT(1, "Ownership"), answerT(2, rep("weak_ownership", "missing_metric:high", "rambling:low")),
+				askT(3, "Frugality"), answerT(4, rep("weak_ownership", "missing_metric:high")),
+				askT(5, "Dive Deep"), answerT(6, rep("weak_ownership", "weak_ownership")),
+			},
+			func(t *testing.T, d server.Debrief) {
+				want := []string{advice("missing_metric"), advice("weak_ownership"), advice("rambling")}
+				if !slices.Equal(d.Practise, want) {
+					t.Errorf("practise = %q, want %q", d.Practise, want)
+				}
+			}},
+		{"a finding without stock advice uses the analyzer's suggestion", server.KindCoding,
+			[]server.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words."}}})},
+			func(t *testing.T, d server.Debrief) {
+				want := []string{"Explain terms in plain words.", advice("no_complexity"), advice("no_edge_cases")}
+				if !slices.Equal(d.Practise, want) {
+					t.Errorf("practise = %q, want %q", d.Practise, want)
+				}
+			}},
+		{"few gaps are topped up with principles that have no story yet", server.KindBehavioral,
+			[]server.Turn{askT(1, "Customer Obsession"), answerT(2, withText(rep(), "A good story."))},
+			func(t *testing.T, d server.Debrief) {
+				if len(d.Practise) != 3 || !strings.Contains(d.Practise[0], "Ownership") || !strings.Contains(d.Practise[1], "Invent and Simplify") {
+					t.Errorf("practise = %q", d.Practise)
+				}
+			}},
+		{"a behavioral round gets reasons but no hire signal", server.KindBehavioral,
+			[]server.Turn{askT(1, "Ownership"), answerT(2, clean("org"))},
+			func(t *testing.T, d server.Debrief) {
+				if d.Signal != "" || len(d.Reasons) == 0 {
+					t.Errorf("signal %q, reasons %q", d.Signal, d.Reasons)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Debrief(server.Round{Kind: tt.kind}, tt.turns)
+			tt.check(t, d)
+			shuffled := slices.Clone(tt.turns)
+			slices.Reverse(shuffled)
+			if again := Debrief(server.Round{Kind: tt.kind}, shuffled); !reflect.DeepEqual(again, d) {
+				t.Errorf("turn order changed the debrief:\n%+v\n%+v", again, d)
+			}
+		})
+	}
+}
+
+func TestDebriefSignal(t *testing.T) {
+	answers := func(scope string, reports ...analysis.Report) []server.Turn {
+		var ts []server.Turn
+		for i, r := range reports {
+			ts = append(ts, askT(2*i+1, "Ownership"), answerT(2*i+2, scoped(r, scope)))
+		}
+		return ts
+	}
+	tests := []struct {
+		name       string
+		kind       server.RoundKind
+		turns      []server.Turn
+		want       string
+		wantReason string
+	}{
+		{"clean answers in a loop are a strong hire", server.KindLoop, answers("org", rep(), rep(), rep()), "strong_hire", "Average answer score 100"},
+		{"a few medium gaps in a loop are a hire", server.KindLoop, answers("org", rep("missing_metric"), rep("weak_ownership"), rep("hedging")), "hire", "Average answer score 88"},
+		{"one serious gap per answer is a lean hire", server.KindLoop, answers("team", rep("missing_metric:high", "hedging:low"), rep("weak_ownership:high", "vague:low")), "lean_hire", "2 serious gaps"},
+		{"two serious gaps per answer is a lean no hire", server.KindLoop, answers("team", rep("missing_metric:high", "weak_ownership:high"), rep("missing_metric:high", "missing_result:high")), "lean_no_hire", "most often missing metric"},
+		{"answers full of serious gaps are a strong no hire", server.KindLoop, answers("self", rep("missing_metric:high", "weak_ownership:high", "missing_result:high", "vague:high")), "strong_no_hire", "4 serious gaps"},
+		{"a Bar Raiser caps clean answers that never left the team at hire", server.KindBarRaiser, answers("team", rep(), rep()), "hire", "beyond the candidate's own team"},
+		{"a Bar Raiser gives a strong hire when impact reached other teams", server.KindBarRaiser, answers("multi_team", rep(), rep()), "strong_hire", "Average"},
+		{"most questions unanswered lowers the signal a step", server.KindLoop,
+			append(answers("org", rep()), askT(10, "Frugality"), askT(11, "Dive Deep")), "hire", "2 of 3 questions had no answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Debrief(server.Round{Kind: tt.kind}, tt.turns)
+			if d.Signal != tt.want {
+				t.Errorf("signal = %q, want %q (reasons %q)", d.Signal, tt.want, d.Reasons)
+			}
+			if !slices.ContainsFunc(d.Reasons, func(r string) bool { return strings.Contains(r, tt.wantReason) }) {
+				t.Errorf("reasons %q lack %q", d.Reasons, tt.wantReason)
+			}
+		})
+	}
+}
+
+func TestScore(t *testing.T) {
+	tests := []struct {
+		name string
+		rep  analysis.Report
+		want int
+	}{
+		{"a clean answer scores 100", rep(), 100},
+		{"a high, a medium and a low gap cost 25, 12 and 5", rep("a:high", "b:medium", "c:low"), 58},
+		{"the score never goes below zero", rep("a:high", "b:high", "c:high", "d:high", "e:high"), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Score(tt.rep); got != tt.want {
+				t.Errorf("Score = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
