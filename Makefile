@@ -1,0 +1,69 @@
+# mockloop: two commands are the contract (see README):
+#   make run    build and start the app on http://127.0.0.1:8080
+#   make test   everything CI runs: vet, format, Go tests (with real
+#               pocketsphinx, SQLite, espeak-ng and pion peers), short
+#               fuzzing and the headless-Chromium end-to-end tests.
+# Both install the Debian packages they need when missing.
+
+GO        ?= go
+BIN       := bin/mockloop
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+ARGS      ?=
+
+# Debian packages: run time, and what only the tests need.
+RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium nodejs npm
+
+.PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check deps deps-test clean
+
+all: build
+
+deps:
+	@scripts/apt-ensure.sh $(RUN_PKGS)
+	@scripts/go-ensure.sh
+
+deps-test:
+	@scripts/apt-ensure.sh $(TEST_PKGS)
+	@scripts/go-ensure.sh
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mockloop
+
+run: build
+	./$(BIN) serve $(ARGS)
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# The race detector runs on the packages with goroutines of their own; the
+# rest run without it to keep the suite well inside CI's 2 cores.
+RACE_PKGS := ./server/live/... ./server/ws/... ./server/voice/... ./server/rtc/...
+
+test: deps-test fmt-check vet test-go fuzz test-e2e
+	@echo "make test: all passed"
+
+test-go:
+	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
+
+# Short fuzzing runs of the decoders that face untrusted input; longer runs
+# on demand with FUZZTIME=5m.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./analysis/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./server/ws/
+
+test-e2e: build
+	MOCKLOOP_BIN=$(CURDIR)/$(BIN) e2e/run.sh
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./analysis/ ./server/voice/ ./server/sphinx/ ./server/sqlite/
+	./$(BIN) bench
+
+clean:
+	rm -rf bin e2e/node_modules e2e/artifacts

@@ -1,0 +1,241 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/export"
+	"github.com/mockloop/mockloop/server/live"
+	"github.com/mockloop/mockloop/server/round"
+)
+
+func (a *API) config(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"version": a.Version,
+		"engines": a.Engines,
+		"voice":   a.Voice,
+		"kinds":   []server.RoundKind{server.KindBehavioral, server.KindSystemDesign, server.KindCoding, server.KindBarRaiser, server.KindLoop},
+	})
+	return nil
+}
+
+type createRequest struct {
+	Kind    server.RoundKind `json:"kind"`
+	Minutes int              `json:"minutes"`
+	Seed    int64            `json:"seed"`
+}
+
+// Round lengths a user may pick; a loop is longer than one interview.
+const (
+	minMinutes     = 5
+	maxMinutes     = 300
+	defaultMinutes = 30
+)
+
+func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
+	var req createRequest
+	if err := readJSON(w, r, &req); err != nil {
+		return err
+	}
+	if !req.Kind.Valid() {
+		return badRequest("bad_kind", fmt.Sprintf("unknown round kind %q", req.Kind))
+	}
+	if req.Minutes == 0 {
+		req.Minutes = defaultMinutes
+	}
+	if req.Minutes < minMinutes || req.Minutes > maxMinutes {
+		return badRequest("bad_minutes", fmt.Sprintf("minutes must be between %d and %d", minMinutes, maxMinutes))
+	}
+	now := a.Now()
+	if req.Seed == 0 {
+		req.Seed = now.UnixNano()
+	}
+	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed})
+	if err != nil {
+		return fmt.Errorf("plan round: %w", err)
+	}
+	rd := &server.Round{
+		ID:        a.newID(),
+		Kind:      req.Kind,
+		Status:    server.StatusActive,
+		Seed:      req.Seed,
+		Minutes:   req.Minutes,
+		CreatedAt: now,
+		UpdatedAt: now,
+		State:     state,
+		Engines:   map[string]string{"stt": a.Engines.STT.Name, "tts": a.Engines.TTS.Name, "llm": a.Engines.LLM.Name},
+	}
+	if err := a.Store.CreateRound(r.Context(), rd); err != nil {
+		return fmt.Errorf("create round: %w", err)
+	}
+	a.Logger.Info("round created", "round", rd.ID, "kind", rd.Kind, "minutes", rd.Minutes)
+	writeJSON(w, http.StatusCreated, rd)
+	return nil
+}
+
+func (a *API) newID() string {
+	if a.NewID != nil {
+		return a.NewID()
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// RoundSummary is a round with the figures the history page shows.
+type RoundSummary struct {
+	server.Round
+	Summary Summary `json:"summary"`
+}
+
+func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return badRequest("bad_limit", "limit must be 1 to 1000")
+		}
+		limit = n
+	}
+	rounds, err := a.Store.Rounds(r.Context(), limit)
+	if err != nil {
+		return fmt.Errorf("list rounds: %w", err)
+	}
+	out := make([]RoundSummary, 0, len(rounds))
+	for _, rd := range rounds {
+		turns, err := a.Store.Turns(r.Context(), rd.ID)
+		if err != nil {
+			return fmt.Errorf("turns of %s: %w", rd.ID, err)
+		}
+		out = append(out, RoundSummary{Round: rd, Summary: Summarize(turns)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) load(r *http.Request) (*server.Round, []server.Turn, error) {
+	id := r.PathValue("id")
+	rd, err := a.Store.Round(r.Context(), id)
+	if errors.Is(err, server.ErrNotFound) {
+		return nil, nil, notFound("round")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load round: %w", err)
+	}
+	turns, err := a.Store.Turns(r.Context(), id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load turns: %w", err)
+	}
+	return rd, turns, nil
+}
+
+func (a *API) getRound(w http.ResponseWriter, r *http.Request) error {
+	rd, turns, err := a.load(r)
+	if err != nil {
+		return err
+	}
+	utts, err := a.Store.Utterances(r.Context(), rd.ID)
+	if err != nil {
+		return fmt.Errorf("load utterances: %w", err)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts, "summary": Summarize(turns)})
+	return nil
+}
+
+func (a *API) deleteRound(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := a.Store.Round(r.Context(), id); errors.Is(err, server.ErrNotFound) {
+		return notFound("round")
+	}
+	a.Hub.Stop(id)
+	if err := a.Store.DeleteRound(r.Context(), id); err != nil {
+		return fmt.Errorf("delete round: %w", err)
+	}
+	if a.AudioDir != "" {
+		if err := os.RemoveAll(filepath.Join(a.AudioDir, filepath.Base(id))); err != nil {
+			return fmt.Errorf("delete audio: %w", err)
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) deleteAll(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Get("confirm") != "all" {
+		return badRequest("confirm", "add ?confirm=all to delete every round")
+	}
+	a.Hub.StopAll()
+	if err := a.Store.DeleteAll(r.Context()); err != nil {
+		return fmt.Errorf("delete all: %w", err)
+	}
+	if a.AudioDir != "" {
+		if err := os.RemoveAll(a.AudioDir); err != nil {
+			return fmt.Errorf("delete audio: %w", err)
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) exportMarkdown(w http.ResponseWriter, r *http.Request) error {
+	rd, turns, err := a.load(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "mockloop-"+rd.ID+".md"))
+	return export.Markdown(w, *rd, turns)
+}
+
+func (a *API) exportJSON(w http.ResponseWriter, r *http.Request) error {
+	rd, turns, err := a.load(r)
+	if err != nil {
+		return err
+	}
+	utts, err := a.Store.Utterances(r.Context(), rd.ID)
+	if err != nil {
+		return fmt.Errorf("load utterances: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "mockloop-"+rd.ID+".json"))
+	return export.JSON(w, *rd, turns, utts)
+}
+
+// audio serves the kept recording of one answer. The file name comes from
+// the stored turn, never from the request, so no path can be smuggled in.
+func (a *API) audio(w http.ResponseWriter, r *http.Request) error {
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	if err != nil || seq < 0 {
+		return badRequest("bad_seq", "seq must be a turn number")
+	}
+	rd, turns, err := a.load(r)
+	if err != nil {
+		return err
+	}
+	for _, t := range turns {
+		if t.Seq != seq || t.AudioPath == "" || a.AudioDir == "" {
+			continue
+		}
+		p := filepath.Join(a.AudioDir, filepath.Base(rd.ID), filepath.Base(t.AudioPath))
+		f, err := os.Open(p)
+		if err != nil {
+			return notFound("audio")
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("stat audio: %w", err)
+		}
+		w.Header().Set("Content-Type", "audio/wav")
+		http.ServeContent(w, r, t.AudioPath, st.ModTime(), f)
+		return nil
+	}
+	return notFound("audio")
+}

@@ -1,0 +1,134 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/live"
+)
+
+// Engine describes one configured engine for the page and for doctor.
+type Engine struct {
+	Name  string `json:"name"`
+	Model string `json:"model,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Local bool   `json:"local"`
+}
+
+// Engines lists what a round will use.
+type Engines struct {
+	STT Engine `json:"stt"`
+	TTS Engine `json:"tts"`
+	LLM Engine `json:"llm"`
+}
+
+// Pages serves the HTML pages and static assets (the webui package).
+type Pages interface {
+	Static() http.Handler
+	Page(name string) http.Handler
+}
+
+// API is the HTTP side of the server.
+type API struct {
+	Store    server.Store
+	Hub      *live.Hub
+	Deps     live.Deps // for planning new rounds
+	Pages    Pages
+	WS       http.Handler
+	Metrics  http.Handler // nil: no /metrics
+	Engines  Engines
+	Voice    bool
+	Version  string
+	AudioDir string
+	// Token, when set, is required on every request (header
+	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
+	// Used when bound to a non-loopback address.
+	Token  string
+	Logger *slog.Logger
+	Now    func() time.Time
+	NewID  func() string
+}
+
+// Handler returns the routed handler.
+func (a *API) Handler() http.Handler {
+	if a.Logger == nil {
+		a.Logger = slog.Default()
+	}
+	if a.Now == nil {
+		a.Now = time.Now
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	if a.Pages != nil {
+		mux.Handle("GET /static/", a.Pages.Static())
+		mux.Handle("GET /{$}", a.Pages.Page("index"))
+		mux.Handle("GET /round/{id}", a.Pages.Page("round"))
+		mux.Handle("GET /review/{id}", a.Pages.Page("review"))
+		mux.Handle("GET /history", a.Pages.Page("history"))
+	}
+	if a.WS != nil {
+		mux.Handle("GET /ws", a.WS)
+	}
+	if a.Metrics != nil {
+		mux.Handle("GET /metrics", a.Metrics)
+	}
+	mux.Handle("GET /api/config", a.wrap(a.config))
+	mux.Handle("POST /api/rounds", a.wrap(a.createRound))
+	mux.Handle("GET /api/rounds", a.wrap(a.listRounds))
+	mux.Handle("DELETE /api/rounds", a.wrap(a.deleteAll))
+	mux.Handle("GET /api/rounds/{id}", a.wrap(a.getRound))
+	mux.Handle("DELETE /api/rounds/{id}", a.wrap(a.deleteRound))
+	mux.Handle("GET /api/rounds/{id}/export.md", a.wrap(a.exportMarkdown))
+	mux.Handle("GET /api/rounds/{id}/export.json", a.wrap(a.exportJSON))
+	mux.Handle("GET /api/rounds/{id}/audio/{seq}", a.wrap(a.audio))
+	var h http.Handler = mux
+	if a.Token != "" {
+		h = a.requireToken(h)
+	}
+	return securityHeaders(h)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		// Everything is served from this origin: no CDN, no external fonts.
+		h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; media-src 'self' blob:; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+const tokenCookie = "mockloop_token"
+
+func (a *API) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if c, err := r.Cookie(tokenCookie); err == nil && got == "" {
+			got = c.Value
+		}
+		if q := r.URL.Query().Get("token"); q != "" {
+			got = q
+			if subtle.ConstantTimeCompare([]byte(q), []byte(a.Token)) == 1 {
+				http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: q, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			}
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(a.Token)) != 1 {
+			http.Error(w, "access token required (start URL printed by mockloop serve)", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

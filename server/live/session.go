@@ -1,0 +1,550 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/round"
+)
+
+// Session is one round with a page attached. Only its run goroutine touches
+// the fields below cmds; everything else reaches it through Do.
+type Session struct {
+	hub    *Hub
+	id     string
+	deps   Deps
+	log    *slog.Logger
+	cmds   chan func()
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+
+	round   *server.Round
+	turns   []server.Turn
+	eng     *round.State
+	pending *round.Move // decided but not yet spoken (or being spoken)
+	current *round.Move // the move the candidate is answering
+	askedAt time.Time   // when the current answer's clock started
+	nextSeq int
+	out     Outbox
+	reply   *reply // the interviewer turn in flight
+	stopped bool
+	voice   *voiceSession
+}
+
+// persisted is what Round.State holds: the engine's own state plus the
+// session's view of which move is pending, so a restart resumes exactly.
+type persisted struct {
+	Engine  json.RawMessage `json:"engine"`
+	Pending *round.Move     `json:"pending,omitempty"`
+	Current *round.Move     `json:"current,omitempty"`
+	AskedAt time.Time       `json:"asked_at"`
+}
+
+// Do runs f on the session goroutine. It returns without running f once
+// the session has stopped.
+func (s *Session) Do(f func()) {
+	select {
+	case s.cmds <- f:
+	case <-s.ctx.Done():
+	}
+}
+
+func (s *Session) run() {
+	for {
+		select {
+		case f := <-s.cmds:
+			f()
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+func (s *Session) now() time.Time { return s.deps.Now() }
+
+func (s *Session) restore() error {
+	var p persisted
+	if err := json.Unmarshal(s.round.State, &p); err != nil {
+		return fmt.Errorf("round %s: decode state: %w", s.id, err)
+	}
+	eng, err := round.Restore(s.deps.Bank, p.Engine)
+	if err != nil {
+		return fmt.Errorf("round %s: restore engine: %w", s.id, err)
+	}
+	s.eng, s.pending, s.current, s.askedAt = eng, p.Pending, p.Current, p.AskedAt
+	for _, t := range s.turns {
+		if t.Seq >= s.nextSeq {
+			s.nextSeq = t.Seq + 1
+		}
+	}
+	return nil
+}
+
+func (s *Session) state() ([]byte, error) {
+	eng, err := s.eng.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("marshal engine: %w", err)
+	}
+	return json.Marshal(persisted{Engine: eng, Pending: s.pending, Current: s.current, AskedAt: s.askedAt})
+}
+
+// NewRoundState plans a new round and returns its initial Round.State.
+func NewRoundState(deps Deps, cfg round.Config) ([]byte, error) {
+	eng, err := round.New(deps.Bank, cfg)
+	if err != nil {
+		return nil, err
+	}
+	first := eng.Begin()
+	raw, err := eng.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("marshal engine: %w", err)
+	}
+	return json.Marshal(persisted{Engine: raw, Pending: &first})
+}
+
+func (s *Session) send(m server.Message) {
+	if s.out == nil {
+		return
+	}
+	m.V = server.ProtocolVersion
+	s.out.Send(m)
+}
+
+func (s *Session) sendError(code, text string) {
+	s.send(server.Message{Type: "error", Code: code, Message: text})
+}
+
+func (s *Session) notice(level, text string) {
+	s.send(server.Message{Type: "notice", Level: level, Text: text})
+}
+
+func (s *Session) attach(out Outbox) {
+	if s.out != nil && s.out != out {
+		s.out.Close(server.CodeTakenOver, "This round was opened in another tab or window; continue there.")
+	}
+	s.out = out
+}
+
+func (s *Session) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	s.stopVoice("peer_gone")
+	if s.reply != nil {
+		s.interrupt(errors.New("session stopped"))
+	}
+	s.cancel(errors.New("session stopped"))
+}
+
+// Phase is what the page shows: asking, answering or finished.
+func (s *Session) phase() string {
+	switch {
+	case s.round.Status == server.StatusFinished:
+		return server.PhaseFinished
+	case s.pending != nil || s.reply != nil:
+		return server.PhaseAsking
+	}
+	return server.PhaseAnswering
+}
+
+func (s *Session) question() *server.Question {
+	m := s.current
+	if m == nil {
+		m = s.pending
+	}
+	if m == nil {
+		return nil
+	}
+	cur := s.eng.Current()
+	return &server.Question{
+		Idx:        m.QuestionIdx,
+		Of:         cur.QuestionCount,
+		ID:         m.QuestionID,
+		Text:       m.Prompt.Question,
+		Principle:  m.Principle,
+		Kind:       string(m.AnalysisRound),
+		TimeboxSec: m.Timebox.Seconds(),
+		// The target is two thirds of the timebox: a behavioral answer
+		// aims at about 2 minutes of a 3-minute maximum.
+		TargetSec: (m.Timebox * 2 / 3).Seconds(),
+		Phase:     m.Phase,
+	}
+}
+
+// Hello answers the client's hello with a snapshot and, when the round is
+// waiting on the interviewer (new round, or a restart between an answer and
+// the reply), speaks the pending move.
+func (s *Session) Hello() {
+	s.Do(func() {
+		s.send(server.Message{Type: "state", Round: s.round, Turns: s.turns, Phase: s.phase(), Question: s.question(), Elapsed: s.elapsed()})
+		if s.round.Status != server.StatusFinished && s.pending != nil && s.reply == nil {
+			s.speak(*s.pending, time.Time{})
+		}
+	})
+}
+
+func (s *Session) elapsed() float64 {
+	if s.askedAt.IsZero() || s.phase() != server.PhaseAnswering {
+		return 0
+	}
+	return s.now().Sub(s.askedAt).Seconds()
+}
+
+// Answer commits a typed answer. id is echoed in the ack.
+func (s *Session) Answer(id, text string) {
+	s.Do(func() {
+		if s.round.Status == server.StatusFinished {
+			s.sendError(server.CodeRoundFinished, "This round is over; open the review page to see it.")
+			return
+		}
+		text = strings.TrimSpace(text)
+		if text == "" {
+			s.sendError(server.CodeEmptyAnswer, "The answer is empty; say or type something first.")
+			return
+		}
+		text = s.capWords(text)
+		s.commit(answer{clientID: id, text: text, source: "typed", at: s.now()})
+	})
+}
+
+func (s *Session) capWords(text string) string {
+	fields := strings.Fields(text)
+	if len(fields) <= server.MaxAnswerWords {
+		return text
+	}
+	s.notice("warn", fmt.Sprintf("That answer had %d words; mockloop keeps the first %d.", len(fields), server.MaxAnswerWords))
+	return strings.Join(fields[:server.MaxAnswerWords], " ")
+}
+
+// Draft updates the live meters from the answer box as typed so far.
+func (s *Session) Draft(text string) {
+	s.Do(func() {
+		if s.current == nil || s.round.Status == server.StatusFinished {
+			return
+		}
+		rep := analysis.Analyze(s.analysisInput(s.capWordsQuiet(text), nil))
+		s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+	})
+}
+
+func (s *Session) capWordsQuiet(text string) string {
+	fields := strings.Fields(text)
+	if len(fields) > server.MaxAnswerWords {
+		return strings.Join(fields[:server.MaxAnswerWords], " ")
+	}
+	return text
+}
+
+// Skip moves on to the next question.
+func (s *Session) Skip() {
+	s.Do(func() {
+		if s.round.Status == server.StatusFinished {
+			return
+		}
+		s.interrupt(errors.New("skipped"))
+		s.decide(s.eng.Skip())
+	})
+}
+
+// End closes the round now.
+func (s *Session) End() {
+	s.Do(func() {
+		if s.round.Status == server.StatusFinished {
+			return
+		}
+		s.interrupt(errors.New("ended"))
+		s.decide(s.eng.End())
+	})
+}
+
+// decide persists a new pending move and speaks it.
+func (s *Session) decide(m round.Move) {
+	s.pending = &m
+	if err := s.saveStep(); err != nil {
+		s.log.Error("save move", "err", err)
+		s.sendError(server.CodeStorage, "Could not save the round: "+err.Error())
+	}
+	s.speak(m, time.Time{})
+}
+
+func (s *Session) saveStep(turns ...*server.Turn) error {
+	state, err := s.state()
+	if err != nil {
+		return err
+	}
+	r := *s.round
+	r.State = state
+	r.UpdatedAt = s.now()
+	if err := s.deps.Store.SaveStep(s.ctx, server.Step{Round: &r, Turns: turns}); err != nil {
+		return err
+	}
+	s.round = &r
+	for _, t := range turns {
+		s.turns = append(s.turns, *t)
+	}
+	return nil
+}
+
+func (s *Session) analysisInput(text string, words []analysis.Word) analysis.Input {
+	in := analysis.Input{Text: text, Words: words}
+	if m := s.current; m != nil {
+		in.Round = m.AnalysisRound
+		in.Question = m.Prompt.Question
+		if m.Prompt.Kind == server.TurnProbe || m.Prompt.Kind == server.TurnCutIn {
+			in.Question = m.Prompt.Scripted
+		}
+		in.Timebox = m.Timebox
+	}
+	if in.Round == "" {
+		in.Round = analysis.Behavioral
+	}
+	return in
+}
+
+// answer is one committed candidate turn, typed or spoken.
+type answer struct {
+	clientID  string
+	text      string
+	words     []analysis.Word
+	source    string
+	at        time.Time // committed end of turn
+	audioPath string
+}
+
+// commit analyses a whole answer, advances the engine, writes both in one
+// transaction, and only then acknowledges and asks the next thing.
+func (s *Session) commit(a answer) {
+	if s.reply != nil {
+		s.interrupt(errors.New("candidate answered"))
+	}
+	if s.current == nil {
+		s.sendError(server.CodeRoundFinished, "There is no question to answer right now.")
+		return
+	}
+	rep := analysis.Analyze(s.analysisInput(a.text, a.words))
+	before, err := s.eng.Marshal()
+	if err != nil {
+		s.sendError(server.CodeStorage, "Could not save the answer: "+err.Error())
+		return
+	}
+	q := *s.current
+	next := s.eng.Answered(a.text, rep)
+	end := a.at
+	turn := &server.Turn{
+		RoundID:     s.id,
+		Seq:         s.nextSeq,
+		Role:        server.RoleCandidate,
+		Kind:        server.TurnAnswer,
+		QuestionIdx: q.QuestionIdx,
+		QuestionID:  q.QuestionID,
+		Principle:   q.Principle,
+		Text:        a.text,
+		Source:      a.source,
+		StartedAt:   s.askedAt,
+		EndedAt:     &end,
+		Report:      &rep,
+		AudioPath:   a.audioPath,
+	}
+	prevPending, prevCurrent := s.pending, s.current
+	s.pending, s.current = &next, nil
+	if err := s.saveStep(turn); err != nil {
+		// Roll back so the same answer can be sent again; the page keeps
+		// the text.
+		if eng, rerr := round.Restore(s.deps.Bank, before); rerr == nil {
+			s.eng = eng
+		}
+		s.pending, s.current = prevPending, prevCurrent
+		s.log.Error("save answer", "err", err)
+		s.sendError(server.CodeStorage, "Your answer could not be saved ("+err.Error()+"). It is still in the box; try again.")
+		return
+	}
+	s.nextSeq++
+	s.send(server.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
+	s.send(server.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
+	s.speak(next, a.at)
+}
+
+// reply is one interviewer turn being generated and spoken.
+type reply struct {
+	seq       int
+	move      round.Move
+	cancel    context.CancelCauseFunc
+	started   time.Time
+	committed time.Time // the candidate's committed end of turn, zero if none
+
+	mu         sync.Mutex
+	text       strings.Builder
+	source     string
+	firstToken time.Time
+	firstAudio time.Time
+}
+
+func (r *reply) add(chunk string, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.firstToken.IsZero() {
+		r.firstToken = at
+	}
+	r.text.WriteString(chunk)
+}
+
+func (r *reply) snapshot() (text, source string, lat *server.Latency) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	text, source = r.text.String(), r.source
+	if r.committed.IsZero() {
+		return text, source, nil
+	}
+	lat = &server.Latency{TranscriptMS: ms(r.started.Sub(r.committed))}
+	if !r.firstToken.IsZero() {
+		lat.FirstTokenMS = ms(r.firstToken.Sub(r.committed))
+	}
+	if !r.firstAudio.IsZero() {
+		lat.FirstAudioMS = ms(r.firstAudio.Sub(r.committed))
+	}
+	return text, source, lat
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// speak has the interviewer word m, streaming captions (and audio when a
+// microphone is connected), without blocking the session: the work runs
+// in its own goroutine under its own context, which barge-in cancels.
+func (s *Session) speak(m round.Move, committed time.Time) {
+	ctx, cancel := context.WithCancelCause(s.ctx)
+	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), committed: committed}
+	s.nextSeq++
+	s.reply = r
+	p := m.Prompt
+	p.History = append([]server.Turn(nil), s.turns...)
+	out := s.voiceOut(ctx, r)
+	go func() {
+		emit := func(chunk string) {
+			r.add(chunk, s.now())
+			if out != nil {
+				out.push(chunk)
+			}
+			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
+		}
+		text, err := s.deps.Interviewer.Say(ctx, p, emit)
+		r.mu.Lock()
+		r.source = s.deps.Interviewer.Name()
+		r.mu.Unlock()
+		if err != nil && ctx.Err() == nil && s.deps.Scripted != s.deps.Interviewer {
+			s.log.Warn("interviewer failed; scripted fallback", "err", err)
+			s.Do(func() {
+				s.notice("warn", "The LLM interviewer did not answer ("+shortErr(err)+"); the scripted interviewer took this turn.")
+			})
+			r.mu.Lock()
+			r.text.Reset()
+			r.source = s.deps.Scripted.Name()
+			r.mu.Unlock()
+			if out != nil {
+				out.reset()
+			}
+			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
+			text, err = s.deps.Scripted.Say(ctx, p, emit)
+		}
+		if out != nil {
+			out.finish()
+			<-out.done
+		}
+		_ = text
+		s.Do(func() { s.finishReply(r, err != nil && ctx.Err() == nil) })
+	}()
+}
+
+func shortErr(err error) string {
+	msg := err.Error()
+	if len(msg) > 160 {
+		msg = msg[:160] + "…"
+	}
+	return msg
+}
+
+// interrupt ends the reply in flight now (barge-in, a typed answer, skip)
+// and records what was said of it.
+func (s *Session) interrupt(cause error) {
+	r := s.reply
+	if r == nil {
+		return
+	}
+	r.cancel(cause)
+	s.finishReply(r, false)
+}
+
+// finishReply stores the interviewer turn and hands the floor to the
+// candidate (or closes the round after the closing line).
+func (s *Session) finishReply(r *reply, failed bool) {
+	if s.reply != r {
+		return
+	}
+	s.reply = nil
+	text, source, lat := r.snapshot()
+	if strings.TrimSpace(text) == "" {
+		text = r.move.Prompt.Scripted
+	}
+	now := s.now()
+	m := r.move
+	turn := &server.Turn{
+		RoundID:     s.id,
+		Seq:         r.seq,
+		Role:        server.RoleInterviewer,
+		Kind:        m.Prompt.Kind,
+		QuestionIdx: m.QuestionIdx,
+		QuestionID:  m.QuestionID,
+		Principle:   m.Principle,
+		ProbeCode:   m.Prompt.ProbeCode,
+		Text:        strings.TrimSpace(text),
+		Source:      source,
+		StartedAt:   r.started,
+		EndedAt:     &now,
+		Latency:     lat,
+	}
+	prevPending, prevCurrent, prevAsked := s.pending, s.current, s.askedAt
+	s.pending = nil
+	s.current = &m
+	s.askedAt = now
+	if m.Done {
+		s.current = nil
+		s.finishRound(now)
+	}
+	if err := s.saveStep(turn); err != nil {
+		// Keep the move pending so a reconnect speaks it again.
+		s.pending, s.current, s.askedAt = prevPending, prevCurrent, prevAsked
+		if m.Done {
+			s.round.Status, s.round.FinishedAt, s.round.Debrief = server.StatusActive, nil, nil
+		}
+		s.log.Error("save interviewer turn", "err", err)
+		s.sendError(server.CodeStorage, "Could not save the interviewer's turn: "+err.Error())
+		return
+	}
+	s.send(server.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
+	if lat != nil {
+		s.send(server.Message{Type: "latency", TurnSeq: turn.Seq, Latency: lat})
+	}
+	if m.Done {
+		s.send(server.Message{Type: "finished", Round: s.round})
+		s.stopVoice("finished")
+		return
+	}
+	s.voiceNewAnswer(m)
+}
+
+func (s *Session) finishRound(now time.Time) {
+	r := *s.round
+	r.Status = server.StatusFinished
+	r.FinishedAt = &now
+	d := round.Debrief(r, s.turns)
+	r.Debrief = &d
+	s.round = &r
+}
