@@ -49,13 +49,14 @@ func TestEmbeddedBank(t *testing.T) {
 		}
 	})
 
-	// The codes the round engine probes for first in each kind; a question
-	// without them would leave the scripted interviewer silent on the gap
-	// that matters most for that round.
+	// Analyzer finding codes (analysis/rules.go, design.go) that matter most
+	// in each kind; a question without them would leave the scripted
+	// interviewer silent on the gap that matters most for that round. The
+	// round package checks every code its phases use.
 	required := map[Kind][]string{
-		Behavioral:   {"missing_metric", "weak_ownership", "missing_result", "rambling", "scope"},
-		SystemDesign: {"no_failure_handling", "no_scale", "no_tradeoffs", "rambling"},
-		Coding:       {"no_complexity", "no_edge_cases", "no_tests", "rambling"},
+		Behavioral:   {"missing_metric", "weak_ownership", "missing_result", "rambling", "narrow_scope"},
+		SystemDesign: {"no_failure_handling", "no_scale_estimates", "no_tradeoffs", "rambling"},
+		Coding:       {"no_complexity", "no_edge_cases", "no_walkthrough", "rambling"},
 	}
 	t.Run("every question has the probes its round relies on and deeper probes", func(t *testing.T) {
 		for kind, codes := range required {

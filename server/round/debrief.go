@@ -197,46 +197,52 @@ func advice(code string) string {
 		return "Finish each answer with the result and what happened next, in one or two sentences."
 	case "missing_action":
 		return "Spend most of each answer on the steps you took yourself, in order."
-	case "missing_situation":
+	case "missing_context":
 		return "Open with one or two sentences of context: the team, the system and what was at stake."
-	case "rambling":
+	case "unbalanced_star":
+		return "Cut the background to two sentences and give most of the answer to what you did and why."
+	case "rambling", "over_time":
 		return "Keep a main answer to about two minutes: rehearse each story against a timer and cut the background."
-	case "hypothetical":
-		return "Answer with a real past situation, not what you would do in general."
-	case "vague":
-		return "Name the specific project, system and timeframe instead of describing what usually happens."
+	case "vague_claims":
+		return "Replace every general claim (\"it got much better\") with which metric changed, from what to what, for whom."
 	case "too_short":
 		return "Give each answer its situation, your actions and a measured result before you stop."
 	case "hedging":
 		return "State decisions and results plainly; drop \"I think\" and \"kind of\" where you know the facts."
+	case "narrow_scope":
+		return "For each story, say who beyond your team benefited: teams that adopted it, a mechanism others reuse, the org-wide change."
 	case "no_tradeoffs":
 		return "For each key decision, name the alternative you rejected and why."
-	case "no_reflection":
-		return "Prepare, for each story, what you would do differently next time."
+	case "tool_dropping":
+		return "Tie every technology you name to the requirement that makes it the right choice."
 	case "no_requirements":
 		return "Open every design by listing functional and non-functional requirements before drawing any components."
-	case "no_scale":
+	case "no_scale_estimates":
 		return "Estimate the scale early, out loud: requests per second, data size and growth."
 	case "no_failure_handling":
 		return "For each component, say what happens when it fails and how the system recovers: timeouts, retries, idempotency, fallbacks."
 	case "no_data_model":
 		return "Sketch the data model and the partition key before choosing a database."
-	case "no_consistency":
-		return "Say what consistency each piece of data needs and what happens when two writes race."
-	case "no_bottleneck":
-		return "Find the first bottleneck at ten times the traffic and say how you would remove it."
-	case "no_monitoring":
+	case "no_observability":
 		return "Name the metrics and alarms that would tell you the system is unhealthy before customers do."
 	case "no_clarifying":
 		return "Ask two or three clarifying questions about the input before you solve a coding problem."
-	case "no_approach":
-		return "State the overall approach in two sentences before going into details."
+	case "no_brute_force":
+		return "Give the simple brute-force solution and its cost in one sentence before optimising."
 	case "no_complexity":
 		return "Give the time and space complexity in big-O for every solution, without being asked."
 	case "no_edge_cases":
 		return "List the edge cases (empty input, duplicates, ties, limits) before you call a solution done."
-	case "no_tests":
-		return "Name the first three test cases you would write for each solution."
+	case "no_walkthrough":
+		return "Trace a small example through your solution step by step before you call it done."
+	case "filler_heavy":
+		return "Replace \"um\" and \"like\" with a silent pause: record one answer a day and count them."
+	case "long_pauses":
+		return "Prepare the outline of each story so you do not stop for long mid-answer; say \"let me think for a moment\" when you need to."
+	case "too_fast":
+		return "Slow down to about 140 words a minute, with a breath between the parts of the story."
+	case "too_slow":
+		return "Pick up the pace: know each story's outline well enough to tell it without searching for words."
 	}
 	return ""
 }
@@ -294,9 +300,9 @@ func fillers(kind server.RoundKind, covered []server.PrincipleEvidence) []string
 	var out []string
 	switch kind {
 	case server.KindSystemDesign:
-		return []string{advice("no_failure_handling"), advice("no_scale"), advice("no_tradeoffs")}
+		return []string{advice("no_failure_handling"), advice("no_scale_estimates"), advice("no_tradeoffs")}
 	case server.KindCoding:
-		return []string{advice("no_complexity"), advice("no_edge_cases"), advice("no_tests")}
+		return []string{advice("no_complexity"), advice("no_edge_cases"), advice("no_walkthrough")}
 	}
 	for _, p := range prompts.Principles() {
 		if !slices.ContainsFunc(covered, func(e server.PrincipleEvidence) bool { return e.Principle == p }) {

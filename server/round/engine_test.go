@@ -43,7 +43,7 @@ func TestProbeSelection(t *testing.T) {
 		{"scope alone does not make an interviewer probe", behavioral,
 			[]analysis.Report{scoped(rep(), "self")}, []string{""}, server.TurnQuestion},
 		{"a system design requirements phase leaves failures for the deep dive", Config{Kind: server.KindSystemDesign, Seed: 1},
-			[]analysis.Report{rep("no_failure_handling:high", "no_consistency:high")}, []string{""}, server.TurnQuestion},
+			[]analysis.Report{rep("no_failure_handling:high", "no_observability:high")}, []string{""}, server.TurnQuestion},
 		{"a coding clarify phase asks for clarifying questions", Config{Kind: server.KindCoding, Seed: 1},
 			[]analysis.Report{rep("no_complexity:high", "no_clarifying:low")}, []string{"no_clarifying"}, server.TurnProbe},
 	}
@@ -117,6 +117,26 @@ func userQuestions() string {
 	return strings.Join(qs, ",")
 }
 
+func TestEveryProbeableCodeHasWording(t *testing.T) {
+	bank := loadBank(t)
+	kinds := map[server.RoundKind]prompts.Kind{
+		server.KindBehavioral: prompts.Behavioral, server.KindSystemDesign: prompts.SystemDesign, server.KindCoding: prompts.Coding,
+	}
+	for block, kind := range kinds {
+		t.Run("every "+string(kind)+" question can word every code its phases probe", func(t *testing.T) {
+			for _, q := range bank.Questions(kind) {
+				for _, ph := range phasesFor(block) {
+					for _, code := range ph.codes {
+						if _, ok := q.Probe(code); !ok {
+							t.Errorf("%s cannot probe %s", q.ID, code)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
 func TestBarRaiser(t *testing.T) {
 	bank := loadBank(t)
 	narrow := func(codes ...string) analysis.Report { return scoped(rep(codes...), "team") }
@@ -130,11 +150,13 @@ func TestBarRaiser(t *testing.T) {
 			[]analysis.Report{narrow()}, []string{ProbeScope}},
 		{"the Bar Raiser asks about scope when the candidate only spoke of themselves", server.KindBarRaiser,
 			[]analysis.Report{scoped(rep(), "self")}, []string{ProbeScope}},
+		{"the Bar Raiser asks about scope when the analyzer found it narrow", server.KindBarRaiser,
+			[]analysis.Report{rep("narrow_scope")}, []string{ProbeScope}},
 		{"the Bar Raiser keeps the third follow-up for scope", server.KindBarRaiser,
 			[]analysis.Report{narrow("missing_metric", "missing_result", "weak_ownership"), narrow("missing_metric", "missing_result"), narrow("missing_metric"), narrow()},
 			[]string{"weak_ownership", "missing_result", ProbeScope, ""}},
 		{"the Bar Raiser asks three follow-ups where an interviewer asks two", server.KindBarRaiser,
-			[]analysis.Report{scoped(rep("missing_metric", "missing_result", "weak_ownership"), "org"), scoped(rep("missing_metric", "missing_result"), "org"), scoped(rep("missing_metric"), "org"), scoped(rep("vague"), "org")},
+			[]analysis.Report{scoped(rep("missing_metric", "missing_result", "weak_ownership"), "org"), scoped(rep("missing_metric", "missing_result"), "org"), scoped(rep("missing_metric"), "org"), scoped(rep("vague_claims"), "org")},
 			[]string{"weak_ownership", "missing_result", "missing_metric", ""}},
 		{"an interviewer given the same answers stops at two", server.KindBehavioral,
 			[]analysis.Report{scoped(rep("missing_metric", "missing_result", "weak_ownership"), "org"), scoped(rep("missing_metric", "missing_result"), "org"), scoped(rep("missing_metric"), "org")},
@@ -459,7 +481,7 @@ func TestLifecycle(t *testing.T) {
 			t.Errorf("before Begin: %+v", c)
 		}
 		first := s.Begin()
-		s.Answered("a", rep("no_scale"))
+		s.Answered("a", rep("no_scale_estimates"))
 		c := s.Current()
 		if !c.Started || c.Probes != 1 || c.Timebox != designProbe || c.QuestionID != first.QuestionID || c.AnalysisRound != analysis.SystemDesign || c.QuestionNum != 1 || c.QuestionCount != 1 {
 			t.Errorf("after a probe: %+v", c)

@@ -50,30 +50,34 @@ type phase struct {
 }
 
 // In every phase rambling comes first, because an interviewer cuts a long
-// answer short before anything else; a non-answer (hypothetical, too short)
-// comes next, then the gaps the round is about.
+// answer short before anything else; then the gaps the round is about, most
+// telling first, and the delivery of the content last.
 
+// The codes are the analyzer's (analysis/rules.go and design.go). Delivery
+// findings (filler_heavy, long_pauses, too_fast, too_slow, over_time) are
+// never probed: an interviewer does not stop a story to mention fillers;
+// the live meters and the review page cover them.
 func designPhases() []phase {
 	return []phase{
 		{"requirements", 0.2, "Let's start with requirements and scale. What would you clarify, and what numbers are you designing for?",
-			[]string{"rambling", "no_requirements", "no_scale", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_requirements", "no_scale_estimates", "too_short", "hedging"}},
 		{"high_level", 0.4, "Now sketch the high-level design: the main components and how a request flows through them.",
-			[]string{"rambling", "no_tradeoffs", "no_data_model", "no_scale", "no_bottleneck", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_tradeoffs", "tool_dropping", "no_data_model", "no_scale_estimates", "too_short", "hedging"}},
 		{"deep_dive", 0.4, "Let's go deeper. Pick the most critical component and tell me how it behaves under load and when things fail.",
-			[]string{"rambling", "no_failure_handling", "no_consistency", "no_bottleneck", "no_monitoring", "no_tradeoffs", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_failure_handling", "no_observability", "no_tradeoffs", "tool_dropping", "too_short", "hedging"}},
 	}
 }
 
 func codingPhases() []phase {
 	return []phase{
 		{"clarify", 0.15, "Start by clarifying the problem. What would you ask, and what assumptions will you make?",
-			[]string{"rambling", "no_clarifying", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_clarifying", "too_short", "hedging"}},
 		{"approach", 0.35, "Talk me through your approach, and why you picked it.",
-			[]string{"rambling", "no_approach", "no_tradeoffs", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_brute_force", "no_walkthrough", "too_short", "hedging"}},
 		{"complexity", 0.2, "What are the time and space complexity of your solution?",
-			[]string{"rambling", "no_complexity", "no_tradeoffs", "vague", "too_short", "hedging"}},
-		{"edge_cases", 0.3, "What edge cases would you handle, and how would you test it?",
-			[]string{"rambling", "no_edge_cases", "no_tests", "vague", "too_short", "hedging"}},
+			[]string{"rambling", "no_complexity", "too_short", "hedging"}},
+		{"edge_cases", 0.3, "What edge cases would you handle, and how would you check your solution against them?",
+			[]string{"rambling", "no_edge_cases", "no_walkthrough", "too_short", "hedging"}},
 	}
 }
 
@@ -86,8 +90,8 @@ func phasesFor(block server.RoundKind) []phase {
 	case server.KindCoding:
 		return codingPhases()
 	}
-	return []phase{{codes: []string{"rambling", "hypothetical", "too_short", "weak_ownership", "missing_action", "missing_result",
-		"missing_metric", "vague", "missing_situation", "no_tradeoffs", "hedging", "no_reflection"}}}
+	return []phase{{codes: []string{"rambling", "too_short", "weak_ownership", "missing_action", "unbalanced_star", "missing_result",
+		"missing_metric", "vague_claims", "missing_context", "hedging", ProbeScope}}}
 }
 
 // item is one slot of the plan: one main question, or one phase of a

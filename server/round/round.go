@@ -54,8 +54,10 @@ const (
 
 // Probe codes the engine uses besides the analyzer's finding codes.
 const (
-	// ProbeScope asks about impact beyond the team (Bar Raiser).
-	ProbeScope = "scope"
+	// ProbeScope asks about impact beyond the team. It is also the
+	// analyzer's finding code for a Bar Raiser answer whose impact stayed
+	// in the team.
+	ProbeScope = "narrow_scope"
 	// ProbeChallenge is the Bar Raiser's harder question on an answer that
 	// left no gap to probe.
 	ProbeChallenge = "bar_raiser"
@@ -298,8 +300,12 @@ func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, b
 		return Move{}, false
 	}
 	candidates := s.candidates(it, q, rep.Findings)
-	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team"
+	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team" || rep.Has(ProbeScope)
 	scopeDue := br && narrow && !slices.Contains(s.st.Probed, ProbeScope)
+	if br {
+		// The Bar Raiser's scope probe has its own slot below.
+		candidates = slices.DeleteFunc(candidates, func(c string) bool { return c == ProbeScope })
+	}
 	var code, text string
 	switch {
 	// The Bar Raiser keeps the last follow-up for scope, and asks it as

@@ -112,7 +112,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 				{rep: rep("missing_metric:high", "weak_ownership")},             // weak_ownership outranks missing_metric
 				{rep: rep("missing_metric:high")},                               // two probes used: next question
 				{rep: rep()},                                                    // clean answer: next question
-				{rep: rep("missing_metric:high", "fillers")},                    // no probe for fillers
+				{rep: rep("missing_metric:high", "filler_heavy")},               // fillers are never probed
 				{rep: rep("missing_metric:high")},                               // missing_metric already probed: close
 			},
 		},
@@ -134,12 +134,12 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 			golden: "system_design_round.golden",
 			cfg:    Config{Kind: server.KindSystemDesign, Minutes: 45, Seed: 11},
 			steps: []step{
-				{rep: rep("no_failure_handling:high", "no_scale")}, // requirements: scale, not failures yet
+				{rep: rep("no_failure_handling:high", "no_scale_estimates")}, // requirements: scale, not failures yet
 				{rep: rep()},
-				{rep: rep("no_failure_handling:high", "no_tradeoffs")},  // high level: trade-offs, failures wait
-				{rep: rep("no_failure_handling:high")},                  // still nothing for the high level: deep dive
-				{rep: rep("no_failure_handling:high", "no_monitoring")}, // deep dive: failures first
-				{rep: rep("no_monitoring")},
+				{rep: rep("no_failure_handling:high", "no_tradeoffs")},     // high level: trade-offs, failures wait
+				{rep: rep("no_failure_handling:high")},                     // still nothing for the high level: deep dive
+				{rep: rep("no_failure_handling:high", "no_observability")}, // deep dive: failures first
+				{rep: rep("no_observability")},
 				{rep: rep()},
 			},
 		},
@@ -152,9 +152,9 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 				{rep: rep("no_complexity")}, // approach phase leaves complexity to its own phase
 				{rep: rep("no_complexity:high")},
 				{rep: rep()},
-				{rep: rep("no_edge_cases", "no_tests:low")},
-				{rep: rep("no_tests:low")}, // second probe of the phase
-				{rep: rep("no_tests:low")}, // already probed: close
+				{rep: rep("no_edge_cases", "no_walkthrough:low")},
+				{rep: rep("no_walkthrough:low")},                      // second probe of the phase
+				{rep: rep("no_walkthrough:low", "filler_heavy:high")}, // already probed, fillers never: close
 			},
 		},
 		{
