@@ -50,13 +50,19 @@ func defaultTimebox(r Round) timebox {
 // and cheap enough to run on every partial transcript; it never panics,
 // whatever the input.
 func Analyze(in Input) Report {
+	_, r := debugAnalyze(in)
+	return r
+}
+
+// debugAnalyze is Analyze that also returns the working state, for tests.
+func debugAnalyze(in Input) (*analyzer, Report) {
 	round := in.Round
 	if _, err := ParseRound(string(round)); err != nil {
 		round = Behavioral
 	}
 	rep := Report{Round: round, Question: in.Question}
 
-	a := analyzer{round: round}
+	a := &analyzer{round: round}
 	if len(in.Words) > 0 {
 		a.toks = make([]tok, 0, len(in.Words))
 		words := make([]Word, 0, len(in.Words))
@@ -81,7 +87,7 @@ func Analyze(in Input) Report {
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
-	return rep
+	return a, rep
 }
 
 // hit is one lexicon phrase found in the answer, tokens [w0, w1).

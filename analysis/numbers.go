@@ -111,7 +111,13 @@ func parseNumberAt(toks []tok, i int) (number, bool) {
 		return number{}, false
 	}
 	switch t.norm {
-	case "doubled", "twice":
+	case "twice":
+		// "twice as fast" is a multiple; "twice a day" is a schedule.
+		if tokAt(toks, i+1).norm != "as" {
+			return number{}, false
+		}
+		return number{w0: i, w1: i + 1, value: 2, unit: "x", kind: unitImpact}, true
+	case "doubled":
 		return number{w0: i, w1: i + 1, value: 2, unit: "x", kind: unitImpact}, true
 	case "tripled":
 		return number{w0: i, w1: i + 1, value: 3, unit: "x", kind: unitImpact}, true
@@ -200,7 +206,7 @@ func parseSpelled(toks []tok, i int) (number, bool) {
 			j++
 			continue
 		}
-		if v, ok := smallNumbers[w]; ok && w != "oh" {
+		if v, ok := smallNumbers[w]; ok && w != "oh" && !(w == "one" && !seen && !nextIsScale(toks, j)) {
 			if lastKind == 1 || (lastKind == 2 && v == 0) || (lastKind == 2 && v >= 10) {
 				break
 			}
@@ -256,6 +262,12 @@ func parseSpelled(toks []tok, i int) (number, bool) {
 		j--
 	}
 	return number{w0: i, w1: j, value: total + cur}, true
+}
+
+// nextIsScale reports whether toks[j+1] is "hundred", "thousand"...: a
+// lone "one" is a pronoun ("one of the teams") unless a scale follows.
+func nextIsScale(toks []tok, j int) bool {
+	return j+1 < len(toks) && scaleNumbers[toks[j+1].norm] > 0
 }
 
 func isNumberWord(w string) bool {
@@ -315,6 +327,12 @@ func attachUnit(toks []tok, n number) number {
 			}
 			n.unit, n.kind, n.w1 = u.unit, u.kind, j+1
 			return attachRate(toks, n)
+		}
+		// "fifty a week": a count per period is a rate even unnamed.
+		if r := attachRate(toks, n); r.w1 > n.w1 {
+			r.unit = strings.TrimPrefix(r.unit, "/")
+			r.unit = "per " + r.unit
+			return r
 		}
 	}
 	return n

@@ -21,12 +21,9 @@ const (
 // answer when no Action part was found) and over the whole answer. An "I"
 // that only hedges ("I think", "I guess") is not an action.
 func (a *analyzer) countPronouns() {
-	aw0, aw1 := 0, len(a.toks)
-	if pr := a.parts[partA]; pr.w1 > pr.w0 {
-		aw0, aw1 = pr.w0, pr.w1
-	}
+	hasA := a.parts[partA].w1 > a.parts[partA].w0
 	for i := range a.toks {
-		in := i >= aw0 && i < aw1
+		in := !hasA || a.partAt(i) == partA
 		switch pronounAt(a.toks, i) {
 		case "i":
 			a.m.IAll++
@@ -152,12 +149,7 @@ func (a *analyzer) impactNumbers(w0, w1 int) (n int, first int) {
 		if num.w0 < w0 || num.w0 >= w1 {
 			continue
 		}
-		ok := num.kind == unitImpact
-		if !ok && num.kind != unitImpact {
-			ok = a.changeNear(num.w0, num.w1) || (k > 0 && a.nums[k-1].w1+2 >= num.w0) ||
-				(k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0)
-		}
-		if ok {
+		if a.isImpact(k) {
 			if first < 0 {
 				first = k
 			}
@@ -165,6 +157,24 @@ func (a *analyzer) impactNumbers(w0, w1 int) (n int, first int) {
 		}
 	}
 	return n, first
+}
+
+// isImpact reports whether number k speaks of impact.
+func (a *analyzer) isImpact(k int) bool {
+	num := a.nums[k]
+	if num.kind == unitImpact {
+		return true
+	}
+	// A duration or count is an impact only when said as a change in the
+	// Result ("from two weeks to two days"), not as a plan ("within four
+	// hours") in the Action.
+	if a.parts[partR].w1 > a.parts[partR].w0 && a.partAt(num.w0) != partR {
+		return false
+	}
+	if k > 0 && a.nums[k-1].w1+2 >= num.w0 || k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0 {
+		return true
+	}
+	return a.changeNear(num.w0, num.w1)
 }
 
 // changeNear reports a change word ("reduced", "from", "down to") within

@@ -147,14 +147,16 @@ func (a *analyzer) labelStar() {
 		}
 	}
 	si = 0
-	for _, n := range a.nums {
-		if n.kind == unitImpact {
-			segOf(n.w0).score[partR] += weightImpactNum
+	for k := range a.nums {
+		if a.isImpact(k) {
+			segOf(a.nums[k].w0).score[partR] += weightImpactNum
 		}
 	}
 	a.segs[0].score[partS] += weightFirstSitua
 
-	// Dynamic programme over (segment, part) with monotone parts. Ties keep
+	// Dynamic programme over (segment, part). Parts keep story order (S,
+	// T, A, R, any may be missing), except that a story may go back from
+	// a Result to more Action ("then I also…") at a small cost. Ties keep
 	// the previous segment's part, so uncued segments join their
 	// neighbour.
 	var best [4]float64
@@ -164,13 +166,16 @@ func (a *analyzer) labelStar() {
 	for i := 1; i < len(a.segs); i++ {
 		var next [4]float64
 		for p := range 4 {
-			bq := p
+			bq, bv := p, best[p]
 			for q := p - 1; q >= 0; q-- {
-				if best[q] > best[bq] {
-					bq = q
+				if best[q] > bv {
+					bq, bv = q, best[q]
 				}
 			}
-			next[p] = best[bq] + a.segs[i].score[p]
+			if p == partA && best[partR]-backToActionCost > bv {
+				bq, bv = partR, best[partR]-backToActionCost
+			}
+			next[p] = bv + a.segs[i].score[p]
 			a.segs[i].bp[p] = int8(bq)
 		}
 		best = next
@@ -201,19 +206,27 @@ func (a *analyzer) labelStar() {
 			a.parts[i] = partRange{}
 		}
 	}
+	// One StarPart per run of segments with the same label.
 	a.m.Star = make([]StarPart, 0, 4)
 	total := a.extent(0, len(toks))
-	for p, pr := range a.parts {
-		if pr.w1 <= pr.w0 {
-			continue
+	for i := 0; i < len(a.segs); {
+		j := i
+		for j+1 < len(a.segs) && a.segs[j+1].part == a.segs[i].part {
+			j++
 		}
+		w0, w1 := a.segs[i].w0, a.segs[j].w1
 		share := 0.0
 		if total > 0 {
-			share = a.extent(pr.w0, pr.w1) / total
+			share = a.extent(w0, w1) / total
 		}
-		a.m.Star = append(a.m.Star, StarPart{Part: partNames[p], Span: a.span(pr.w0, pr.w1), Share: round3(share)})
+		a.m.Star = append(a.m.Star, StarPart{Part: partNames[a.segs[i].part], Span: a.span(w0, w1), Share: round3(share)})
+		i = j + 1
 	}
 }
+
+// backToActionCost is the score a labelling gives up to return from a
+// Result to more Action, so that one stray cue does not split a part.
+const backToActionCost = 1.0
 
 // extent is the size of tokens [w0, w1): seconds when timed (up to the
 // next token's start, so pauses belong to the part they end), else words.
@@ -235,14 +248,32 @@ func (a *analyzer) extent(w0, w1 int) float64 {
 	return d
 }
 
-// share returns the share of part p.
+// share returns the share of part p, over all its stretches.
 func (a *analyzer) share(p int) float64 {
+	sum := 0.0
 	for _, s := range a.m.Star {
 		if s.Part == partNames[p] {
-			return s.Share
+			sum += s.Share
 		}
 	}
-	return 0
+	return sum
+}
+
+// partAt returns the STAR part of token w.
+func (a *analyzer) partAt(w int) int {
+	lo, hi := 0, len(a.segs)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if a.segs[m].w1 <= w {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(a.segs) {
+		return int(a.segs[lo].part)
+	}
+	return -1
 }
 
 // subjectBefore returns "i" or "we" when toks[w] is a verb whose subject
