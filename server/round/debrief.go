@@ -70,8 +70,10 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 	// phases) with no answer before the next one.
 	asked, unanswered, pending := 0, 0, false
 	principle := ""
+	var lastKind server.TurnKind
 	for _, t := range turns {
 		if t.Role == server.RoleInterviewer {
+			lastKind = t.Kind
 			if t.Kind == server.TurnQuestion {
 				if pending {
 					unanswered++
@@ -90,7 +92,11 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 		if p == "" {
 			p = principle
 		}
-		answers = append(answers, answer{seq: t.Seq, principle: p, rep: *t.Report, score: Score(*t.Report)})
+		r := *t.Report
+		if lastKind == server.TurnProbe || lastKind == server.TurnCutIn {
+			r.Findings = forFollowUp(r.Findings)
+		}
+		answers = append(answers, answer{seq: t.Seq, principle: p, rep: r, score: Score(r)})
 	}
 	d := server.Debrief{Strongest: -1, Weakest: -1, Reasons: []string{}, Principles: []server.PrincipleEvidence{}}
 	for i, a := range answers {

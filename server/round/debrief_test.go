@@ -63,6 +63,19 @@ func TestDebrief(t *testing.T) {
 					t.Errorf("strongest %d, weakest %d; want 6 and 8", d.Strongest, d.Weakest)
 				}
 			}},
+		{"an answer to a follow-up is not marked down for not being a whole story", server.KindBehavioral,
+			[]server.Turn{
+				askT(1, "Ownership"), answerT(2, rep("missing_metric:high")),
+				probeT(3), answerT(4, rep("missing_context:high", "unbalanced_star", "too_short:high")),
+			},
+			func(t *testing.T, d server.Debrief) {
+				if d.Strongest != 4 || d.Weakest != 2 {
+					t.Errorf("strongest %d, weakest %d; want 4 and 2", d.Strongest, d.Weakest)
+				}
+				if d.Practise[0] != advice("missing_metric") || slices.Contains(d.Practise, advice("missing_context")) {
+					t.Errorf("practise = %q", d.Practise)
+				}
+			}},
 		{"a principle the analyzer heard is quoted from its evidence span", server.KindBehavioral,
 			[]server.Turn{askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "Café first. I traced the leak to a pool."), "dive deep", 0.8, analysis.Span{Start: 12, End: 39}))},
 			func(t *testing.T, d server.Debrief) {

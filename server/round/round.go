@@ -299,7 +299,11 @@ func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, b
 	if s.st.Probes >= limit {
 		return Move{}, false
 	}
-	candidates := s.candidates(it, q, rep.Findings)
+	findings := rep.Findings
+	if s.st.Probes > 0 {
+		findings = forFollowUp(findings)
+	}
+	candidates := s.candidates(it, q, findings)
 	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team" || rep.Has(ProbeScope)
 	scopeDue := br && narrow && !slices.Contains(s.st.Probed, ProbeScope)
 	if br {
@@ -400,6 +404,22 @@ func (s *State) candidates(it item, q prompts.Question, findings []analysis.Find
 		out[i] = c.code
 	}
 	return out
+}
+
+// structural findings judge a whole STAR story. An answer to a follow-up
+// ("How did you measure it?") is rightly not a whole story, so they do not
+// apply to it.
+func structural(code string) bool {
+	switch code {
+	case "missing_context", "missing_action", "missing_result", "unbalanced_star", "too_short":
+		return true
+	}
+	return false
+}
+
+// forFollowUp drops the structural findings from an answer to a follow-up.
+func forFollowUp(fs []analysis.Finding) []analysis.Finding {
+	return slices.DeleteFunc(slices.Clone(fs), func(f analysis.Finding) bool { return structural(f.Code) })
 }
 
 func severityRank(s analysis.Severity) int {

@@ -122,10 +122,10 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 			cfg:    Config{Kind: server.KindBarRaiser, Minutes: 20, Seed: 3},
 			steps: []step{
 				{rep: scoped(rep("weak_ownership:high", "missing_metric:high", "missing_result"), "team")},
-				{rep: scoped(rep("missing_metric:high", "missing_result"), "team")},
-				{rep: scoped(rep("missing_result"), "team")}, // third probe is kept for scope
-				{rep: scoped(rep(), "org")},                  // three probes: next question
-				{rep: scoped(rep(), "org")},                  // nothing to probe: a challenge
+				{rep: scoped(rep("missing_metric:high", "missing_context:high", "vague_claims"), "team")}, // a follow-up answer need not set the scene
+				{rep: scoped(rep("vague_claims"), "team")},                                                // third probe is kept for scope
+				{rep: scoped(rep(), "org")}, // three probes: next question
+				{rep: scoped(rep(), "org")}, // nothing to probe: a challenge
 				{rep: scoped(rep(), "org")},
 			},
 		},
