@@ -15,6 +15,12 @@ func TestDebugLabelled(t *testing.T) {
 		t.Skip("set ANALYSIS_DEBUG to a labelled answer id")
 	}
 	for _, l := range loadLabelled(t) {
+		if id == "all" {
+			a, _ := debugAnalyze(l.in)
+			w, n := a.topWord()
+			t.Logf("%-32s rep %.3f top %s %d/%d want %v", l.id, a.repetition(), w, n, a.nWords, l.want)
+			continue
+		}
 		if l.id != id {
 			continue
 		}
@@ -30,7 +36,8 @@ func TestDebugLabelled(t *testing.T) {
 		for _, f := range r.Findings {
 			fmt.Fprintf(&b, "finding %s: %s\n", f.Code, f.Message)
 		}
-		fmt.Fprintf(&b, "I %d we %d  nums %+v\n", r.Metrics.I, r.Metrics.We, a.nums)
+		ov, qn := a.questionOverlap(l.in.Question)
+		fmt.Fprintf(&b, "I %d we %d  nums %+v\nrepetition %.3f overlap %d/%d tangents %d words %d parts %+v\n", r.Metrics.I, r.Metrics.We, a.nums, a.repetition(), ov, qn, a.cueN[cueTangent], a.nWords, a.parts)
 		t.Log("\n" + b.String())
 	}
 }

@@ -328,6 +328,12 @@ func attachUnit(toks []tok, n number) number {
 			n.unit, n.kind, n.w1 = u.unit, u.kind, j+1
 			return attachRate(toks, n)
 		}
+		// "15,000 invoices", "forty builds": a count of things is a
+		// quantity even when the noun is not a known unit.
+		if isPluralNoun(w) && n.value >= 10 {
+			n.unit, n.kind, n.w1 = w, unitImpact, j+1
+			return attachRate(toks, n)
+		}
 		// "fifty a week": a count per period is a rate even unnamed.
 		if r := attachRate(toks, n); r.w1 > n.w1 {
 			r.unit = strings.TrimPrefix(r.unit, "/")
@@ -372,4 +378,22 @@ func keepUnitless(toks []tok, n number) bool {
 		}
 	}
 	return false
+}
+
+// isPluralNoun guesses a plural noun: a word of four letters or more
+// ending in "s" that is not a function word ("its", "was", "this").
+func isPluralNoun(w string) bool {
+	if len(w) < 4 || w[len(w)-1] != 's' || stopWords[w] {
+		return false
+	}
+	switch w[len(w)-2] {
+	case 's', 'u', 'i':
+		return false // "less", "across", "thus", "this"
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return w[i] == '-'
+		}
+	}
+	return true
 }

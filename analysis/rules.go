@@ -29,6 +29,9 @@ const (
 	minWeForOwnership = 3
 	// A vague claim counts as backed when a number sits this close.
 	vagueNumberWindow = 12
+	// Hypothetical markers ("what I would do", "usually") that make an
+	// answer a description of habits rather than a story (tuned).
+	minHypo = 3
 	// A too-short answer is under a quarter of the target length.
 	shortFraction = 0.25
 )
@@ -105,7 +108,9 @@ func (a *analyzer) missingParts() {
 			"Spend most of the answer on your actions, in order: \"First I…, then I…\", with the decisions and why you made them.",
 			a.span(act.w0, act.w1))
 	}
-	if !r.present() {
+	// "What I would do is…" describes a habit, not a story with an outcome.
+	hypothetical := a.cueN[cueHypo] >= minHypo
+	if !r.present() || hypothetical {
 		tail := max(0, len(a.toks)-12)
 		a.add("missing_result", High,
 			"The story ends without an outcome: \""+a.quote(tail, len(a.toks), 12)+"\" — what changed because of your work?",
@@ -264,7 +269,9 @@ func (a *analyzer) vague() {
 const (
 	rambleLongRatio     = 1.5
 	rambleLongishRatio  = 1.15
-	rambleRepetition    = 0.10 // share of word trigrams said before (tuned)
+	rambleRepetition    = 0.07  // share of word trigrams said before (tuned)
+	rambleTopWordMin    = 6     // one content word said this often…
+	rambleTopWordShare  = 0.025 // …and making up this share of the words (tuned)
 	ramblePreambleWords = 80
 	ramblePreambleShare = 0.4
 	rambleScore         = 2.0
@@ -293,8 +300,11 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 		why = append(why, "it runs long")
 	}
 	if rep := a.repetition(); rep > rambleRepetition {
-		score++
+		score += 2 // no focused answer in the labelled set comes near
 		why = append(why, "it repeats itself ("+pct(rep)+" of its phrases come back)")
+	} else if w, n := a.topWord(); n >= rambleTopWordMin && float64(n) > rambleTopWordShare*float64(a.nWords) {
+		score++
+		why = append(why, "it circles back to \""+w+"\" "+strconv.Itoa(n)+" times")
 	}
 	behavioral := a.round == Behavioral || a.round == BarRaiser
 	if behavioral {
@@ -387,6 +397,39 @@ func (a *analyzer) repetition() float64 {
 		return 0
 	}
 	return float64(repeat) / float64(total)
+}
+
+// topWord returns the most repeated content word (five letters or more,
+// not a stop word) and its count. It only compares words already in the
+// answer, so it needs no map.
+func (a *analyzer) topWord() (string, int) {
+	best, bestN := "", 0
+	var seen [2048]uint64
+	for i := range a.toks {
+		w := a.toks[i].norm
+		if len(w) < 5 || stopWords[w] || !isWordRune(rune(w[0])) {
+			continue
+		}
+		h := fnv(w)
+		slot := h & 2047
+		if seen[slot] == h {
+			continue // counted already
+		}
+		seen[slot] = h
+		n := 0
+		for j := i; j < len(a.toks); j++ {
+			if a.toks[j].norm == w {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = w, n
+		}
+		if i > 600 {
+			break // enough to judge; keeps the cost bounded on long input
+		}
+	}
+	return best, bestN
 }
 
 func fnv(s string) uint64 {

@@ -171,10 +171,14 @@ func (a *analyzer) isImpact(k int) bool {
 	if a.parts[partR].w1 > a.parts[partR].w0 && a.partAt(num.w0) != partR {
 		return false
 	}
-	if k > 0 && a.nums[k-1].w1+2 >= num.w0 || k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0 {
-		return true
-	}
-	return a.changeNear(num.w0, num.w1)
+	return a.pairedNumber(k) || a.changeNear(num.w0, num.w1)
+}
+
+// pairedNumber reports a number said as one end of a change: "from 40 to
+// 12", "two weeks to two days".
+func (a *analyzer) pairedNumber(k int) bool {
+	num := a.nums[k]
+	return k > 0 && a.nums[k-1].w1+2 >= num.w0 || k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0
 }
 
 // changeNear reports a change word ("reduced", "from", "down to") within

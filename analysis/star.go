@@ -40,7 +40,11 @@ type partRange struct {
 	evidence float64
 }
 
-func (p partRange) present() bool { return p.w1 > p.w0 && p.evidence > 0 }
+func (p partRange) present() bool { return p.w1 > p.w0 && p.evidence >= minPartEvidence }
+
+// minPartEvidence is the cue score a part needs to count as told: one
+// clear cue, or a few weak ones.
+const minPartEvidence = 1.0
 
 // Longest segment in tokens: a spoken transcript has no full stops, so
 // long run-ons are cut to keep a STAR label local.
@@ -92,6 +96,7 @@ const (
 	weightT          = 1.5
 	weightA          = 1.0
 	weightR          = 1.2
+	weightRWeak      = 0.4
 	weightIVerb      = 1.2
 	weightWeVerb     = 0.8
 	weightImpactNum  = 1.0
@@ -129,6 +134,8 @@ func (a *analyzer) labelStar() {
 			s.score[partA] += weightA
 		case cueResult:
 			s.score[partR] += weightR
+		case cueResultWeak:
+			s.score[partR] += weightRWeak
 		case cueActionVerb:
 			if subj := subjectBefore(toks, int(h.w0)); subj == "i" {
 				s.score[partA] += weightIVerb
@@ -147,8 +154,8 @@ func (a *analyzer) labelStar() {
 		}
 	}
 	si = 0
-	for k := range a.nums {
-		if a.isImpact(k) {
+	for k, n := range a.nums {
+		if n.kind == unitImpact || a.pairedNumber(k) {
 			segOf(a.nums[k].w0).score[partR] += weightImpactNum
 		}
 	}
