@@ -90,8 +90,10 @@ func phasesFor(block server.RoundKind) []phase {
 	case server.KindCoding:
 		return codingPhases()
 	}
-	return []phase{{codes: []string{"rambling", "too_short", "weak_ownership", "missing_action", "unbalanced_star", "missing_result",
-		"missing_metric", "vague_claims", "missing_context", "hedging", ProbeScope}}}
+	// too_short comes late: a short answer with a specific gap is better
+	// probed on that gap than with "tell me more".
+	return []phase{{codes: []string{"rambling", "weak_ownership", "missing_action", "unbalanced_star", "missing_result",
+		"missing_metric", "vague_claims", "missing_context", "too_short", "hedging", ProbeScope}}}
 }
 
 // item is one slot of the plan: one main question, or one phase of a

@@ -450,7 +450,9 @@ func (s *State) advance(lead string, findings []analysis.Finding) Move {
 	var text string
 	switch {
 	case it.Block != prev.Block:
-		text = lead + " " + handover(prev.Block, it.Block) + " " + s.opening(it, true)
+		// The handover says the part is over, so a short thanks replaces
+		// the "let's move on" lead.
+		text = s.pick("phase", phaseAcks()) + " " + handover(prev.Block, it.Block) + " " + s.opening(it, true)
 	case it.QuestionID == prev.QuestionID:
 		// The next phase of the same prompt.
 		text = s.pick("phase", phaseAcks()) + " " + it.phase().lead

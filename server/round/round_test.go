@@ -158,6 +158,17 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 			},
 		},
 		{
+			name:   "a short loop runs every part in order and hands over to the Bar Raiser",
+			golden: "loop_round.golden",
+			cfg:    Config{Kind: server.KindLoop, Minutes: 20, Seed: 4},
+			steps: []step{
+				{rep: rep("weak_ownership")}, {rep: rep()}, // behavioral
+				{rep: rep()}, {rep: rep()}, {rep: rep("no_failure_handling:high")}, {rep: rep()}, // system design
+				{rep: rep()}, {skip: true}, {rep: rep()}, {rep: rep()}, // coding, approach skipped
+				{rep: scoped(rep(), "team")}, {rep: scoped(rep(), "org")}, // bar raiser
+			},
+		},
+		{
 			name:   "a skipped question moves on without probing",
 			golden: "skip_round.golden",
 			cfg:    Config{Kind: server.KindBehavioral, Minutes: 16, Seed: 1},

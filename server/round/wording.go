@@ -70,7 +70,7 @@ func acks() []string {
 }
 
 func phaseAcks() []string {
-	return []string{"Okay, thanks.", "Good.", "Alright.", "Thanks, that's clear."}
+	return []string{"Okay, thanks.", "Good.", "Alright.", "Thanks, that helps."}
 }
 
 func closings() []string {
