@@ -155,6 +155,12 @@ func (h *Hub) start(roundID string) (*Session, error) {
 		cancel(nil)
 		return nil, err
 	}
+	utts, err := h.deps.Store.Utterances(ctx, roundID)
+	if err != nil {
+		cancel(nil)
+		return nil, fmt.Errorf("load utterances of %s: %w", roundID, err)
+	}
+	s.restoreOpen(utts)
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()

@@ -37,6 +37,9 @@ type Session struct {
 	reply   *reply // the interviewer turn in flight
 	stopped bool
 	voice   *voiceSession
+	// openUtts are the stored utterances of the answer not yet committed;
+	// they survive a refresh or restart and join the answer when it ends.
+	openUtts []server.Utterance
 }
 
 // persisted is what Round.State holds: the engine's own state plus the
@@ -86,6 +89,16 @@ func (s *Session) restore() error {
 		}
 	}
 	return nil
+}
+
+// restoreOpen picks up the utterances of an answer that was being spoken
+// when the page or the server went away.
+func (s *Session) restoreOpen(utts []server.Utterance) {
+	for _, u := range utts {
+		if u.TurnSeq >= s.nextSeq {
+			s.openUtts = append(s.openUtts, u)
+		}
+	}
 }
 
 func (s *Session) state() ([]byte, error) {
@@ -330,6 +343,11 @@ func (s *Session) commit(a answer) {
 		s.sendError(server.CodeRoundFinished, "There is no question to answer right now.")
 		return
 	}
+	if a.source == "typed" && len(s.openUtts) > 0 {
+		// Spoken first, then typed: the answer is both.
+		a.text = s.capWords(s.openText() + " " + a.text)
+		a.source = "typed+spoken"
+	}
 	rep := analysis.Analyze(s.analysisInput(a.text, a.words))
 	before, err := s.eng.Marshal()
 	if err != nil {
@@ -368,6 +386,7 @@ func (s *Session) commit(a answer) {
 		return
 	}
 	s.nextSeq++
+	s.openUtts = nil
 	s.send(server.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
 	s.send(server.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
 	s.speak(next, a.at)
@@ -435,7 +454,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 			}
 			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
 		}
-		text, err := s.deps.Interviewer.Say(ctx, p, emit)
+		_, err := s.deps.Interviewer.Say(ctx, p, emit)
 		r.mu.Lock()
 		r.source = s.deps.Interviewer.Name()
 		r.mu.Unlock()
@@ -452,14 +471,13 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 				out.reset()
 			}
 			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
-			text, err = s.deps.Scripted.Say(ctx, p, emit)
+			_, err = s.deps.Scripted.Say(ctx, p, emit)
 		}
 		if out != nil {
 			out.finish()
 			<-out.done
 		}
-		_ = text
-		s.Do(func() { s.finishReply(r, err != nil && ctx.Err() == nil) })
+		s.Do(func() { s.finishReply(r) })
 	}()
 }
 
@@ -479,12 +497,12 @@ func (s *Session) interrupt(cause error) {
 		return
 	}
 	r.cancel(cause)
-	s.finishReply(r, false)
+	s.finishReply(r)
 }
 
 // finishReply stores the interviewer turn and hands the floor to the
 // candidate (or closes the round after the closing line).
-func (s *Session) finishReply(r *reply, failed bool) {
+func (s *Session) finishReply(r *reply) {
 	if s.reply != r {
 		return
 	}

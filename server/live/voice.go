@@ -2,27 +2,428 @@ package live
 
 import (
 	"context"
-	"github.com/mockloop/mockloop/server"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/round"
+	"github.com/mockloop/mockloop/server/rtc"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // VoiceDeps are the engines of the spoken path.
-type VoiceDeps struct{}
+type VoiceDeps struct {
+	STT      server.Transcriber
+	Fallback server.Transcriber // the embedded engine when STT is remote; may be nil
+	Synth    server.Synthesizer // nil: captions only, no interviewer voice
+	RTC      rtc.Config
+	Turn     voice.TurnConfig
+	// AudioDir keeps each spoken answer as <round>/<seq>.wav; empty keeps
+	// nothing.
+	AudioDir string
+}
 
-// voiceSession is the microphone and speaker of one session.
-type voiceSession struct{}
+// voiceSession is the microphone and speaker of one session. The session
+// goroutine owns it; the listener and forwarding goroutines only send.
+type voiceSession struct {
+	peer    *rtc.Peer
+	ctl     chan voice.Control
+	cancel  context.CancelCauseFunc
+	speaker *voice.Speaker
+	muted   bool
+	// audio is the open answer's recording, timeline-aligned so word
+	// times seek correctly: gaps between utterances are silence.
+	audio []int16
+}
 
-// speechOut turns the interviewer's streamed text into audio.
-type speechOut struct{ done chan struct{} }
+// errBargeIn is the cause recorded when the candidate talks over the
+// interviewer.
+var errBargeIn = errors.New("candidate started talking")
 
-func (o *speechOut) push(chunk string) {}
-func (o *speechOut) reset()            {}
-func (o *speechOut) finish()           {}
+func (s *Session) startVoice(sdp string) {
+	vd := s.deps.Voice
+	if vd == nil || vd.STT == nil {
+		s.sendError(server.CodeRTC, "Voice is not enabled on this server; type your answers.")
+		return
+	}
+	if s.round.Status == server.StatusFinished {
+		s.sendError(server.CodeRoundFinished, "This round is over.")
+		return
+	}
+	s.stopVoice("renegotiated")
+	vctx, cancel := context.WithCancelCause(s.ctx)
+	onICE := func(c []byte) {
+		s.Do(func() { s.send(server.Message{Type: "rtc_ice", Candidate: c}) })
+	}
+	cfg := vd.RTC
+	cfg.Logger = s.log
+	peer, answer, err := rtc.Answer(vctx, cfg, sdp, onICE)
+	if err != nil {
+		cancel(err)
+		s.log.Warn("webrtc offer refused", "err", err)
+		s.sendError(server.CodeRTC, "Could not start the microphone connection: "+err.Error())
+		return
+	}
+	vs := &voiceSession{peer: peer, ctl: make(chan voice.Control, 8), cancel: cancel}
+	vs.speaker = voice.NewSpeaker(peer.WriteAudio, nil)
+	vs.speaker.Now = s.deps.Now
+	s.voice = vs
+	s.send(server.Message{Type: "rtc_answer", SDP: answer})
 
-func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut { return nil }
-func (s *Session) stopVoice(reason string)                           {}
-func (s *Session) voiceNewAnswer(m round.Move)                       {}
+	l := voice.NewListener(voice.ListenerConfig{
+		Turn:     vd.Turn,
+		STT:      vd.STT,
+		Fallback: vd.Fallback,
+		Now:      s.deps.Now,
+		Logger:   s.log,
+	})
+	events := make(chan voice.Event, 64)
+	if m := s.current; m != nil {
+		vs.ctl <- voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox}
+	}
+	go func() {
+		err := l.Run(vctx, peer.Frames(), vs.ctl, events)
+		if err != nil && !errors.Is(err, context.Canceled) && context.Cause(vctx) == nil {
+			s.log.Warn("listener stopped", "err", err)
+		}
+	}()
+	go func() {
+		for ev := range events {
+			s.Do(func() { s.onVoice(vs, ev) })
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case err, ok := <-peer.Errors():
+				if !ok {
+					return
+				}
+				s.Do(func() {
+					if s.voice == vs {
+						s.notice("warn", "Microphone connection: "+err.Error())
+					}
+				})
+			case <-vctx.Done():
+				return
+			}
+		}
+	}()
+}
+
+func (s *Session) addICE(candidate []byte) {
+	if s.voice == nil {
+		return
+	}
+	if err := s.voice.peer.AddICECandidate(candidate); err != nil {
+		s.sendError(server.CodeRTC, "Bad ICE candidate: "+err.Error())
+	}
+}
+
+func (s *Session) setMute(on bool) {
+	vs := s.voice
+	if vs == nil || vs.muted == on {
+		return
+	}
+	vs.muted = on
+	kind := voice.Unmute
+	if on {
+		kind = voice.Mute
+	}
+	vs.control(voice.Control{Kind: kind})
+}
+
+func (s *Session) voiceDone() {
+	s.voice.control(voice.Control{Kind: voice.Done})
+}
+
+// control sends c to the listener without blocking the session; the
+// channel is buffered and controls are rare.
+func (vs *voiceSession) control(c voice.Control) {
+	select {
+	case vs.ctl <- c:
+	default:
+	}
+}
+
+// stopVoice tears down the microphone. The listener's last utterances are
+// lost only if the whole session is stopping; a browser refresh goes
+// through the peer closing, which finalises them first.
+func (s *Session) stopVoice(reason string) {
+	vs := s.voice
+	if vs == nil {
+		return
+	}
+	s.voice = nil
+	_ = vs.peer.Close()
+	vs.cancel(fmt.Errorf("voice stopped: %s", reason))
+}
+
+// voiceNewAnswer opens a new answer turn in the listener once the
+// interviewer has finished asking.
+func (s *Session) voiceNewAnswer(m round.Move) {
+	if s.voice != nil {
+		s.voice.control(voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox})
+	}
+}
+
+func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
+	if s.voice != vs && ev.Kind != voice.Utterance {
+		return // a torn-down peer; its finished utterances are still kept
+	}
+	switch ev.Kind {
+	case voice.SpeechStart:
+		if s.reply != nil {
+			s.log.Info("barge-in: interviewer interrupted")
+			s.send(server.Message{Type: "listen", State: "interrupted"})
+			s.interrupt(errBargeIn)
+		}
+	case voice.Partial:
+		s.send(server.Message{Type: "partial", Text: ev.Text})
+		if s.current != nil {
+			text := strings.TrimSpace(s.openText() + " " + ev.Text)
+			rep := analysis.Analyze(s.analysisInput(text, nil))
+			s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+		}
+	case voice.Utterance:
+		s.keepUtterance(vs, ev)
+	case voice.TurnEnd:
+		if ev.Reason == voice.ReasonPeerGone || len(s.openUtts) == 0 {
+			return // the utterances are stored; the answer goes on after a reconnect
+		}
+		s.commitSpoken(ev)
+	case voice.State:
+		s.send(server.Message{Type: "listen", State: ev.State})
+	case voice.Notice:
+		s.notice("warn", ev.Text)
+	}
+}
+
+// openText joins the open answer's utterances.
+func (s *Session) openText() string {
+	parts := make([]string, 0, len(s.openUtts))
+	for _, u := range s.openUtts {
+		if u.Text != "" {
+			parts = append(parts, u.Text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// keepUtterance stores a finalised utterance, then acknowledges it to the
+// page; its audio joins the answer's recording.
+func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
+	u := &server.Utterance{
+		RoundID:   s.id,
+		TurnSeq:   s.nextSeq,
+		Seq:       len(s.openUtts),
+		Text:      strings.TrimSpace(ev.Transcript.Text),
+		Words:     ev.Transcript.Words,
+		Offset:    ev.Offset.Seconds(),
+		Duration:  ev.Duration.Seconds(),
+		Engine:    ev.Transcript.Engine,
+		CreatedAt: s.now(),
+	}
+	if u.Text == "" {
+		u.Engine = "failed: " + u.Engine
+		s.notice("warn", "An utterance could not be transcribed; its audio is kept so it can be transcribed later.")
+	}
+	if err := s.deps.Store.AddUtterance(s.ctx, u); err != nil {
+		s.log.Error("save utterance", "err", err)
+		s.sendError(server.CodeStorage, "Could not save what you just said: "+err.Error())
+		return
+	}
+	s.openUtts = append(s.openUtts, *u)
+	if s.deps.Voice.AudioDir != "" {
+		vs.audio = placeAudio(vs.audio, ev.PCM, ev.Offset)
+	}
+	s.send(server.Message{Type: "utterance", Utterance: u})
+}
+
+// placeAudio writes pcm at offset into the answer's timeline, padding the
+// gap with silence; a lead-in that overlaps what is there is trimmed.
+func placeAudio(timeline, pcm []int16, offset time.Duration) []int16 {
+	at := int(offset.Seconds() * voice.SampleRate)
+	if at < 0 {
+		at = 0
+	}
+	if at > len(timeline) {
+		timeline = append(timeline, make([]int16, at-len(timeline))...)
+	}
+	overlap := len(timeline) - at
+	if overlap >= len(pcm) {
+		return timeline
+	}
+	return append(timeline, pcm[overlap:]...)
+}
+
+// commitSpoken commits the open answer: its utterances' text and words,
+// with word times moved onto the answer's timeline.
+func (s *Session) commitSpoken(ev voice.Event) {
+	var words []analysis.Word
+	engine := ""
+	for _, u := range s.openUtts {
+		for _, w := range u.Words {
+			words = append(words, analysis.Word{W: w.W, Start: w.Start + u.Offset, End: w.End + u.Offset})
+		}
+		if engine == "" && !strings.HasPrefix(u.Engine, "failed") {
+			engine = u.Engine
+		}
+	}
+	text := s.openText()
+	if text == "" {
+		return
+	}
+	a := answer{text: s.capWords(text), words: words, source: engine, at: s.now()}
+	if len(words) > server.MaxAnswerWords {
+		a.words = words[:server.MaxAnswerWords]
+	}
+	if vs := s.voice; vs != nil && len(vs.audio) > 0 {
+		a.audioPath = s.saveAudio(vs.audio)
+		vs.audio = nil
+	}
+	s.commit(a)
+}
+
+// saveAudio writes the answer's recording; a failure costs the playback,
+// never the answer.
+func (s *Session) saveAudio(pcm []int16) string {
+	dir := filepath.Join(s.deps.Voice.AudioDir, filepath.Base(s.id))
+	name := fmt.Sprintf("%d.wav", s.nextSeq)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		s.log.Warn("keep audio", "err", err)
+		return ""
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		s.log.Warn("keep audio", "err", err)
+		return ""
+	}
+	err = voice.WriteWAV(f, server.Audio{SampleRate: voice.SampleRate, PCM: pcm})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		s.log.Warn("keep audio", "err", err)
+		return ""
+	}
+	return name
+}
+
+// speechOut turns the interviewer's streamed text into audio as it comes:
+// text is cut at sentence ends, and each sentence is synthesised while the
+// one before it plays. Data flows one way: push -> synth -> play.
+type speechOut struct {
+	ctx       context.Context
+	sentences chan string
+	buf       strings.Builder
+	done      chan struct{}
+}
+
+// voiceOut returns the audio path for reply r, or nil when there is no
+// microphone connection or no voice engine (captions only).
+func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
+	vs := s.voice
+	if vs == nil || s.deps.Voice == nil || s.deps.Voice.Synth == nil {
+		return nil
+	}
+	o := &speechOut{ctx: ctx, sentences: make(chan string, 16), done: make(chan struct{})}
+	audio := make(chan server.Audio, 2)
+	synth := s.deps.Voice.Synth
+	go func() {
+		defer close(audio)
+		for text := range o.sentences {
+			a, err := synth.Synthesize(ctx, text)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("synthesize", "err", err)
+					s.Do(func() {
+						s.notice("warn", "The voice engine failed ("+shortErr(err)+"); the interviewer's words are shown as captions.")
+					})
+				}
+				continue
+			}
+			select {
+			case audio <- a:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	go func() {
+		defer close(o.done)
+		for a := range audio {
+			if ctx.Err() != nil {
+				continue // drain; barge-in drops queued audio
+			}
+			first, err := vs.speaker.Play(ctx, a)
+			if !first.IsZero() {
+				r.mu.Lock()
+				if r.firstAudio.IsZero() {
+					r.firstAudio = first
+				}
+				r.mu.Unlock()
+			}
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("play", "err", err)
+			}
+		}
+	}()
+	return o
+}
+
+// sentenceEnd finds the end of the first complete sentence in s: a
+// terminator followed by white space.
+func sentenceEnd(s string) int {
+	for i := 0; i+1 < len(s); i++ {
+		switch s[i] {
+		case '.', '?', '!':
+			if s[i+1] == ' ' || s[i+1] == '\n' {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+func (o *speechOut) push(chunk string) {
+	o.buf.WriteString(chunk)
+	for {
+		text := o.buf.String()
+		i := sentenceEnd(text)
+		if i < 0 {
+			return
+		}
+		o.send(text[:i])
+		o.buf.Reset()
+		o.buf.WriteString(strings.TrimLeft(text[i:], " \n"))
+	}
+}
+
+func (o *speechOut) send(sentence string) {
+	if strings.TrimSpace(sentence) == "" {
+		return
+	}
+	select {
+	case o.sentences <- strings.TrimSpace(sentence):
+	case <-o.ctx.Done():
+	}
+}
+
+// reset drops text not yet spoken (the LLM failed mid-sentence and the
+// scripted interviewer starts over).
+func (o *speechOut) reset() { o.buf.Reset() }
+
+// finish speaks what is left and closes the input.
+func (o *speechOut) finish() {
+	o.send(o.buf.String())
+	o.buf.Reset()
+	close(o.sentences)
+}
 
 // Done is the "I'm done" button: commit the spoken turn now.
 func (s *Session) Done() {
@@ -49,10 +450,3 @@ func (s *Session) ICE(candidate []byte) {
 func (s *Session) Mute(on bool) {
 	s.Do(func() { s.setMute(on) })
 }
-
-func (s *Session) voiceDone() {}
-func (s *Session) startVoice(sdp string) {
-	s.sendError(server.CodeRTC, "Voice is not enabled on this server; type your answers.")
-}
-func (s *Session) addICE(candidate []byte) {}
-func (s *Session) setMute(on bool)         {}
