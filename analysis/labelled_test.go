@@ -217,7 +217,7 @@ func (c tally) recall() float64 {
 
 func TestLabelledPrecisionRecall(t *testing.T) {
 	set := loadLabelled(t)
-	if len(set) < 6 {
+	if len(set) < 60 {
 		t.Fatalf("only %d labelled answers, want at least 60", len(set))
 	}
 	tallies := map[string]*tally{}

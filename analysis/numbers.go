@@ -330,7 +330,7 @@ func attachUnit(toks []tok, n number) number {
 		}
 		// "15,000 invoices", "forty builds": a count of things is a
 		// quantity even when the noun is not a known unit.
-		if isPluralNoun(w) && n.value >= 10 {
+		if isPluralNoun(w) && (n.value >= 10 || n.value == 0) {
 			n.unit, n.kind, n.w1 = w, unitImpact, j+1
 			return attachRate(toks, n)
 		}
