@@ -135,8 +135,9 @@ func seed(t *testing.T, db *DB, id string) (*server.Round, []*server.Turn, []*se
 	if err := db.CreateRound(ctx, r); err != nil {
 		t.Fatalf("CreateRound: %v", err)
 	}
-	turns := fixtureTurns()
-	if err := db.SaveStep(ctx, server.Step{Round: r, Turns: turns}); err != nil {
+	step := stepOf(r)
+	turns := step.Turns
+	if err := db.SaveStep(ctx, step); err != nil {
 		t.Fatalf("SaveStep: %v", err)
 	}
 	utts := fixtureUtterances(id)
@@ -147,3 +148,5 @@ func seed(t *testing.T, db *DB, id string) (*server.Round, []*server.Turn, []*se
 	}
 	return r, turns, utts
 }
+
+func stepOf(r *server.Round) server.Step { return server.Step{Round: r, Turns: fixtureTurns()} }
