@@ -66,7 +66,8 @@ var principles = [...]string{
 }
 
 // Principles returns the sixteen Leadership Principles in Amazon's order.
-func Principles() []string { return principles[:] }
+// The slice is the caller's own.
+func Principles() []string { return slices.Clone(principles[:]) }
 
 // CanonicalPrinciple returns the official spelling of a Leadership
 // Principle written with any case or spacing, and whether it is one.

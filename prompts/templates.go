@@ -65,7 +65,7 @@ func untrusted(s string) string {
 	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
 }
 
-var funcs = template.FuncMap{"untrusted": untrusted}
+func funcs() template.FuncMap { return template.FuncMap{"untrusted": untrusted} }
 
 // readTemplates returns the *.tmpl files at the top of dir, by file name
 // without the extension.
@@ -99,7 +99,7 @@ func parseTemplates(texts map[string]string) (map[string]*template.Template, err
 	sort.Strings(partials)
 	out := make(map[string]*template.Template, len(tops))
 	for _, name := range tops {
-		t := template.New(name).Funcs(funcs).Option("missingkey=error")
+		t := template.New(name).Funcs(funcs()).Option("missingkey=error")
 		if _, err := t.Parse(texts[name]); err != nil {
 			return nil, fmt.Errorf("template %s.tmpl: %w", name, err)
 		}

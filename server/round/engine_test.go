@@ -425,6 +425,8 @@ func TestRestore(t *testing.T) {
 		{"a state naming a question no longer in the bank is an error", strings.Replace(string(good), `"question_id":"`, `"question_id":"gone-`, 1), "no longer in the bank"},
 		{"a state past its plan is an error", strings.Replace(string(good), `"pos":0`, `"pos":99`, 1), "position 99"},
 		{"a state with an unknown kind is an error", strings.Replace(string(good), `"kind":"behavioral"`, `"kind":"chat"`, 1), `round kind "chat"`},
+		{"a started state without its last move is an error", strings.Replace(string(good), `"started":false`, `"started":true`, 1), "no last move"},
+		{"a state with an unknown block is an error", strings.Replace(string(good), `"block":"behavioral"`, `"block":"loop"`, 1), `in a "loop" block`},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -492,6 +494,45 @@ func TestLifecycle(t *testing.T) {
 		s.Answered("a", rep())
 		if c := s.Current(); c.Phase != "high_level" || c.PhaseNum != 2 || c.Probes != 0 || c.Timebox <= first.Timebox {
 			t.Errorf("in the second phase: %+v (first timebox %s)", c, first.Timebox)
+		}
+	})
+}
+
+func TestPlannerRunsOutOfQuestions(t *testing.T) {
+	p := &planner{used: map[string]bool{"a": true}}
+	if _, err := p.draw([]prompts.Question{{ID: "a"}}); err != ErrEmptyBank {
+		t.Errorf("draw from a used-up pool = %v, want ErrEmptyBank", err)
+	}
+}
+
+// FuzzRestore checks that no saved state, however damaged, makes Restore
+// or the moves after it panic, and that a restored round still ends.
+func FuzzRestore(f *testing.F) {
+	bank, err := prompts.Load(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, kind := range []server.RoundKind{server.KindBehavioral, server.KindLoop, server.KindSystemDesign} {
+		s, _ := New(bank, Config{Kind: kind, Seed: 1})
+		s.Begin()
+		s.Answered("a", rep("missing_metric"))
+		data, _ := s.Marshal()
+		f.Add(data)
+	}
+	f.Add([]byte(`{"version":1,"config":{"kind":"behavioral"},"plan":[{"block":"behavioral","question_id":"co-1"}],"pos":1}`))
+	f.Add([]byte(`{"version":1,"config":{"kind":"behavioral"},"plan":[{"block":"behavioral","question_id":"co-1"}],"started":true,"done":true}`))
+	f.Add([]byte(`{"version":1,"config":{"kind":"coding"},"plan":[{"block":"coding","question_id":"code-lru-cache","phase":4}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Restore(bank, data)
+		if err != nil {
+			return
+		}
+		s.Current()
+		s.Begin()
+		s.Answered("a", rep("rambling", "weak_ownership"))
+		s.Skip()
+		if m := s.End(); !m.Done {
+			t.Errorf("End did not finish a restored round: %+v", m)
 		}
 	})
 }

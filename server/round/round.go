@@ -175,7 +175,18 @@ func Restore(bank *prompts.Bank, data []byte) (*State, error) {
 	if len(r.Plan) == 0 || r.Pos < 0 || r.Pos > len(r.Plan) {
 		return nil, fmt.Errorf("restore round: position %d in a plan of %d", r.Pos, len(r.Plan))
 	}
+	if (r.Started || r.Done) && r.Last == nil {
+		return nil, errors.New("restore round: started but no last move")
+	}
+	if r.Pos == len(r.Plan) && !r.Done {
+		return nil, fmt.Errorf("restore round: past the last question but not done")
+	}
 	for _, it := range r.Plan {
+		switch it.Block {
+		case server.KindBehavioral, server.KindSystemDesign, server.KindCoding, server.KindBarRaiser:
+		default:
+			return nil, fmt.Errorf("restore round: question %q in a %q block", it.QuestionID, it.Block)
+		}
 		if _, ok := bank.Question(it.QuestionID); !ok {
 			return nil, fmt.Errorf("restore round: question %q is no longer in the bank", it.QuestionID)
 		}
