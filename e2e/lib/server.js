@@ -38,11 +38,18 @@ export async function startServer(opts = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  let stdout = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server printed no URL within ${START_TIMEOUT_MS} ms; output:\n${log}`)), START_TIMEOUT_MS);
     const onData = (chunk) => {
       log += chunk;
-      const m = log.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      stdout += chunk;
+      // Only stdout: the log on stderr may mention other local URLs
+      // (engine endpoints) first.
+      // Match complete lines only: a chunk can end in the middle of the
+      // port number.
+      const lines = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+      const m = lines.match(/http:\/\/127\.0\.0\.1:(\d+)/);
       if (m) {
         clearTimeout(timer);
         resolve(`http://127.0.0.1:${m[1]}`);
@@ -55,7 +62,6 @@ export async function startServer(opts = {}) {
       reject(new Error(`server exited (${code ?? sig}) before printing its URL; output:\n${log}`));
     });
   });
-  proc.stdout.on('data', (c) => { log += c; });
   return {
     url,
     dataDir,

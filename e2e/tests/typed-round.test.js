@@ -25,7 +25,7 @@ test('a typed behavioral round goes from the home page to a review with highligh
   // Home: engines shown, pick behavioral and 10 minutes, start.
   await page.goto(`${srv.url}/`);
   await page.waitForFunction(() => !document.querySelector('[data-engine=stt]').textContent.includes('…'));
-  await page.locator('label[for=kind-behavioral]').click();
+  await page.locator('#kind-behavioral').check();
   await page.selectOption('#minutes', '10');
   await Promise.all([page.waitForURL(/\/round\/[^/]+$/), page.click('#start')]);
   const roundID = new URL(page.url()).pathname.split('/').pop();
@@ -42,20 +42,28 @@ test('a typed behavioral round goes from the home page to a review with highligh
   await page.waitForFunction(() => /we ×[1-9]/.test(document.querySelector('#m-iwe').textContent), null, { timeout: 5000 });
 
   // Submit the weak answer: the box clears on ack and feedback cards appear.
+  // Count the interviewer's turns first: the probe may arrive right away.
+  let asked = await interviewerTurns(page);
   await page.press('#answer', 'Control+Enter');
   await page.waitForFunction(() => document.querySelector('#answer').value === '', null, { timeout: 10000 });
   for (const code of ['missing_metric', 'weak_ownership']) {
     await page.waitForSelector(`#feedback .finding[data-code=${code}]`, { timeout: 10000 });
   }
   // A card quotes the answer's own words, not a generic line.
-  const quotes = await page.$$eval('#feedback .finding .quote', (els) => els.map((e) => e.textContent.replace(/^“|”$/g, '')));
+  const quotes = await page.$$eval('#feedback .finding .quote', (els) => els.map((e) => ({
+    text: e.textContent.replace(/^“|”$/g, ''),
+    words: Array.from(e.querySelectorAll('strong')).map((s) => s.textContent),
+  })));
   assert.ok(quotes.length > 0, 'no feedback card quotes the answer');
   for (const q of quotes) {
-    for (const part of q.split(' … ')) assert.ok(WEAK_ANSWER.includes(part.replace(/…$/, '')), `quote ${JSON.stringify(part)} is not from the answer`);
+    assert.ok(q.words.length > 0, `quote ${JSON.stringify(q.text)} marks no evidence words`);
+    for (const part of q.text.split(' … ')) {
+      const bare = part.replace(/^…|…$/g, '');
+      assert.ok(WEAK_ANSWER.includes(bare), `quote ${JSON.stringify(bare)} is not from the answer`);
+    }
   }
 
   // Answer follow-up probes until the interviewer moves to a new question.
-  let asked = await interviewerTurns(page);
   let probes = 0;
   for (;;) {
     const next = await waitForYourTurn(page, asked + 1);
@@ -112,10 +120,6 @@ test('a typed behavioral round goes from the home page to a review with highligh
   const weMarks = await page.$$eval('article.answer-block:first-of-type mark[data-code=weak_ownership]', (ms) => ms.map((m) => m.textContent.toLowerCase()));
   assert.ok(weMarks.some((w) => /\bwe\b/.test(w)), `weak_ownership marks do not point at "we": ${weMarks}`);
 
-  // Clicking a finding scrolls to and flashes its evidence.
-  await page.click('article.answer-block button.finding[data-code=weak_ownership]');
-  await page.waitForSelector('article.answer-block mark[data-code=weak_ownership].flash');
-
   // The transcript has both sides and the debrief is labelled as opinion.
   assert.ok(await page.locator('#transcript .turn.interviewer').count() >= 2);
   assert.ok(await page.isVisible('#debrief'));
@@ -124,6 +128,10 @@ test('a typed behavioral round goes from the home page to a review with highligh
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'review.png'), fullPage: true });
+
+  // Clicking a finding scrolls to and flashes its evidence.
+  await page.click('article.answer-block button.finding[data-code=weak_ownership]');
+  await page.waitForSelector('article.answer-block mark[data-code=weak_ownership].flash');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -8,16 +8,80 @@ export function cpSlice(text, start, end) {
   return Array.from(text || '').slice(start, end).join('');
 }
 
-/** evidenceQuote returns the words a finding points at, joined with " … ",
- * or "" when the finding has no evidence. */
-export function evidenceQuote(text, finding, maxLen = 160) {
-  const parts = (finding.evidence || [])
-    .filter((s) => s && s.end > s.start)
-    .map((s) => cpSlice(text, s.start, s.end).trim())
-    .filter(Boolean);
-  let q = parts.join(' … ');
-  if (q.length > maxLen) q = q.slice(0, maxLen - 1).trimEnd() + '…';
-  return q;
+/** evidenceSnippets returns the stretches of text a feedback card quotes:
+ * each piece of evidence with a few words of context either side, nearby
+ * pieces merged into one stretch, so the card quotes the candidate's own
+ * words ("…and we were happy…") rather than a lone "we". Each snippet is
+ * {parts: [{text, evidence: bool}], clippedStart, clippedEnd}. */
+export function evidenceSnippets(text, finding, maxSnippets = 2, contextWords = 3) {
+  const chars = Array.from(text || '');
+  // Word boundaries in code points: runs of non-space characters.
+  const words = [];
+  for (let i = 0; i < chars.length;) {
+    if (/\s/.test(chars[i])) { i++; continue; }
+    const ws = i;
+    while (i < chars.length && !/\s/.test(chars[i])) i++;
+    words.push([ws, i]);
+  }
+  const spans = (finding.evidence || [])
+    .map((s) => [Math.max(0, s.start | 0), Math.min(chars.length, s.end | 0)])
+    .filter(([s, e]) => e > s)
+    .sort((x, y) => x[0] - y[0]);
+  const windows = [];
+  for (const [start, end] of spans) {
+    let i0 = words.findIndex((w) => w[1] > start);
+    if (i0 < 0) i0 = words.length - 1;
+    let i1 = words.length - 1;
+    while (i1 > 0 && words[i1][0] >= end) i1--;
+    const a = words.length ? Math.min(start, words[Math.max(0, i0 - contextWords)][0]) : start;
+    const b = words.length ? Math.max(end, words[Math.min(words.length - 1, i1 + contextWords)][1]) : end;
+    const last = windows[windows.length - 1];
+    if (last && a <= last.b) {
+      last.b = Math.max(last.b, b);
+      last.spans.push([start, end]);
+    } else {
+      if (windows.length >= maxSnippets) break;
+      windows.push({ a, b, spans: [[start, end]] });
+    }
+  }
+  return windows.map((w) => {
+    const parts = [];
+    let at = w.a;
+    for (const [s, e] of w.spans) {
+      if (e <= at) continue;
+      const from = Math.max(s, at);
+      if (from > at) parts.push({ text: chars.slice(at, from).join(''), evidence: false });
+      parts.push({ text: chars.slice(from, e).join(''), evidence: true });
+      at = e;
+    }
+    if (w.b > at) parts.push({ text: chars.slice(at, w.b).join(''), evidence: false });
+    return { parts, clippedStart: w.a > 0, clippedEnd: w.b < chars.length };
+  });
+}
+
+/** evidenceQuote renders evidenceSnippets as a DocumentFragment with the
+ * evidence words in <strong>, or null when the finding has no evidence. */
+export function evidenceQuote(text, finding) {
+  const snips = evidenceSnippets(text, finding);
+  if (!snips.length) return null;
+  const frag = document.createDocumentFragment();
+  frag.append('“');
+  snips.forEach((sn, i) => {
+    if (i > 0) frag.append(' … ');
+    else if (sn.clippedStart) frag.append('…');
+    for (const p of sn.parts) {
+      if (!p.evidence) {
+        frag.append(p.text);
+        continue;
+      }
+      const b = document.createElement('strong');
+      b.textContent = p.text;
+      frag.append(b);
+    }
+    if (i === snips.length - 1 && sn.clippedEnd) frag.append('…');
+  });
+  frag.append('”');
+  return frag;
 }
 
 /** ranges flattens findings into [{start, end, code, severity, finding, span,

@@ -29,7 +29,7 @@ function renderDebrief(d, answers) {
   if (!d) return;
   const [label, cls] = SIGNAL[d.signal] || [humanize(d.signal || 'no signal'), ''];
   const body = $('#debrief-body');
-  body.replaceChildren(
+  body.replaceChildren(h('div', {},
     h('p', { class: 'signal' }, 'Overall signal: ', h('span', { class: `badge ${cls}`, 'data-signal': d.signal }, label)),
     d.reasons && d.reasons.length ? [h('h3', {}, 'Why'), h('ul', {}, d.reasons.map((r) => h('li', {}, r)))] : null,
     d.principles && d.principles.length ? [h('h3', {}, 'Leadership Principles shown'),
@@ -39,7 +39,7 @@ function renderDebrief(d, answers) {
       d.strongest ? ['Strongest: ', answerLink(d.strongest, answers), '. '] : null,
       d.weakest ? ['Weakest: ', answerLink(d.weakest, answers), '.'] : null),
     d.practise && d.practise.length ? [h('h3', {}, 'Practise next'), h('ul', {}, d.practise.map((p) => h('li', {}, p)))] : null,
-  );
+  ));
   $('#debrief').hidden = false;
 }
 
@@ -128,7 +128,7 @@ function answerBlock(t, n) {
       },
       h('span', { class: 'head' }, h('strong', {}, humanize(f.code)), h('span', { class: 'badge' }, f.severity || '')),
       h('span', { class: 'msg', role: 'none' }, ' ', f.message),
-      quote ? h('span', { class: 'quote' }, `“${quote}”`) : null,
+      quote ? h('span', { class: 'quote' }, quote) : null,
       f.suggestion ? h('span', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
     }))
     : h('p', { class: 'badge ok' }, report ? 'Nothing flagged in this answer.' : 'Not analysed.');

@@ -147,7 +147,11 @@ function onAck(msg) {
 }
 
 function onDelta(msg) {
-  S.deltas.set(msg.seq, (S.deltas.get(msg.seq) || '') + (msg.text || ''));
+  // seq 0 and empty text are left out on the wire (omitempty). An empty
+  // chunk means "start this caption again" (the LLM failed and the
+  // scripted interviewer is taking the turn).
+  const seq = msg.seq || 0;
+  S.deltas.set(seq, msg.text ? (S.deltas.get(seq) || '') + msg.text : '');
   S.phase = 'asking';
   renderQuestion();
   renderPhase();
@@ -155,7 +159,7 @@ function onDelta(msg) {
 
 function onInterviewer(turn) {
   if (!turn) return;
-  S.deltas.delete(turn.seq);
+  for (const seq of S.deltas.keys()) if (seq <= (turn.seq || 0)) S.deltas.delete(seq);
   upsertTurn(turn);
   if (turn.kind === 'question') {
     // A new main question: the snapshot's question is now stale.
@@ -405,7 +409,7 @@ function findingCard(text, f, fresh) {
       h('strong', {}, humanize(f.code)),
       h('span', { class: 'code' }, f.code)),
     h('p', { class: 'msg' }, f.message),
-    quote ? h('p', { class: 'quote' }, `“${quote}”`) : null,
+    quote ? h('p', { class: 'quote' }, quote) : null,
     f.suggestion ? h('p', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
 }
 
@@ -479,6 +483,7 @@ function submitAnswer() {
     answerStatus('Type an answer first.', true);
     return;
   }
+  clearTimeout(draftTimer); // the answer supersedes any pending draft
   const id = `a${Date.now().toString(36)}-${S.nextID++}`;
   if (!socket.send({ type: 'answer', id, text })) {
     answerStatus('Not connected to the server. Your answer is still here; submit again once it says Connected.', true);
