@@ -98,14 +98,19 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 		}
 		answers = append(answers, answer{seq: t.Seq, principle: p, rep: r, score: Score(r)})
 	}
-	d := server.Debrief{Strongest: -1, Weakest: -1, Reasons: []string{}, Principles: []server.PrincipleEvidence{}}
-	for i, a := range answers {
-		if i == 0 || a.score > answers[indexOf(answers, d.Strongest)].score {
-			d.Strongest = a.seq
+	d := server.Debrief{Strongest: -1, Weakest: -1}
+	if len(answers) > 0 {
+		// Ties go to the earlier answer.
+		best, worst := answers[0], answers[0]
+		for _, a := range answers[1:] {
+			if a.score > best.score {
+				best = a
+			}
+			if a.score < worst.score {
+				worst = a
+			}
 		}
-		if i == 0 || a.score < answers[indexOf(answers, d.Weakest)].score {
-			d.Weakest = a.seq
-		}
+		d.Strongest, d.Weakest = best.seq, worst.seq
 	}
 	d.Principles = evidence(answers)
 	d.Practise = practise(r.Kind, answers, d.Principles)
@@ -114,10 +119,6 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 	}
 	d.Signal, d.Reasons = signal(r.Kind, answers, asked, unanswered)
 	return d
-}
-
-func indexOf(as []answer, seq int) int {
-	return slices.IndexFunc(as, func(a answer) bool { return a.seq == seq })
 }
 
 // evidence picks, for each principle, the answer that shows it best, in

@@ -405,7 +405,7 @@ func (s *State) candidates(it item, q prompts.Question, findings []analysis.Find
 		default:
 			r = len(rank)
 		}
-		cs = append(cs, cand{f.Code, r, severityRank(f.Severity)})
+		cs = append(cs, cand{f.Code, r, severityWeight(f.Severity)})
 	}
 	slices.SortFunc(cs, func(a, b cand) int {
 		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(b.sev, a.sev), strings.Compare(a.code, b.code))
@@ -431,18 +431,6 @@ func structural(code string) bool {
 // forFollowUp drops the structural findings from an answer to a follow-up.
 func forFollowUp(fs []analysis.Finding) []analysis.Finding {
 	return slices.DeleteFunc(slices.Clone(fs), func(f analysis.Finding) bool { return structural(f.Code) })
-}
-
-func severityRank(s analysis.Severity) int {
-	switch s {
-	case analysis.High:
-		return 3
-	case analysis.Medium:
-		return 2
-	case analysis.Low:
-		return 1
-	}
-	return 0
 }
 
 // advance moves to the next slot, or closes the round after the last one.
