@@ -179,7 +179,7 @@ func Restore(bank *prompts.Bank, data []byte) (*State, error) {
 		return nil, errors.New("restore round: started but no last move")
 	}
 	if r.Pos == len(r.Plan) && !r.Done {
-		return nil, fmt.Errorf("restore round: past the last question but not done")
+		return nil, errors.New("restore round: past the last question but not done")
 	}
 	for _, it := range r.Plan {
 		switch it.Block {
