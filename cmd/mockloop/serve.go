@@ -112,18 +112,19 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	}
 	m.Hub = live.NewHub(deps)
 	m.API = &httpapi.API{
-		Store:    db,
-		Hub:      m.Hub,
-		Deps:     deps,
-		Pages:    webui.New(cfg.WebUIDir),
-		WS:       &ws.Handler{Hub: m.Hub, AllowOrigins: cfg.AllowOrigins, Logger: log},
-		Metrics:  eng.metrics,
-		Engines:  eng.info,
-		Voice:    eng.voice != nil,
-		Version:  version,
-		AudioDir: filepath.Join(cfg.DataDir, "audio"),
-		Token:    cfg.Token,
-		Logger:   log,
+		Store:     db,
+		Summaries: db,
+		Hub:       m.Hub,
+		Deps:      deps,
+		Pages:     webui.New(cfg.WebUIDir),
+		WS:        &ws.Handler{Hub: m.Hub, AllowOrigins: cfg.AllowOrigins, Logger: log},
+		Metrics:   eng.metrics,
+		Engines:   eng.info,
+		Voice:     eng.voice != nil,
+		Version:   version,
+		AudioDir:  filepath.Join(cfg.DataDir, "audio"),
+		Token:     cfg.Token,
+		Logger:    log,
 	}
 	return m, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mockloop/mockloop/server/export"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/round"
+	"github.com/mockloop/mockloop/server/sqlite"
 )
 
 func (a *API) config(w http.ResponseWriter, r *http.Request) error {
@@ -30,6 +31,9 @@ type createRequest struct {
 	Kind    server.RoundKind `json:"kind"`
 	Minutes int              `json:"minutes"`
 	Seed    int64            `json:"seed"`
+	// Nudges turns live coaching on (the default); false is a realistic
+	// round with feedback only afterwards.
+	Nudges *bool `json:"nudges"`
 }
 
 // Round lengths a user may pick; a loop is longer than one interview.
@@ -57,7 +61,8 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	if req.Seed == 0 {
 		req.Seed = now.UnixNano()
 	}
-	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed})
+	nudges := req.Nudges == nil || *req.Nudges
+	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed}, nudges)
 	if err != nil {
 		return fmt.Errorf("plan round: %w", err)
 	}
@@ -92,7 +97,7 @@ func (a *API) newID() string {
 // RoundSummary is a round with the figures the history page shows.
 type RoundSummary struct {
 	server.Round
-	Summary Summary `json:"summary"`
+	Summary *sqlite.RoundSummary `json:"summary,omitempty"`
 }
 
 func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
@@ -108,13 +113,19 @@ func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("list rounds: %w", err)
 	}
+	sums := map[string]*sqlite.RoundSummary{}
+	if a.Summaries != nil {
+		list, err := a.Summaries.Summaries(r.Context(), limit)
+		if err != nil {
+			return fmt.Errorf("summarize rounds: %w", err)
+		}
+		for i := range list {
+			sums[list[i].ID] = &list[i]
+		}
+	}
 	out := make([]RoundSummary, 0, len(rounds))
 	for _, rd := range rounds {
-		turns, err := a.Store.Turns(r.Context(), rd.ID)
-		if err != nil {
-			return fmt.Errorf("turns of %s: %w", rd.ID, err)
-		}
-		out = append(out, RoundSummary{Round: rd, Summary: Summarize(turns)})
+		out = append(out, RoundSummary{Round: rd, Summary: sums[rd.ID]})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -145,7 +156,7 @@ func (a *API) getRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("load utterances: %w", err)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts, "summary": Summarize(turns)})
+	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/live"
+	"github.com/mockloop/mockloop/server/sqlite"
 )
 
 // Engine describes one configured engine for the page and for doctor.
@@ -32,18 +34,24 @@ type Pages interface {
 	Page(name string) http.Handler
 }
 
+// Summarizer totals rounds for the history list in one query.
+type Summarizer interface {
+	Summaries(ctx context.Context, limit int) ([]sqlite.RoundSummary, error)
+}
+
 // API is the HTTP side of the server.
 type API struct {
-	Store    server.Store
-	Hub      *live.Hub
-	Deps     live.Deps // for planning new rounds
-	Pages    Pages
-	WS       http.Handler
-	Metrics  http.Handler // nil: no /metrics
-	Engines  Engines
-	Voice    bool
-	Version  string
-	AudioDir string
+	Store     server.Store
+	Summaries Summarizer // optional
+	Hub       *live.Hub
+	Deps      live.Deps // for planning new rounds
+	Pages     Pages
+	WS        http.Handler
+	Metrics   http.Handler // nil: no /metrics
+	Engines   Engines
+	Voice     bool
+	Version   string
+	AudioDir  string
 	// Token, when set, is required on every request (header
 	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
 	// Used when bound to a non-loopback address.

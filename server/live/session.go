@@ -40,6 +40,11 @@ type Session struct {
 	// openUtts are the stored utterances of the answer not yet committed;
 	// they survive a refresh or restart and join the answer when it ends.
 	openUtts []server.Utterance
+	// nudges are the live coaching lines of the current answer; noNudges
+	// is the candidate's choice of a realistic round without them.
+	nudges   nudgeState
+	noNudges bool
+	lastLive *analysis.Report
 }
 
 // persisted is what Round.State holds: the engine's own state plus the
@@ -49,6 +54,8 @@ type persisted struct {
 	Pending *round.Move     `json:"pending,omitempty"`
 	Current *round.Move     `json:"current,omitempty"`
 	AskedAt time.Time       `json:"asked_at"`
+	// NoNudges turns live coaching off for a realistic round.
+	NoNudges bool `json:"no_nudges,omitempty"`
 }
 
 // Do runs f on the session goroutine. It returns without running f once
@@ -61,13 +68,38 @@ func (s *Session) Do(f func()) {
 }
 
 func (s *Session) run() {
+	// The clock drives the time-based nudges while the candidate is
+	// silent and no draft or partial transcript arrives.
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
 	for {
 		select {
 		case f := <-s.cmds:
 			f()
+		case <-tick.C:
+			s.maybeNudge(s.lastLive)
 		case <-s.ctx.Done():
 			return
 		}
+	}
+}
+
+// live sends the live meters for the answer so far and any nudge due.
+func (s *Session) live(text string) {
+	rep := analysis.Analyze(s.analysisInput(text, nil))
+	s.lastLive = &rep
+	s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+	s.maybeNudge(&rep)
+}
+
+func (s *Session) maybeNudge(rep *analysis.Report) {
+	if s.noNudges || s.current == nil || s.phase() != server.PhaseAnswering || s.out == nil {
+		return
+	}
+	m := s.current
+	in := nudgeInput{round: m.AnalysisRound, elapsed: s.now().Sub(s.askedAt), target: m.Timebox * 2 / 3, timebox: m.Timebox, report: rep}
+	if code, text := s.nudges.next(in, s.now()); code != "" {
+		s.send(server.Message{Type: "nudge", Code: code, Text: text})
 	}
 }
 
@@ -82,7 +114,7 @@ func (s *Session) restore() error {
 	if err != nil {
 		return fmt.Errorf("round %s: restore engine: %w", s.id, err)
 	}
-	s.eng, s.pending, s.current, s.askedAt = eng, p.Pending, p.Current, p.AskedAt
+	s.eng, s.pending, s.current, s.askedAt, s.noNudges = eng, p.Pending, p.Current, p.AskedAt, p.NoNudges
 	for _, t := range s.turns {
 		if t.Seq >= s.nextSeq {
 			s.nextSeq = t.Seq + 1
@@ -106,11 +138,12 @@ func (s *Session) state() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal engine: %w", err)
 	}
-	return json.Marshal(persisted{Engine: eng, Pending: s.pending, Current: s.current, AskedAt: s.askedAt})
+	return json.Marshal(persisted{Engine: eng, Pending: s.pending, Current: s.current, AskedAt: s.askedAt, NoNudges: s.noNudges})
 }
 
 // NewRoundState plans a new round and returns its initial Round.State.
-func NewRoundState(deps Deps, cfg round.Config) ([]byte, error) {
+// nudges turns live coaching on; off makes a realistic round.
+func NewRoundState(deps Deps, cfg round.Config, nudges bool) ([]byte, error) {
 	eng, err := round.New(deps.Bank, cfg)
 	if err != nil {
 		return nil, err
@@ -120,7 +153,7 @@ func NewRoundState(deps Deps, cfg round.Config) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal engine: %w", err)
 	}
-	return json.Marshal(persisted{Engine: raw, Pending: &first})
+	return json.Marshal(persisted{Engine: raw, Pending: &first, NoNudges: !nudges})
 }
 
 func (s *Session) send(m server.Message) {
@@ -244,8 +277,7 @@ func (s *Session) Draft(text string) {
 		if s.current == nil || s.round.Status == server.StatusFinished {
 			return
 		}
-		rep := analysis.Analyze(s.analysisInput(s.capWordsQuiet(text), nil))
-		s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+		s.live(s.capWordsQuiet(text))
 	})
 }
 
@@ -387,6 +419,8 @@ func (s *Session) commit(a answer) {
 	}
 	s.nextSeq++
 	s.openUtts = nil
+	s.nudges.reset()
+	s.lastLive = nil
 	s.send(server.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
 	s.send(server.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
 	s.speak(next, a.at)
@@ -555,6 +589,8 @@ func (s *Session) finishReply(r *reply) {
 		s.stopVoice("finished")
 		return
 	}
+	s.nudges.reset()
+	s.lastLive = nil
 	s.voiceNewAnswer(m)
 }
 

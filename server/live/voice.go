@@ -186,9 +186,7 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 	case voice.Partial:
 		s.send(server.Message{Type: "partial", Text: ev.Text})
 		if s.current != nil {
-			text := strings.TrimSpace(s.openText() + " " + ev.Text)
-			rep := analysis.Analyze(s.analysisInput(text, nil))
-			s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+			s.live(strings.TrimSpace(s.openText() + " " + ev.Text))
 		}
 	case voice.Utterance:
 		s.keepUtterance(vs, ev)
