@@ -61,24 +61,38 @@ export function evidenceSnippets(text, finding, maxSnippets = 2, contextWords = 
 
 /** evidenceQuote renders evidenceSnippets as a DocumentFragment with the
  * evidence words in <strong>, or null when the finding has no evidence. */
-export function evidenceQuote(text, finding) {
+export function evidenceQuote(text, finding, maxChars = 180) {
   const snips = evidenceSnippets(text, finding);
   if (!snips.length) return null;
   const frag = document.createDocumentFragment();
+  let budget = maxChars;
+  let cut = false;
   frag.append('“');
   snips.forEach((sn, i) => {
+    if (cut) return;
     if (i > 0) frag.append(' … ');
     else if (sn.clippedStart) frag.append('…');
     for (const p of sn.parts) {
+      if (cut) break;
+      let t = p.text;
+      const n = Array.from(t).length;
+      // A quote is a pointer into the answer, not a copy of it: long
+      // evidence is cut at a word boundary within the budget.
+      if (n > budget) {
+        const head = Array.from(t).slice(0, budget).join('');
+        t = head.slice(0, Math.max(head.lastIndexOf(' '), 1));
+        cut = true;
+      }
+      budget -= Math.min(n, budget);
       if (!p.evidence) {
-        frag.append(p.text);
+        frag.append(t);
         continue;
       }
       const b = document.createElement('strong');
-      b.textContent = p.text;
+      b.textContent = t;
       frag.append(b);
     }
-    if (i === snips.length - 1 && sn.clippedEnd) frag.append('…');
+    if (cut || (i === snips.length - 1 && sn.clippedEnd)) frag.append('…');
   });
   frag.append('”');
   return frag;
@@ -125,6 +139,9 @@ export function highlight(text, findings, idFor) {
       m.dataset.code = r.code;
       m.dataset.finding = r.finding;
       m.dataset.span = String(r.span);
+      // Evidence that is most of the answer ("too short", "no structure")
+      // would paint the whole text; it gets a quieter style instead.
+      if ((r.end - r.start) * 2 > chars.length) m.dataset.wide = 'true';
       if (r.severity) m.dataset.severity = r.severity;
       if (r.message) m.title = r.message;
       m.append(node);

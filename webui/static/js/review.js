@@ -30,7 +30,9 @@ function renderDebrief(d, answers) {
   const [label, cls] = SIGNAL[d.signal] || [humanize(d.signal || 'no signal'), ''];
   const body = $('#debrief-body');
   body.replaceChildren(h('div', {},
-    h('p', { class: 'signal' }, 'Overall signal: ', h('span', { class: `badge ${cls}`, 'data-signal': d.signal }, label)),
+    // Only loop and Bar Raiser rounds get an overall signal, like a real
+    // debrief; a single practice round gets the reasons alone.
+    d.signal ? h('p', { class: 'signal' }, 'Overall signal: ', h('span', { class: `badge ${cls}`, 'data-signal': d.signal }, label)) : null,
     d.reasons && d.reasons.length ? [h('h3', {}, 'Why'), h('ul', {}, d.reasons.map((r) => h('li', {}, r)))] : null,
     d.principles && d.principles.length ? [h('h3', {}, 'Leadership Principles shown'),
       h('ul', {}, d.principles.map((p) => h('li', {},
@@ -114,7 +116,8 @@ function answerBlock(t, n) {
       h('h3', {}, `Your answer ${n}`),
       h('span', { class: 'muted small' }, t.source ? `${t.source}` : '')),
     t.audio_path ? h('audio', { controls: true, preload: 'metadata', src: `${base}/audio/${t.seq}`, class: 'no-print' }) : null,
-    h('p', { class: 'answer-text' }, text));
+    h('p', { class: 'answer-text' }, text),
+    report ? [h('h3', { class: 'sub' }, 'Scorecard'), scorecard(report)] : null);
   const list = findings.length
     ? h('div', { class: 'findings' }, findings.map((f, i) => {
       const quote = report.text ? evidenceQuote(report.text, f) : '';
@@ -132,7 +135,7 @@ function answerBlock(t, n) {
       f.suggestion ? h('span', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
     }))
     : h('p', { class: 'badge ok' }, report ? 'Nothing flagged in this answer.' : 'Not analysed.');
-  const right = h('div', {}, report ? scorecard(report) : null, h('h3', { class: 'sub' }, 'Findings'), list);
+  const right = h('div', {}, h('h3', { class: 'sub first' }, 'Findings'), list);
   block.append(left, right);
   return block;
 }
