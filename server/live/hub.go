@@ -34,6 +34,7 @@ type Deps struct {
 	Interviewer server.Interviewer
 	Scripted    server.Interviewer
 	Voice       *VoiceDeps // nil: typed answers only
+	Observer    Observer   // nil: no measurements
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
@@ -57,6 +58,9 @@ func NewHub(deps Deps) *Hub {
 	}
 	if deps.Scripted == nil {
 		deps.Scripted = deps.Interviewer
+	}
+	if deps.Observer == nil {
+		deps.Observer = nopObserver{}
 	}
 	return &Hub{deps: deps, sessions: map[string]*Session{}}
 }
@@ -162,8 +166,10 @@ func (h *Hub) start(roundID string) (*Session, error) {
 	}
 	s.restoreOpen(utts)
 	h.wg.Add(1)
+	h.deps.Observer.SessionStarted()
 	go func() {
 		defer h.wg.Done()
+		defer h.deps.Observer.SessionEnded()
 		s.run()
 	}()
 	return s, nil

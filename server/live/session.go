@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -380,7 +381,9 @@ func (s *Session) commit(a answer) {
 		a.text = s.capWords(s.openText() + " " + a.text)
 		a.source = "typed+spoken"
 	}
+	t0 := time.Now()
 	rep := analysis.Analyze(s.analysisInput(a.text, a.words))
+	s.deps.Observer.Answer(a.source, time.Since(t0))
 	before, err := s.eng.Marshal()
 	if err != nil {
 		s.sendError(server.CodeStorage, "Could not save the answer: "+err.Error())
@@ -494,6 +497,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 		r.mu.Unlock()
 		if err != nil && ctx.Err() == nil && s.deps.Scripted != s.deps.Interviewer {
 			s.log.Warn("interviewer failed; scripted fallback", "err", err)
+			s.deps.Observer.EngineError("llm", errorKind(err))
 			s.Do(func() {
 				s.notice("warn", "The LLM interviewer did not answer ("+shortErr(err)+"); the scripted interviewer took this turn.")
 			})
@@ -583,6 +587,7 @@ func (s *Session) finishReply(r *reply) {
 	s.send(server.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
 	if lat != nil {
 		s.send(server.Message{Type: "latency", TurnSeq: turn.Seq, Latency: lat})
+		s.observeLatency(*lat)
 	}
 	if m.Done {
 		s.send(server.Message{Type: "finished", Round: s.round})
@@ -601,4 +606,29 @@ func (s *Session) finishRound(now time.Time) {
 	d := round.Debrief(r, s.turns)
 	r.Debrief = &d
 	s.round = &r
+}
+
+func (s *Session) observeLatency(l server.Latency) {
+	o := s.deps.Observer
+	o.TurnLatency("transcript", time.Duration(l.TranscriptMS*float64(time.Millisecond)))
+	if l.FirstTokenMS > 0 {
+		o.TurnLatency("first_token", time.Duration(l.FirstTokenMS*float64(time.Millisecond)))
+	}
+	if l.FirstAudioMS > 0 {
+		o.TurnLatency("first_audio", time.Duration(l.FirstAudioMS*float64(time.Millisecond)))
+	}
+}
+
+// errorKind sorts an engine error for the metrics.
+func errorKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.As(err, &ne), strings.Contains(err.Error(), "connection refused"):
+		return "connection"
+	case strings.Contains(err.Error(), "json"), strings.Contains(err.Error(), "status"):
+		return "bad_response"
+	}
+	return "other"
 }

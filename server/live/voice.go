@@ -199,6 +199,9 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		s.send(server.Message{Type: "listen", State: ev.State})
 	case voice.Notice:
 		s.notice("warn", ev.Text)
+		if strings.Contains(ev.Text, "transcri") {
+			s.deps.Observer.EngineError("stt", "fallback")
+		}
 	}
 }
 
@@ -237,6 +240,7 @@ func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
 		return
 	}
 	s.openUtts = append(s.openUtts, *u)
+	s.deps.Observer.Utterance(u.Engine, u.Duration)
 	if s.deps.Voice.AudioDir != "" {
 		vs.audio = placeAudio(vs.audio, ev.PCM, ev.Offset)
 	}

@@ -40,6 +40,8 @@ type Handler struct {
 	// AllowOrigins are extra Origins accepted besides the request's own host.
 	AllowOrigins []string
 	Logger       *slog.Logger
+	// Observer counts refused messages; may be nil.
+	Observer live.Observer
 }
 
 // CheckOrigin accepts requests with no Origin (non-browser clients), an
@@ -89,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.Warn("websocket upgrade", "err", err)
 		return
 	}
-	c := &client{conn: conn, send: make(chan server.Message, sendQueue), closed: make(chan struct{}), quit: make(chan struct{}), log: log.With("round", roundID)}
+	c := &client{reject: h.rejected, conn: conn, send: make(chan server.Message, sendQueue), closed: make(chan struct{}), quit: make(chan struct{}), log: log.With("round", roundID)}
 	go c.writeLoop()
 	sess, err := h.Hub.Attach(r.Context(), roundID, c)
 	if err != nil {
@@ -108,8 +110,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	<-c.closed
 }
 
+func (h *Handler) rejected(code string) {
+	if h.Observer != nil {
+		h.Observer.Rejected(code)
+	}
+}
+
 // client is one connection. send is drained by writeLoop, the only writer.
 type client struct {
+	reject func(code string)
 	conn   *websocket.Conn
 	send   chan server.Message
 	closed chan struct{} // closed when writeLoop has exited
@@ -216,17 +225,20 @@ func (c *client) readLoop(sess *live.Session) {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
+				c.reject(server.CodeTooLarge)
 				c.Close(server.CodeTooLarge, "That message was too large (over 256 KiB).")
 			}
 			return
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 		if !limiter.take(time.Now()) {
+			c.reject(server.CodeRateLimited)
 			c.Send(server.Message{Type: "error", Code: server.CodeRateLimited, Message: "Too many messages; slow down."})
 			continue
 		}
 		m, code, msg := Decode(data)
 		if code != "" {
+			c.reject(code)
 			c.Send(server.Message{Type: "error", Code: code, Message: msg})
 			continue
 		}
