@@ -11,7 +11,7 @@ function renderEngines(cfg) {
     const key = dd.dataset.engine;
     const e = engines[key];
     dd.replaceChildren();
-    if (!e || !e.name) {
+    if (!e || !e.name || e.name === 'none') {
       dd.append(h('span', { class: 'muted' }, key === 'llm' ? 'scripted' : 'off'));
       continue;
     }

@@ -415,7 +415,9 @@ function findingCard(text, f, fresh) {
 
 function renderMeters(m, source) {
   $('#meters-src').textContent = source === 'live' ? 'as you answer' : 'last answer';
-  $('#m-wpm').textContent = m.has_timings && m.wpm ? num(m.wpm) : (m.words ? `${m.words} words` : '—');
+  // Typed answers have no timings, so pace becomes a word count.
+  $('#m-wpm-label').textContent = m.has_timings ? 'Words / min' : 'Words';
+  $('#m-wpm').textContent = m.has_timings ? num(m.wpm) : (m.words ? String(m.words) : '—');
   if (m.has_timings) {
     $('#m-fillers-label').textContent = 'Fillers / min';
     $('#m-fillers').textContent = num(m.fillers_per_min, 1);
