@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/mockloop/mockloop/prompts"
 	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/espeak"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
+	"github.com/mockloop/mockloop/server/openai"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
 	"github.com/mockloop/mockloop/server/sphinx"
@@ -24,8 +26,25 @@ type engines struct {
 	scripted    server.Interviewer
 	voice       *live.VoiceDeps
 	metrics     http.Handler
+	observer    live.Observer
 	info        httpapi.Engines
 	close       []func() error
+}
+
+func (c Config) sttEndpoint() openai.Endpoint {
+	return openai.Endpoint{BaseURL: c.STTURL, APIKey: c.STTKey, Model: c.STTModel}
+}
+
+func (c Config) ttsEndpoint() openai.Endpoint {
+	return openai.Endpoint{BaseURL: c.TTSURL, APIKey: c.TTSKey, Model: c.TTSModel}
+}
+
+func (c Config) llmEndpoint() openai.Endpoint {
+	return openai.Endpoint{BaseURL: c.LLMURL, APIKey: c.LLMKey, Model: c.LLMModel}
+}
+
+func endpointInfo(name string, e openai.Endpoint) httpapi.Engine {
+	return httpapi.Engine{Name: name, Model: e.Model, URL: e.BaseURL, Local: e.Local()}
 }
 
 func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog.Logger) (*engines, error) {
@@ -34,6 +53,23 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	e.info.LLM = httpapi.Engine{Name: "scripted", Local: true}
 	e.info.STT = httpapi.Engine{Name: "none", Local: true}
 	e.info.TTS = httpapi.Engine{Name: "none", Local: true}
+
+	if cfg.LLMURL != "" {
+		ep := cfg.llmEndpoint()
+		iv, err := openai.NewInterviewer(ep, openai.InterviewerOptions{
+			System:            personaSystem(bank),
+			FirstTokenTimeout: cfg.LLMFirstToken,
+			TotalTimeout:      cfg.LLMTotal,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("LLM interviewer: %w", err)
+		}
+		e.interviewer = iv
+		e.info.LLM = endpointInfo("llm", ep)
+		if !ep.Local() {
+			log.Warn("the LLM endpoint is not on this machine: transcripts are sent to it", "endpoint", ep)
+		}
+	}
 
 	if cfg.STT == "none" {
 		return e, nil
@@ -44,6 +80,8 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	if cfg.KeepAudio {
 		vd.AudioDir = filepath.Join(cfg.DataDir, "audio")
 	}
+	// The embedded recogniser is the default and the fallback when a
+	// remote one fails, so it is loaded either way.
 	sph, err := sphinx.New(sphinx.Config{Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("speech-to-text: %w (or start with --stt none to type answers only)", err)
@@ -51,12 +89,98 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	e.close = append(e.close, sph.Close)
 	vd.STT = sph
 	e.info.STT = httpapi.Engine{Name: "sphinx", Model: "en-us", Local: true}
+	if cfg.STT == "openai" {
+		ep := cfg.sttEndpoint()
+		st, err := openai.NewTranscriber(ep, openai.TranscriberOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("speech-to-text: %w", err)
+		}
+		vd.STT, vd.Fallback = st, sph
+		e.info.STT = endpointInfo("openai", ep)
+		if !ep.Local() {
+			log.Warn("the transcription endpoint is not on this machine: answer audio is sent to it", "endpoint", ep)
+		}
+	}
+	switch cfg.TTS {
+	case "espeak":
+		sy, err := espeak.New(espeak.Config{})
+		if err != nil {
+			log.Warn("no interviewer voice; captions only", "err", err)
+			break
+		}
+		vd.Synth = sy
+		e.info.TTS = httpapi.Engine{Name: "espeak-ng", Local: true}
+	case "openai":
+		ep := cfg.ttsEndpoint()
+		sy, err := openai.NewSynthesizer(ep, cfg.TTSVoice, "wav")
+		if err != nil {
+			return nil, fmt.Errorf("text-to-speech: %w", err)
+		}
+		vd.Synth = sy
+		e.info.TTS = endpointInfo("openai", ep)
+	}
 	e.voice = vd
-	_ = os.Getenv
 	return e, nil
+}
+
+// personaSystem renders the system prompt from the persona templates in
+// prompts/ (overridable from the data dir).
+func personaSystem(bank *prompts.Bank) func(p server.Prompt) (string, error) {
+	return func(p server.Prompt) (string, error) {
+		kind := string(p.RoundKind)
+		if p.Persona == round.PersonaBarRaiser {
+			kind = string(server.KindBarRaiser)
+		}
+		if kind == "" || kind == string(server.KindLoop) {
+			kind = string(server.KindBehavioral)
+		}
+		return bank.Render(prompts.PersonaTemplate(kind), prompts.PersonaData{RoundKind: kind})
+	}
 }
 
 // engineChecks tries each configured engine for doctor.
 func engineChecks(ctx context.Context, cfg Config) []check {
-	return []check{{name: "interviewer", ok: true, msg: "scripted (built in)"}}
+	var out []check
+	remote := func(name, kind string, ep openai.Endpoint) check {
+		where := "on this machine"
+		if !ep.Local() {
+			where = "NOT on this machine: data is sent there"
+		}
+		if err := openai.Check(ctx, kind, ep); err != nil {
+			return check{name, false, fmt.Sprintf("%s (%s): %v", ep.BaseURL, where, err)}
+		}
+		return check{name, true, fmt.Sprintf("%s model %s at %s (%s)", kind, ep.Model, ep.BaseURL, where)}
+	}
+	if cfg.LLMURL == "" {
+		out = append(out, check{"interviewer", true, "scripted (built in); set --llm-url for an LLM"})
+	} else {
+		out = append(out, remote("interviewer", "llm", cfg.llmEndpoint()))
+	}
+	switch cfg.STT {
+	case "none":
+		out = append(out, check{"speech in", true, "off (--stt none): typed answers only"})
+	default:
+		if t, err := sphinx.New(sphinx.Config{}); err != nil {
+			out = append(out, check{"speech in", false, "pocketsphinx: " + err.Error()})
+		} else {
+			t.Close()
+			out = append(out, check{"speech in", true, "pocketsphinx en-us (embedded)"})
+		}
+		if cfg.STT == "openai" {
+			out = append(out, remote("speech in", "stt", cfg.sttEndpoint()))
+		}
+	}
+	switch cfg.TTS {
+	case "none":
+		out = append(out, check{"voice out", true, "off (--tts none): captions only"})
+	case "espeak":
+		if p, err := exec.LookPath("espeak-ng"); err != nil {
+			out = append(out, check{"voice out", false, "espeak-ng not found: apt-get install espeak-ng"})
+		} else {
+			out = append(out, check{"voice out", true, "espeak-ng at " + p})
+		}
+	case "openai":
+		out = append(out, remote("voice out", "tts", cfg.ttsEndpoint()))
+	}
+	return out
 }

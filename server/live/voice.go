@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/openai"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
 	"github.com/mockloop/mockloop/server/voice"
@@ -323,7 +324,7 @@ func (s *Session) saveAudio(pcm []int16) string {
 type speechOut struct {
 	ctx       context.Context
 	sentences chan string
-	buf       strings.Builder
+	split     openai.SentenceSplitter
 	done      chan struct{}
 }
 
@@ -378,31 +379,9 @@ func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
 	return o
 }
 
-// sentenceEnd finds the end of the first complete sentence in s: a
-// terminator followed by white space.
-func sentenceEnd(s string) int {
-	for i := 0; i+1 < len(s); i++ {
-		switch s[i] {
-		case '.', '?', '!':
-			if s[i+1] == ' ' || s[i+1] == '\n' {
-				return i + 1
-			}
-		}
-	}
-	return -1
-}
-
 func (o *speechOut) push(chunk string) {
-	o.buf.WriteString(chunk)
-	for {
-		text := o.buf.String()
-		i := sentenceEnd(text)
-		if i < 0 {
-			return
-		}
-		o.send(text[:i])
-		o.buf.Reset()
-		o.buf.WriteString(strings.TrimLeft(text[i:], " \n"))
+	for _, s := range o.split.Push(chunk) {
+		o.send(s)
 	}
 }
 
@@ -418,12 +397,11 @@ func (o *speechOut) send(sentence string) {
 
 // reset drops text not yet spoken (the LLM failed mid-sentence and the
 // scripted interviewer starts over).
-func (o *speechOut) reset() { o.buf.Reset() }
+func (o *speechOut) reset() { o.split.Flush() }
 
 // finish speaks what is left and closes the input.
 func (o *speechOut) finish() {
-	o.send(o.buf.String())
-	o.buf.Reset()
+	o.send(o.split.Flush())
 	close(o.sentences)
 }
 
