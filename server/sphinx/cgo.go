@@ -1,0 +1,126 @@
+package sphinx
+
+/*
+#cgo pkg-config: pocketsphinx
+#include <stdlib.h>
+#include <pocketsphinx.h>
+
+// cmd_ln_init is variadic, which cgo cannot call; cmd_ln_parse_r takes an
+// argv instead (argv[0] is the program name and is skipped).
+static cmd_ln_t *mockloop_config(int argc, char **argv) {
+	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+)
+
+// decoder owns one pocketsphinx decoder and its configuration. It is not
+// safe for concurrent use; the pool hands it to one stream at a time.
+type decoder struct {
+	ps  *C.ps_decoder_t
+	cfg *C.cmd_ln_t
+}
+
+// rawWord is one segment as pocketsphinx reports it, before filtering.
+type rawWord struct {
+	word   string
+	sf, ef int // inclusive 10 ms frames
+}
+
+// newDecoder loads a decoder configured by args, pairs of "-name", "value".
+func newDecoder(args []string) (*decoder, error) {
+	argv := make([]*C.char, 0, len(args)+1)
+	argv = append(argv, C.CString("mockloop"))
+	for _, a := range args {
+		argv = append(argv, C.CString(a))
+	}
+	defer func() {
+		for _, p := range argv {
+			C.free(unsafe.Pointer(p))
+		}
+	}()
+	// argv is a Go slice of C pointers: allowed to pass, since it holds no
+	// Go pointers.
+	cfg := C.mockloop_config(C.int(len(argv)), &argv[0])
+	if cfg == nil {
+		return nil, fmt.Errorf("pocketsphinx rejected its configuration %q", args)
+	}
+	ps := C.ps_init(cfg)
+	if ps == nil {
+		C.cmd_ln_free_r(cfg)
+		return nil, errors.New("pocketsphinx could not load the model")
+	}
+	return &decoder{ps: ps, cfg: cfg}, nil
+}
+
+func (d *decoder) free() {
+	if d.ps != nil {
+		C.ps_free(d.ps)
+		d.ps = nil
+	}
+	if d.cfg != nil {
+		C.cmd_ln_free_r(d.cfg)
+		d.cfg = nil
+	}
+}
+
+func (d *decoder) startUtt() error {
+	// In 5prealpha frame numbers count from the start of the stream, not
+	// the utterance: without this a reused decoder reports the second
+	// utterance's words after the first one's audio. It also resets the
+	// front end's noise estimate; cepstral mean normalisation still
+	// carries over, adapting to the microphone.
+	if rc := C.ps_start_stream(d.ps); rc < 0 {
+		return fmt.Errorf("ps_start_stream returned %d", rc)
+	}
+	if rc := C.ps_start_utt(d.ps); rc < 0 {
+		return fmt.Errorf("ps_start_utt returned %d", rc)
+	}
+	return nil
+}
+
+func (d *decoder) processRaw(pcm []int16) error {
+	if len(pcm) == 0 {
+		return nil
+	}
+	// The slice holds no Go pointers, so passing its backing array is
+	// allowed by the cgo pointer rules.
+	rc := C.ps_process_raw(d.ps, (*C.int16)(unsafe.Pointer(&pcm[0])), C.size_t(len(pcm)), 0, 0)
+	if rc < 0 {
+		return fmt.Errorf("ps_process_raw returned %d", rc)
+	}
+	return nil
+}
+
+func (d *decoder) endUtt() error {
+	if rc := C.ps_end_utt(d.ps); rc < 0 {
+		return fmt.Errorf("ps_end_utt returned %d", rc)
+	}
+	return nil
+}
+
+// hyp is the best hypothesis so far, as one string.
+func (d *decoder) hyp() string {
+	var score C.int32
+	h := C.ps_get_hyp(d.ps, &score)
+	if h == nil {
+		return ""
+	}
+	return C.GoString(h)
+}
+
+// segments walks the best path's word segmentation.
+func (d *decoder) segments() []rawWord {
+	var out []rawWord
+	for seg := C.ps_seg_iter(d.ps); seg != nil; seg = C.ps_seg_next(seg) {
+		var sf, ef C.int
+		C.ps_seg_frames(seg, &sf, &ef)
+		out = append(out, rawWord{word: C.GoString(C.ps_seg_word(seg)), sf: int(sf), ef: int(ef)})
+	}
+	return out
+}
