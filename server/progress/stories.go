@@ -1,0 +1,306 @@
+package progress
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/prompts"
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/round"
+)
+
+// Story thresholds. They are mockloop's own heuristic on top of
+// round.Score (100 minus 25 per high, 12 per medium and 5 per low
+// finding).
+const (
+	// principleEvidence is the analyzer score from which a story counts
+	// for a principle it was not asked about; the debrief uses the same.
+	principleEvidence = 0.5
+	// strongScore is the score from which a story is strong: no
+	// high-severity gap and at most one medium one with a low one.
+	strongScore = 80
+	// Titles are a clause of a few words, enough to recognise the story.
+	titleMinWords = 3
+	titleMaxWords = 8
+)
+
+// Story is one story the candidate told: a behavioral or Bar Raiser main
+// answer with the answers to its follow-ups.
+type Story struct {
+	Title     string           `json:"title"`
+	RoundID   string           `json:"round_id"`
+	RoundKind server.RoundKind `json:"round_kind"`
+	CreatedAt time.Time        `json:"created_at"` // the round's
+	// Seq is the main answer's turn; FollowUps the answers to follow-ups
+	// on the same question.
+	Seq        int    `json:"seq"`
+	FollowUps  []int  `json:"follow_ups"`
+	QuestionID string `json:"question_id,omitempty"`
+	Question   string `json:"question,omitempty"`
+	// AskedFor is the principle the question targeted.
+	AskedFor string `json:"asked_for,omitempty"`
+	// Principles the story showed, in Amazon's order: the one it was asked
+	// for and those the analyzer heard in the main or follow-up answers. A
+	// story can serve several principles.
+	Principles []string `json:"principles"`
+	// Score is round.Score of the main answer: the story as first told,
+	// which is what the candidate should be able to repeat. Follow-ups add
+	// principles but do not lift it.
+	Score  int  `json:"score"`
+	Strong bool `json:"strong"`
+	// Gaps are the main answer's high and medium finding codes, worst
+	// first: what to fix before telling it again.
+	Gaps []string `json:"gaps"`
+}
+
+// StoryBank collects the stories told across rounds, oldest first.
+func StoryBank(rounds []RoundTurns) []Story {
+	sorted := slices.Clone(rounds)
+	slices.SortStableFunc(sorted, func(a, b RoundTurns) int {
+		return cmp.Or(a.Round.CreatedAt.Compare(b.Round.CreatedAt), cmp.Compare(a.Round.ID, b.Round.ID))
+	})
+	out := []Story{}
+	for _, rt := range sorted {
+		out = append(out, roundStories(rt)...)
+	}
+	return out
+}
+
+func storyRound(r analysis.Round) bool {
+	return r == analysis.Behavioral || r == analysis.BarRaiser
+}
+
+func roundStories(rt RoundTurns) []Story {
+	turns := slices.Clone(rt.Turns)
+	slices.SortStableFunc(turns, func(a, b server.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
+	var (
+		out []Story
+		// reports of the current story's answers, main first.
+		reps []analysis.Report
+		// question is the last main question asked; answered says whether
+		// it has had its main answer.
+		question *server.Turn
+		answered bool
+		lastKind server.TurnKind
+	)
+	finish := func() {
+		if len(reps) > 0 {
+			out[len(out)-1].Principles = storyPrinciples(out[len(out)-1].AskedFor, reps)
+		}
+		reps = nil
+	}
+	for i := range turns {
+		t := &turns[i]
+		if t.Role == server.RoleInterviewer {
+			lastKind = t.Kind
+			if t.Kind == server.TurnQuestion {
+				finish()
+				question, answered = t, false
+			}
+			continue
+		}
+		if t.Role != server.RoleCandidate || t.Report == nil || question == nil || !storyRound(t.Report.Round) {
+			continue
+		}
+		if !answered && lastKind == server.TurnQuestion {
+			answered = true
+			out = append(out, newStory(rt.Round, question, t))
+			reps = append(reps, *t.Report)
+			continue
+		}
+		// An answer to a probe or cut-in on the story's question.
+		if len(reps) > 0 && t.QuestionIdx == question.QuestionIdx {
+			out[len(out)-1].FollowUps = append(out[len(out)-1].FollowUps, t.Seq)
+			reps = append(reps, *t.Report)
+		}
+	}
+	finish()
+	return out
+}
+
+func newStory(r server.Round, q, answer *server.Turn) Story {
+	rep := *answer.Report
+	asked := cmp.Or(answer.Principle, q.Principle)
+	if name, ok := prompts.CanonicalPrinciple(asked); ok {
+		asked = name
+	}
+	s := Story{
+		RoundID:    r.ID,
+		RoundKind:  r.Kind,
+		CreatedAt:  r.CreatedAt,
+		Seq:        answer.Seq,
+		FollowUps:  []int{},
+		QuestionID: cmp.Or(answer.QuestionID, q.QuestionID),
+		Question:   rep.Question,
+		AskedFor:   asked,
+		Score:      round.Score(rep),
+		Gaps:       gaps(rep.Findings),
+	}
+	s.Strong = s.Score >= strongScore
+	s.Title = title(rep, asked)
+	return s
+}
+
+// gaps lists the high, then medium, finding codes once each.
+func gaps(fs []analysis.Finding) []string {
+	out := []string{}
+	for _, sev := range []analysis.Severity{analysis.High, analysis.Medium} {
+		for _, f := range fs {
+			if f.Severity == sev && !slices.Contains(out, f.Code) {
+				out = append(out, f.Code)
+			}
+		}
+	}
+	return out
+}
+
+func storyPrinciples(asked string, reps []analysis.Report) []string {
+	has := map[string]bool{}
+	if asked != "" {
+		has[asked] = true
+	}
+	for _, rep := range reps {
+		for _, p := range rep.Metrics.Principles {
+			if name, ok := prompts.CanonicalPrinciple(p.Name); ok && p.Score >= principleEvidence {
+				has[name] = true
+			}
+		}
+	}
+	out := []string{}
+	for _, p := range prompts.Principles() {
+		if has[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// filledPauses never belong in a title; the list follows
+// analysis/lexicon.go's filledPauses.
+var filledPauses = map[string]bool{"um": true, "umm": true, "uh": true, "uhh": true, "uhm": true, "erm": true, "er": true, "ah": true, "ahh": true, "hmm": true, "hm": true, "mm": true, "mhm": true, "eh": true}
+
+// leadIns are words a spoken story often starts with that say nothing
+// about it.
+var leadIns = map[string]bool{"so": true, "um": true, "uh": true, "well": true, "okay": true, "ok": true, "yeah": true, "like": true, "right": true, "sure": true}
+
+const clauseEnd = ",.;:!?—"
+
+// title is the first clause of the story's Situation, or of the answer
+// when the analyzer found no Situation, or else the principle asked for.
+func title(rep analysis.Report, asked string) string {
+	w0, w1 := 0, len(rep.Words)
+	for _, p := range rep.Metrics.Star {
+		if p.Part == "S" {
+			w0, w1 = p.Span.W0, p.Span.W1
+			break
+		}
+	}
+	w0, w1 = max(0, w0), min(len(rep.Words), w1)
+	var words []string
+	ended, i := false, w0
+	for ; i < w1 && len(words) < titleMaxWords; i++ {
+		w := strings.TrimSpace(rep.Words[i].W)
+		bare := strings.ToLower(strings.Trim(w, clauseEnd+"-\"'"))
+		if bare == "" || filledPauses[bare] || (len(words) == 0 && leadIns[bare]) {
+			continue
+		}
+		end := strings.TrimRight(w, clauseEnd)
+		if end == "" {
+			continue
+		}
+		words = append(words, w)
+		// A clause ends at punctuation once it is long enough to say
+		// something.
+		if end != w && len(words) >= titleMinWords {
+			ended = true
+			break
+		}
+	}
+	if len(words) == 0 {
+		if asked != "" {
+			return asked
+		}
+		return "Untitled story"
+	}
+	t := strings.TrimRight(strings.Join(words, " "), clauseEnd)
+	if !ended && i < w1 {
+		t += "…"
+	}
+	// Capitalise the first letter only: the rest is the candidate's words.
+	if r := []rune(t); len(r) > 0 {
+		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+		t = string(r)
+	}
+	return t
+}
+
+// Strength is how well a principle is covered by the story bank.
+type Strength string
+
+// Strengths.
+const (
+	Strong Strength = "strong"
+	Weak   Strength = "weak"
+	None   Strength = "none"
+)
+
+// StoryRef points at a story.
+type StoryRef struct {
+	RoundID string `json:"round_id"`
+	Seq     int    `json:"seq"`
+	Title   string `json:"title"`
+	Score   int    `json:"score"`
+}
+
+// PrincipleCoverage is one principle's best story.
+type PrincipleCoverage struct {
+	Principle string    `json:"principle"`
+	Strength  Strength  `json:"strength"`
+	Best      *StoryRef `json:"best,omitempty"`
+	Stories   int       `json:"stories"` // stories that showed it
+}
+
+// Coverage gives every Leadership Principle, in Amazon's order, its best
+// story: the highest score, the newest on a tie (the candidate's current
+// telling).
+func Coverage(stories []Story) []PrincipleCoverage {
+	out := make([]PrincipleCoverage, 0, 16)
+	for _, p := range prompts.Principles() {
+		c := PrincipleCoverage{Principle: p, Strength: None}
+		var best *Story
+		for i := range stories {
+			s := &stories[i]
+			if !slices.Contains(s.Principles, p) {
+				continue
+			}
+			c.Stories++
+			if best == nil || s.Score >= best.Score {
+				best = s
+			}
+		}
+		if best != nil {
+			c.Best = &StoryRef{RoundID: best.RoundID, Seq: best.Seq, Title: best.Title, Score: best.Score}
+			c.Strength = Weak
+			if best.Strong {
+				c.Strength = Strong
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Gaps returns the principles without a strong story, in the order cov
+// lists them (Amazon's, from Coverage).
+func Gaps(cov []PrincipleCoverage) []string {
+	out := []string{}
+	for _, c := range cov {
+		if c.Strength != Strong {
+			out = append(out, c.Principle)
+		}
+	}
+	return out
+}
