@@ -27,7 +27,7 @@ const deadline = 15 * time.Second
 
 // encodeClip encodes a 16 kHz clip the way Chrome does: 48 kHz mono Opus,
 // VoIP, 32 kbps, 20 ms packets, which libopus codes in hybrid mode.
-func encodeClip(t *testing.T, path string) (pcm16k []int16, packets [][]byte) {
+func encodeClip(t testing.TB, path string) (pcm16k []int16, packets [][]byte) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

@@ -164,3 +164,28 @@ func checkFrames(t *testing.T, frames []voice.Frame, last time.Duration) time.Du
 	}
 	return last
 }
+
+// BenchmarkTimeline measures the receive path per 20 ms packet (reorder,
+// decode, timeline, framing) against decoding alone, the baseline it adds
+// to.
+func BenchmarkTimeline(b *testing.B) {
+	_, packets := encodeClip(b, speechClip)
+	b.Run("decode only (baseline)", func(b *testing.B) {
+		dec, err := voice.NewOpusDecoder()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; b.Loop(); i++ {
+			if _, err := dec.Decode(packets[i%len(packets)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reorder, decode, timeline and framer", func(b *testing.B) {
+		m := newTimeline(b, 1024)
+		for i := 0; b.Loop(); i++ {
+			m.push(uint16(i), uint32(i*960), packets[i%len(packets)])
+			drain(m)
+		}
+	})
+}
