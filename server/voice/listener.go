@@ -229,7 +229,8 @@ type Listener struct {
 	lastSpeechEnd time.Duration // pos after the last voiced frame of this turn
 	lastText      string
 	turnText      []string
-	commit        string // reason waiting for transcripts before TurnEnd
+	commit        string        // reason waiting for transcripts before TurnEnd
+	commitAt      time.Duration // when that reason arose
 	muted         bool
 	state         string
 	level         float64
@@ -321,11 +322,14 @@ func NewListener(cfg ListenerConfig) *Listener {
 	if cfg.STT == nil {
 		cfg.STT, cfg.Fallback = cfg.Fallback, nil
 	}
+	vad := NewVAD(cfg.VAD)
 	return &Listener{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		vad:      NewVAD(cfg.VAD),
-		ringSize: max(1, int((cfg.Turn.LeadIn+FrameDur-1)/FrameDur)),
+		cfg: cfg,
+		log: cfg.Logger,
+		vad: vad,
+		// The VAD confirms speech OnsetFrames into it; the lead-in counts
+		// back from the first of those frames.
+		ringSize: int((cfg.Turn.LeadIn+FrameDur-1)/FrameDur) + vad.cfg.OnsetFrames,
 		level:    silenceDB,
 	}
 }
@@ -446,7 +450,7 @@ func (l *Listener) control(c Control) {
 			return
 		}
 		l.closeUtterance()
-		l.commit = ReasonDone
+		l.setCommit(ReasonDone)
 	case Mute:
 		if l.muted {
 			return
@@ -661,7 +665,7 @@ func (l *Listener) maybeCommit() {
 	}
 	if l.commit == "" && l.maxAnswer > 0 && l.pos-l.turnStart >= l.maxAnswer {
 		l.closeUtterance()
-		l.commit = ReasonMaxTime
+		l.setCommit(ReasonMaxTime)
 	}
 	if l.commit == "" && l.spoke && l.utt == nil {
 		wait := l.cfg.Turn.TurnCommit
@@ -669,7 +673,7 @@ func (l *Listener) maybeCommit() {
 			wait += l.cfg.Turn.ThinkingExtra
 		}
 		if l.pos-l.lastSpeechEnd >= wait && l.inflight == 0 {
-			l.commit = ReasonSilence
+			l.setCommit(ReasonSilence)
 		}
 	}
 	if l.commit == "" || l.utt != nil || l.inflight > 0 {
@@ -683,7 +687,7 @@ func (l *Listener) maybeCommit() {
 		Kind:     TurnEnd,
 		Reason:   reason,
 		Text:     strings.Join(l.turnText, " "),
-		Duration: l.pos - l.turnStart,
+		Duration: l.commitAt - l.turnStart,
 		Level:    l.level,
 	})
 	l.setState(StateEnded)
@@ -692,8 +696,14 @@ func (l *Listener) maybeCommit() {
 func (l *Listener) peerGone() {
 	l.closeUtterance()
 	if l.turnActive && l.commit == "" {
-		l.commit = ReasonPeerGone
+		l.setCommit(ReasonPeerGone)
 	}
+}
+
+// setCommit decides that the turn ends, once its transcripts are in.
+func (l *Listener) setCommit(reason string) {
+	l.commit = reason
+	l.commitAt = l.pos
 }
 
 // abort drops everything when the session context ends.

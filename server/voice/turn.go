@@ -6,7 +6,8 @@ import (
 	"unicode"
 )
 
-// TurnConfig sets how patient the Listener is. Interviews need more
+// TurnConfig sets how patient the Listener is. Zero fields take the
+// defaults of DefaultTurnConfig (a zero MaxAnswer means no cap). Interviews need more
 // patience than assistants: candidates pause to think, and the most common
 // complaint about AI interviewers is that they jump in during those pauses
 // (VOICE-NOTES.md, "Turn-taking").
@@ -58,11 +59,11 @@ func (c TurnConfig) withDefaults() TurnConfig {
 	if c.TurnCommit <= 0 {
 		c.TurnCommit = d.TurnCommit
 	}
-	if c.ThinkingExtra < 0 {
-		c.ThinkingExtra = 0
+	if c.ThinkingExtra <= 0 {
+		c.ThinkingExtra = d.ThinkingExtra
 	}
-	if c.LeadIn < 0 {
-		c.LeadIn = 0
+	if c.LeadIn <= 0 {
+		c.LeadIn = d.LeadIn
 	}
 	return c
 }
