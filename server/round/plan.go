@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/mockloop/mockloop/analysis"
@@ -16,6 +17,11 @@ type Config struct {
 	Kind    server.RoundKind `json:"kind"`
 	Minutes int              `json:"minutes"` // 0 means the kind's default length
 	Seed    int64            `json:"seed"`
+	// Focus lists Leadership Principles to practise ("practise my gaps").
+	// A behavioral or Bar Raiser round then draws its questions from these
+	// principles first, and from the others only when the bank has no
+	// unused question left for them. Names are made canonical by New.
+	Focus []string `json:"focus,omitempty"`
 }
 
 // Round lengths and how they turn into questions. Amazon interviews are
@@ -154,8 +160,10 @@ type planner struct {
 	// principles already asked, so a loop's Bar Raiser does not repeat the
 	// behavioral block's principles while others are left.
 	principles map[string]bool
-	items      []item
-	questions  int
+	// focus, when not empty, are the principles to draw from first.
+	focus     map[string]bool
+	items     []item
+	questions int
 }
 
 func normalise(cfg Config) (Config, error) {
@@ -164,6 +172,22 @@ func normalise(cfg Config) (Config, error) {
 	}
 	if cfg.Minutes < 0 || cfg.Minutes > maxMinutes {
 		return cfg, fmt.Errorf("round length %d minutes: want 0 to %d", cfg.Minutes, maxMinutes)
+	}
+	if len(cfg.Focus) > 0 {
+		if cfg.Kind != server.KindBehavioral && cfg.Kind != server.KindBarRaiser {
+			return cfg, fmt.Errorf("focus on principles: only for behavioral and bar_raiser rounds, not %q", cfg.Kind)
+		}
+		focus := make([]string, 0, len(cfg.Focus))
+		for _, f := range cfg.Focus {
+			name, ok := prompts.CanonicalPrinciple(f)
+			if !ok {
+				return cfg, fmt.Errorf("focus on principles: %q is not a Leadership Principle", f)
+			}
+			if !slices.Contains(focus, name) {
+				focus = append(focus, name)
+			}
+		}
+		cfg.Focus = focus
 	}
 	if cfg.Minutes == 0 {
 		cfg.Minutes = defaultMinutes
@@ -182,6 +206,10 @@ func plan(bank *prompts.Bank, cfg Config) ([]item, error) {
 		rng:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6f636b6c6f6f70)), // "mockloop"
 		used:       map[string]bool{},
 		principles: map[string]bool{},
+		focus:      map[string]bool{},
+	}
+	for _, f := range cfg.Focus {
+		p.focus[f] = true
 	}
 	if cfg.Kind != server.KindLoop {
 		if err := p.block(cfg.Kind, float64(cfg.Minutes)); err != nil {
@@ -237,8 +265,12 @@ func (p *planner) block(kind server.RoundKind, minutes float64) error {
 }
 
 // behavioral picks a question for a principle not yet asked, at random.
+// With a focus it prefers, in order: a focus principle not yet asked, a
+// focus principle again (a gap is worth a second story), then the others.
+// Without one the draws are exactly as before focus existed, so saved seeds
+// keep their questions.
 func (p *planner) behavioral() (prompts.Question, error) {
-	var fresh, any []prompts.Question
+	var fresh, any, focusFresh, focusAny []prompts.Question
 	for _, q := range p.bank.Questions(prompts.Behavioral) {
 		if p.used[q.ID] {
 			continue
@@ -247,8 +279,19 @@ func (p *planner) behavioral() (prompts.Question, error) {
 		if !p.principles[q.Principle] {
 			fresh = append(fresh, q)
 		}
+		if p.focus[q.Principle] {
+			focusAny = append(focusAny, q)
+			if !p.principles[q.Principle] {
+				focusFresh = append(focusFresh, q)
+			}
+		}
 	}
-	if len(fresh) == 0 {
+	switch {
+	case len(focusFresh) > 0:
+		fresh = focusFresh
+	case len(focusAny) > 0:
+		fresh = focusAny
+	case len(fresh) == 0:
 		fresh = any
 	}
 	q, err := p.draw(fresh)
