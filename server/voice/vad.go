@@ -112,7 +112,6 @@ type VAD struct {
 	speech  bool
 	onset   int // voiced frames in a row
 	offset  int // unvoiced frames in a row while speech is on
-	lastLvl float64
 }
 
 // NewVAD returns a VAD; zero fields of cfg take DefaultVADConfig values.
@@ -132,9 +131,15 @@ func NewVAD(cfg VADConfig) *VAD {
 // and the frame's level in dBFS (after the high-pass; -100 for silence).
 // Frames shorter or longer than FrameSamples are measured as they are.
 func (v *VAD) Process(f Frame) (speech bool, level float64) {
-	level = v.level(f.PCM)
-	v.lastLvl = level
-	v.trackFloor(level)
+	level, zeros := v.level(f.PCM)
+	// Digital silence is what fills lost packets, DTX gaps and a muted
+	// track, not the room: letting it (or a frame half made of it) pull
+	// the floor down would make the room's noise look like speech when
+	// packets resume. A microphone's own noise is almost never exactly
+	// zero for a quarter of a frame above -90 dBFS.
+	if zeros < len(f.PCM)/4 {
+		v.trackFloor(level)
+	}
 
 	threshold := v.floor + v.cfg.Margin
 	if v.speech {
@@ -170,20 +175,26 @@ func (v *VAD) Floor() float64 { return v.floor }
 // Speaking reports whether speech is on, without processing a frame.
 func (v *VAD) Speaking() bool { return v.speech }
 
-func (v *VAD) level(pcm []int16) float64 {
+// level returns the high-passed level in dBFS and how many samples were
+// exactly zero.
+func (v *VAD) level(pcm []int16) (float64, int) {
 	if len(pcm) == 0 {
-		return silenceDB
+		return silenceDB, 0
 	}
 	var sum float64
+	zeros := 0
 	for _, s := range pcm {
+		if s == 0 {
+			zeros++
+		}
 		y := v.hp.step(float64(s))
 		sum += y * y
 	}
 	ms := sum / float64(len(pcm)) / (32768.0 * 32768.0)
 	if ms <= 1e-10 {
-		return silenceDB
+		return silenceDB, zeros
 	}
-	return 10 * math.Log10(ms)
+	return 10 * math.Log10(ms), zeros
 }
 
 // trackFloor keeps the minimum level over the last FloorWindow in blocks
@@ -225,7 +236,7 @@ type biquad struct {
 // Audio EQ Cookbook formulas (Robert Bristow-Johnson).
 func highPass(cutoffHz, rate float64) biquad {
 	w := 2 * math.Pi * cutoffHz / rate
-	alpha := math.Sin(w) / (2 * math.Sqrt2 / 2)
+	alpha := math.Sin(w) / (2 * (1 / math.Sqrt2)) // sin(w)/(2Q)
 	cw := math.Cos(w)
 	a0 := 1 + alpha
 	return biquad{

@@ -145,6 +145,11 @@ func TestVADSynthetic(t *testing.T) {
 				t.Fatalf("speech after the burst %.2f", f)
 			}
 		}},
+		{"lost packets filled with digital silence do not make room noise look like speech", concat(noise(rng, 0.01, 3*time.Second), make([]int16, SampleRate), noise(rng, 0.01, 3*time.Second)), func(t *testing.T, s []bool) {
+			if f := fraction(s); f != 0 {
+				t.Fatalf("speech fraction %.2f", f)
+			}
+		}},
 		{"a single 20 ms click does not start speech", concat(quiet[:SampleRate], noise(rng, 0.9, FrameDur), quiet[:SampleRate]), func(t *testing.T, s []bool) {
 			if f := fraction(s); f != 0 {
 				t.Fatalf("speech fraction %.2f", f)
