@@ -109,9 +109,9 @@ type VAD struct {
 	perBlock  int
 	riseAlpha float64
 
-	speech  bool
-	onset   int // voiced frames in a row
-	offset  int // unvoiced frames in a row while speech is on
+	speech bool
+	onset  int // voiced frames in a row
+	offset int // unvoiced frames in a row while speech is on
 }
 
 // NewVAD returns a VAD; zero fields of cfg take DefaultVADConfig values.
