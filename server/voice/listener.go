@@ -599,7 +599,11 @@ func (l *Listener) openWith(frames []Frame, start time.Duration) {
 }
 
 // closeUtterance hands the open utterance to the transcript worker.
-func (l *Listener) closeUtterance() {
+func (l *Listener) closeUtterance() { l.closeUtt(false) }
+
+// closeUtt does the work; splitting means speech goes on in a new
+// utterance, so the state stays speaking.
+func (l *Listener) closeUtt(splitting bool) {
 	u := l.utt
 	if u == nil {
 		return
@@ -625,7 +629,7 @@ func (l *Listener) closeUtterance() {
 	}
 	l.queue = append(l.queue, j)
 	l.inflight++
-	if l.turnActive && u.turn == l.turn {
+	if l.turnActive && u.turn == l.turn && !splitting {
 		l.setState(StatePause)
 	}
 }
@@ -644,11 +648,10 @@ func (l *Listener) splitUtterance() {
 	u.held = u.held[:quiet+1]
 	lastSpeech := u.lastSpeech
 	u.lastSpeech = u.start + u.dur() // keep everything up to the split
-	l.closeUtterance()
+	l.closeUtt(true)
 	start := rest0(rest, l.pos)
 	l.openWith(rest, start)
 	l.utt.lastSpeech = max(lastSpeech, start)
-	l.setState(StateSpeaking)
 }
 
 func rest0(rest []Frame, pos time.Duration) time.Duration {

@@ -533,14 +533,22 @@ func TestListenerLongAnswer(t *testing.T) {
 		h := newHarness(t, ListenerConfig{STT: stt})
 		chunk := h.speech(time.Minute)
 		h.feed(h.quiet(time.Second))
+		h.waitFor(State, func(ev Event) bool { return ev.State == StateListening })
+		h.drain()
+		clear(h.seen)
+		h.seen = h.seen[:0]
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		var total time.Duration
 		next := time.Second - DefaultTurnConfig().LeadIn
 		count := 0
+		final := false
 		check := func() {
 			for _, ev := range h.drain() {
+				if ev.Kind == State && ev.State != StateSpeaking && !final {
+					t.Fatalf("state %q during continuous speech", ev.State)
+				}
 				if ev.Kind != Utterance {
 					continue
 				}
@@ -576,6 +584,7 @@ func TestListenerLongAnswer(t *testing.T) {
 		}
 		h.send(Control{Kind: Done})
 		h.waitFor(TurnEnd, nil)
+		final = true // pause and ended after Done are expected
 		check()
 		if total < 19*time.Minute+50*time.Second {
 			t.Fatalf("utterances cover %v of 20 minutes", total)

@@ -104,3 +104,21 @@ func TestWAV(t *testing.T) {
 		}
 	})
 }
+
+// FuzzReadWAV checks that any input is either rejected or read into at
+// most half as many samples as it has bytes, without panicking.
+func FuzzReadWAV(f *testing.F) {
+	var b bytes.Buffer
+	WriteWAV(&b, server.Audio{SampleRate: 16000, PCM: []int16{1, -2, 3}})
+	f.Add(b.Bytes())
+	f.Add(rawWAV(1, 1, 8000, 16, []byte("LIST\x02\x00\x00\x00ab"), []byte{1, 2, 3}, 0xFFFFFFFF))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		a, err := ReadWAV(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		if 2*len(a.PCM) > len(in) || a.SampleRate <= 0 {
+			t.Fatalf("%d bytes read as %d samples at %d Hz", len(in), len(a.PCM), a.SampleRate)
+		}
+	})
+}
