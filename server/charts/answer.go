@@ -1,0 +1,406 @@
+package charts
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/mockloop/mockloop/analysis"
+)
+
+// Chart sizes, in CSS pixels; the viewBox lets a page scale them.
+const (
+	chartW   = 600.0
+	padLeft  = 44.0
+	padRight = 12.0
+)
+
+// Pace band. 100-165 wpm: Microsoft Speaker Coach guidance, the band the
+// analyzer's too_fast and too_slow findings use.
+const (
+	paceLow  = 100.0
+	paceHigh = 165.0
+	// wpmWindowSec is the analyzer's window for Metrics.WPMWindows.
+	wpmWindowSec = 30.0
+)
+
+// timed reports whether the report's words carry timings.
+func timed(rep analysis.Report) bool {
+	return rep.Metrics.HasTimings && answerSeconds(rep) > 0
+}
+
+// answerSeconds is the end of the last word (Metrics.DurationSec, or the
+// words' own end when it is missing).
+func answerSeconds(rep analysis.Report) float64 {
+	end := rep.Metrics.DurationSec
+	for _, w := range rep.Words {
+		end = math.Max(end, w.End)
+	}
+	return end
+}
+
+func answerAxis(rep analysis.Report) axis {
+	a := axis{timed: timed(rep), x0: padLeft, x1: chartW - padRight}
+	if a.timed {
+		a.total = answerSeconds(rep)
+	} else {
+		a.total = float64(len(rep.Words))
+	}
+	return a
+}
+
+// pos is where word i falls on the axis: its start time, or the middle of
+// its slot when untimed.
+func pos(rep analysis.Report, a axis, i int) float64 {
+	if a.timed {
+		return rep.Words[i].Start
+	}
+	return float64(i) + 0.5
+}
+
+// spanRange is where a span lies on the axis.
+func spanRange(rep analysis.Report, a axis, sp analysis.Span) (float64, float64) {
+	if a.timed {
+		if sp.T1 > sp.T0 {
+			return sp.T0, sp.T1
+		}
+		w0, w1 := clampWord(rep, sp.W0), clampWord(rep, sp.W1-1)
+		if w0 >= 0 && w1 >= w0 {
+			return rep.Words[w0].Start, rep.Words[w1].End
+		}
+		return 0, 0
+	}
+	return float64(sp.W0), float64(sp.W1)
+}
+
+func clampWord(rep analysis.Report, i int) int {
+	if len(rep.Words) == 0 {
+		return -1
+	}
+	return max(0, min(i, len(rep.Words)-1))
+}
+
+// Pace draws words per minute over a spoken answer, per 30 s window, with
+// the 100-165 wpm band shaded.
+func Pace(rep analysis.Report) string {
+	const h = 180.0
+	const title = "Speaking pace"
+	if len(rep.Words) == 0 {
+		return noData(chartW, h, title, "No answer to chart.")
+	}
+	wins := rep.Metrics.WPMWindows
+	if !timed(rep) || len(wins) == 0 {
+		return noData(chartW, h, title, "Pace needs a spoken answer with word timings.")
+	}
+	a := answerAxis(rep)
+	top, bottom := 14.0, h-40
+	hi := 0.0
+	for _, v := range wins {
+		hi = math.Max(hi, v)
+	}
+	yMax := niceMax(hi*1.1, 50, 200)
+	y := func(v float64) float64 { return bottom - math.Max(0, math.Min(v, yMax))/yMax*(bottom-top) }
+
+	in := 0
+	for _, v := range wins {
+		if v >= paceLow && v <= paceHigh {
+			in++
+		}
+	}
+	desc := "Words per minute in 30-second windows; average " + strconv.Itoa(int(math.Round(rep.Metrics.WPM))) +
+		" wpm; " + strconv.Itoa(in) + " of " + strconv.Itoa(len(wins)) + " windows inside the 100 to 165 wpm band."
+	c := newCanvas(chartW, h, title, desc)
+	c.rect(a.x0, y(paceHigh), a.x1-a.x0, y(paceLow)-y(paceHigh), colBand, `opacity="0.7"`+tipAttr("Comfortable pace: 100 to 165 words per minute"))
+	for _, v := range []float64{0, paceLow, paceHigh, yMax} {
+		c.line(a.x0, y(v), a.x1, y(v), colGrid, 1, `stroke-dasharray="2 3"`)
+		c.text(a.x0-6, y(v)+3, "end", 10, colMuted, strconv.Itoa(int(v)))
+	}
+	c.text(a.x0, top-3, "start", 10, colMuted, "wpm")
+	c.drawXAxis(a, bottom)
+
+	// Each window is drawn at its middle; the last may be shorter.
+	total := a.total
+	centre := func(k float64) float64 {
+		start := k * wpmWindowSec
+		return start + math.Min(wpmWindowSec, total-start)/2
+	}
+	means, idx := downsample(wins, maxSeriesPoints)
+	xs, ys := make([]float64, len(means)), make([]float64, len(means))
+	for i := range means {
+		xs[i], ys[i] = a.x(centre(idx[i])), y(means[i])
+	}
+	c.polyline(xs, ys, colLine, 2)
+	if len(means) <= 40 {
+		for i := range means {
+			c.circle(xs[i], ys[i], 3, colLine, tipAttr(clock(idx[i]*wpmWindowSec)+": "+strconv.Itoa(int(math.Round(means[i])))+" wpm"))
+		}
+	}
+	return c.String()
+}
+
+// filledPauses are fillers wherever they occur, so the chart can place
+// them from the words; the list follows analysis/lexicon.go's
+// filledPauses. Fillers that depend on context ("like", "you know") are
+// placed from the filler_heavy finding's evidence.
+var filledPauses = map[string]bool{"um": true, "umm": true, "uh": true, "uhh": true, "uhm": true, "erm": true, "er": true, "ah": true, "ahh": true, "hmm": true, "hm": true, "mm": true, "mhm": true, "eh": true}
+
+func bare(w string) string {
+	w = strings.ToLower(strings.ReplaceAll(w, "’", "'"))
+	return strings.TrimFunc(w, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r > 127)
+	})
+}
+
+// fillerWords returns the word indexes of the fillers the chart can place,
+// in order.
+func fillerWords(rep analysis.Report) []int {
+	seen := map[int]bool{}
+	for i, w := range rep.Words {
+		if filledPauses[bare(w.W)] {
+			seen[i] = true
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Code != "filler_heavy" {
+			continue
+		}
+		for _, sp := range f.Evidence {
+			for i := max(0, sp.W0); i < min(sp.W1, len(rep.Words)); i++ {
+				seen[i] = true
+			}
+		}
+	}
+	out := make([]int, 0, len(seen))
+	for i := range rep.Words {
+		if seen[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Timeline marks fillers and long pauses along the answer, with the STAR
+// parts as a coloured bar underneath. An untimed answer is laid out by
+// word and has no pauses.
+func Timeline(rep analysis.Report) string {
+	const h = 150.0
+	const title = "Answer timeline"
+	if len(rep.Words) == 0 {
+		return noData(chartW, h, title, "No answer to chart.")
+	}
+	a := answerAxis(rep)
+	fillers := fillerWords(rep)
+	var p1, p3 int
+	for _, p := range rep.Metrics.Pauses {
+		if p.T1-p.T0 > 3 {
+			p3++
+		} else {
+			p1++
+		}
+	}
+	var parts []string
+	for _, p := range rep.Metrics.Star {
+		parts = append(parts, starNames[p.Part]+" "+strconv.Itoa(int(math.Round(p.Share*100)))+"%")
+	}
+	desc := strconv.Itoa(len(fillers)) + " fillers placed (" + strconv.Itoa(rep.Metrics.Fillers) + " counted)"
+	if a.timed {
+		desc += ", " + strconv.Itoa(p1) + " pauses of 1 to 3 seconds, " + strconv.Itoa(p3) + " over 3 seconds"
+	}
+	if len(parts) > 0 {
+		desc += "; STAR: " + strings.Join(parts, ", ")
+	} else {
+		desc += "; no STAR parts found"
+	}
+	c := newCanvas(chartW, h, title, desc+".")
+	const (
+		fillerY, pauseY, starY = 14.0, 40.0, 66.0
+		rowH                   = 18.0
+		axisY                  = 92.0
+	)
+	c.text(a.x0-6, fillerY+13, "end", 10, colMuted, "fillers")
+	c.text(a.x0-6, pauseY+13, "end", 10, colMuted, "pauses")
+	c.text(a.x0-6, starY+13, "end", 10, colMuted, "STAR")
+	for _, y := range []float64{fillerY, pauseY, starY} {
+		c.rect(a.x0, y, a.x1-a.x0, rowH, "#f8fafc", "")
+	}
+
+	// Fillers: one tick per pixel bucket, its tooltip counting the merged
+	// ones.
+	type bucket struct {
+		x     float64
+		n     int
+		first int
+	}
+	var marks []bucket
+	for _, i := range fillers {
+		x := a.x(pos(rep, a, i))
+		if n := len(marks); n > 0 && x-marks[n-1].x < markBucketPx {
+			marks[n-1].n++
+			continue
+		}
+		marks = append(marks, bucket{x: x, n: 1, first: i})
+	}
+	for _, m := range marks {
+		tip := "“" + rep.Words[m.first].W + "” at " + a.label(pos(rep, a, m.first))
+		if m.n > 1 {
+			tip = strconv.Itoa(m.n) + " fillers from " + a.label(pos(rep, a, m.first))
+		}
+		c.line(m.x, fillerY+3, m.x, fillerY+rowH-3, colFiller, 2, tipAttr(tip))
+	}
+
+	if !a.timed {
+		c.text(a.x0+6, pauseY+13, "start", 10, colMuted, "no timings: typed or untimed answer")
+	} else {
+		lastX := math.Inf(-1)
+		for _, p := range rep.Metrics.Pauses {
+			x0, x1 := a.x(p.T0), a.x(p.T1)
+			if x0 < lastX+markBucketPx {
+				continue // a pause inside the last one's pixels adds nothing visible
+			}
+			long := p.T1-p.T0 > 3
+			col := colPause
+			if long {
+				col = colPause3
+			}
+			w := math.Max(2, x1-x0)
+			c.rect(x0, pauseY+3, w, rowH-6, col, `rx="1"`+tipAttr(strconv.FormatFloat(math.Round((p.T1-p.T0)*10)/10, 'f', -1, 64)+" s pause at "+clock(p.T0)))
+			lastX = x0 + w
+		}
+	}
+
+	for _, p := range rep.Metrics.Star {
+		v0, v1 := spanRange(rep, a, p.Span)
+		x0, x1 := a.x(v0), a.x(v1)
+		if x1-x0 < minPartPx {
+			continue
+		}
+		c.rect(x0, starY, x1-x0, rowH, starColours[p.Part], tipAttr(starNames[p.Part]+": "+strconv.Itoa(int(math.Round(p.Share*100)))+"% of the answer"))
+		if x1-x0 >= 14 {
+			c.text((x0+x1)/2, starY+13, "middle", 11, colText, p.Part)
+		}
+	}
+	c.drawXAxis(a, axisY+6)
+	legend(c, h-14, []legendItem{
+		{colFiller, "filler"}, {colPause, "pause 1–3 s"}, {colPause3, "pause over 3 s"},
+		{starColours["S"], "Situation"}, {starColours["T"], "Task"}, {starColours["A"], "Action"}, {starColours["R"], "Result"},
+	})
+	return c.String()
+}
+
+type legendItem struct{ colour, label string }
+
+// legend writes swatches and labels in a row from the left. Widths are
+// estimated from the label length since the SVG cannot measure text.
+func legend(c *canvas, y float64, items []legendItem) {
+	x := padLeft
+	for _, it := range items {
+		c.rect(x, y-8, 10, 10, it.colour, `rx="2" stroke="`+colGrid+`" stroke-width="0.5"`)
+		c.text(x+14, y+1, "start", 10, colMuted, it.label)
+		x += 14 + float64(len([]rune(it.label)))*5.6 + 14
+	}
+}
+
+// pronoun classifies a word as the speaker ("i"), their team ("we") or
+// neither, as analysis/signals.go's pronounAt does: an "I" that only
+// hedges ("I think") is not ownership.
+func pronoun(words []analysis.Word, i int) string {
+	switch bare(words[i].W) {
+	case "i", "i've", "i'd", "i'll", "myself":
+		if i+1 < len(words) {
+			switch bare(words[i+1].W) {
+			case "think", "guess", "mean", "suppose", "believe", "feel", "don't", "dunno", "remember", "say", "would", "wasn't", "was", "am", "'m", "forgot", "forget":
+				return ""
+			}
+		}
+		return "i"
+	case "we", "we've", "we'd", "we'll", "us", "ourselves":
+		return "we"
+	}
+	return ""
+}
+
+// Ownership draws the running count of "I" and "we" over the answer, with
+// the Action part (where the analyzer judges ownership) shaded.
+func Ownership(rep analysis.Report) string {
+	const h = 180.0
+	const title = "I versus we"
+	if len(rep.Words) == 0 {
+		return noData(chartW, h, title, "No answer to chart.")
+	}
+	a := answerAxis(rep)
+	type hit struct {
+		at float64
+		we bool
+	}
+	var hits []hit
+	var nI, nWe int
+	for i := range rep.Words {
+		switch pronoun(rep.Words, i) {
+		case "i":
+			hits = append(hits, hit{pos(rep, a, i), false})
+			nI++
+		case "we":
+			hits = append(hits, hit{pos(rep, a, i), true})
+			nWe++
+		}
+	}
+	if nI+nWe == 0 {
+		return noData(chartW, h, title, "No “I” or “we” in this answer.")
+	}
+	desc := "Running count of “I” (" + strconv.Itoa(nI) + ") and “we” (" + strconv.Itoa(nWe) + ") over the answer"
+	if rep.Metrics.I+rep.Metrics.We > 0 {
+		desc += "; inside the Action part " + strconv.Itoa(int(math.Round(float64(rep.Metrics.I)/float64(rep.Metrics.I+rep.Metrics.We)*100))) + "% I"
+	}
+	c := newCanvas(chartW, h, title, desc+".")
+	top, bottom := 14.0, h-58
+	yMax := niceMax(float64(max(nI, nWe)), 5, 5)
+	y := func(v float64) float64 { return bottom - v/yMax*(bottom-top) }
+
+	for _, p := range rep.Metrics.Star {
+		if p.Part != "A" {
+			continue
+		}
+		v0, v1 := spanRange(rep, a, p.Span)
+		if a.x(v1)-a.x(v0) < minPartPx {
+			continue
+		}
+		c.rect(a.x(v0), top, a.x(v1)-a.x(v0), bottom-top, colActionB, tipAttr("Action part: where ownership is judged"))
+	}
+	for _, v := range []float64{0, yMax / 2, yMax} {
+		c.line(a.x0, y(v), a.x1, y(v), colGrid, 1, `stroke-dasharray="2 3"`)
+		c.text(a.x0-6, y(v)+3, "end", 10, colMuted, short(v))
+	}
+	c.drawXAxis(a, bottom)
+
+	// Sample the running counts at evenly spaced positions: a step line at
+	// most maxSeriesPoints long whatever the answer's length.
+	n := min(maxSeriesPoints, max(2, len(rep.Words)))
+	var xi, yi, xw, yw []float64
+	k, ci, cw := 0, 0, 0
+	for s := range n {
+		at := a.total * float64(s) / float64(n-1)
+		for k < len(hits) && hits[k].at <= at {
+			if hits[k].we {
+				cw++
+			} else {
+				ci++
+			}
+			k++
+		}
+		x := a.x(at)
+		xi, yi = append(xi, x), append(yi, y(float64(ci)))
+		xw, yw = append(xw, x), append(yw, y(float64(cw)))
+	}
+	c.polyline(xw, yw, colWe, 2)
+	c.polyline(xi, yi, colLine, 2.5)
+	// The higher line's label sits above its end, the lower's below, so
+	// they never overlap.
+	iY, weY := yi[len(yi)-1]-5, yw[len(yw)-1]+14
+	if nWe > nI {
+		iY, weY = yi[len(yi)-1]+14, yw[len(yw)-1]-5
+	}
+	c.text(a.x1, iY, "end", 11, colLine, "I "+strconv.Itoa(nI))
+	c.text(a.x1, weY, "end", 11, colWe, "we "+strconv.Itoa(nWe))
+	legend(c, h-12, []legendItem{{colLine, "I, me (not “I think”)"}, {colWe, "we, us"}, {colActionB, "Action part"}})
+	return c.String()
+}
