@@ -218,10 +218,9 @@ func logDialLatency(t *testing.T, r dial.Result) {
 	var fb, turn bool
 	for _, ev := range r.Events {
 		switch ev.Type {
-		case dial.MarkDoneSent, dial.MarkSilenceEnd:
-			// With --done the done mark is the end; without it the server
-			// commits during the trailing silence, so use the speech end.
 		case dial.MarkSpeechEnd:
+			// With --done, "done" follows within a frame; without it the
+			// server's commit timer runs from here.
 			end, fb, turn = ev.At, false, false
 		case "feedback":
 			if end >= 0 && !fb {

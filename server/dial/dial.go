@@ -557,6 +557,7 @@ func (s *session) converse(ctx context.Context) error {
 	var (
 		rtcUpAt                   = time.Duration(-1)
 		questionAt                = time.Duration(-1) // arrival of the question being waited on
+		spokeAt                   time.Duration       // when the last answer began
 		speaking                  bool                // the WAV or its trailing silence is being sent
 		started                   int                 // answers begun
 		answered                  int                 // answers with feedback and a reply
@@ -571,8 +572,10 @@ func (s *session) converse(ctx context.Context) error {
 			return false
 		}
 		now := s.since()
+		// The server may send the turn before, during or after speaking
+		// it: any interviewer audio since the last answer began counts.
 		last := time.Duration(s.lastAudioNS.Load())
-		if last > questionAt {
+		if last > spokeAt {
 			return now-last >= audioIdle
 		}
 		return now-max(questionAt, rtcUpAt) >= noAudioWait
@@ -648,6 +651,7 @@ func (s *session) converse(ctx context.Context) error {
 		if started == answered && ready() {
 			started++
 			speaking = true
+			spokeAt = s.since()
 			feedbackSince, turnsSince = 0, 0
 			m.speak()
 		}
