@@ -78,7 +78,7 @@ func (r rep) build() *analysis.Report {
 		m.Principles = append(m.Principles, analysis.Principle{Name: n, Score: r.principles[n]})
 	}
 	for i, sev := range r.findings {
-		out.Findings = append(out.Findings, analysis.Finding{Code: []string{"missing_result", "missing_metric", "filler_heavy", "vague_claims"}[i%4], Severity: sev})
+		out.Findings = append(out.Findings, analysis.Finding{Code: []string{"vague_claims", "missing_metric", "filler_heavy", "hedging"}[i%4], Severity: sev})
 	}
 	return out
 }
@@ -332,8 +332,17 @@ func TestStoryBank(t *testing.T) {
 				t.Errorf("high and medium findings: score %d strong %v, want 63 false", s.Score, s.Strong)
 			}
 		}},
+		{"a short answer is not strong however few its findings", func(t *testing.T) {
+			for _, code := range []string{"too_short", "missing_action", "missing_result"} {
+				r := convo("s", server.KindBehavioral, t0, "Q:Ownership", rep{text: "We shipped it."})
+				r.Turns[1].Report.Findings = []analysis.Finding{{Code: code, Severity: analysis.Low}}
+				if s := StoryBank([]RoundTurns{r})[0]; s.Score != 95 || s.Strong {
+					t.Errorf("%s: score %d strong %v, want 95 and not strong", code, s.Score, s.Strong)
+				}
+			}
+		}},
 		{"gaps list high findings before medium ones and skip low", func(t *testing.T) {
-			if got := find("r1", 1).Gaps; !slices.Equal(got, []string{"missing_result", "missing_metric"}) {
+			if got := find("r1", 1).Gaps; !slices.Equal(got, []string{"vague_claims", "missing_metric"}) {
 				t.Errorf("gaps = %v", got)
 			}
 		}},

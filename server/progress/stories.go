@@ -19,7 +19,7 @@ const (
 	// principleEvidence is the analyzer score from which a story counts
 	// for a principle it was not asked about; the debrief uses the same.
 	principleEvidence = 0.5
-	// strongScore is the score from which a story is strong: no
+	// strongScore is the score from which a whole story is strong: no
 	// high-severity gap and at most one medium one with a low one.
 	strongScore = 80
 	// Titles are a clause of a few words, enough to recognise the story.
@@ -139,9 +139,21 @@ func newStory(r server.Round, q, answer *server.Turn) Story {
 		Score:      round.Score(rep),
 		Gaps:       gaps(rep.Findings),
 	}
-	s.Strong = s.Score >= strongScore
+	s.Strong = s.Score >= strongScore && whole(rep)
 	s.Title = title(rep, asked)
 	return s
+}
+
+// whole reports whether an answer is a whole story. An answer that is
+// too short, or has no action or no result, is not strong however few
+// faults the analyzer found in what little there was.
+func whole(rep analysis.Report) bool {
+	for _, code := range []string{"too_short", "missing_action", "missing_result"} {
+		if rep.Has(code) {
+			return false
+		}
+	}
+	return true
 }
 
 // gaps lists the high, then medium, finding codes once each.
