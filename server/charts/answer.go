@@ -144,7 +144,20 @@ func Pace(rep analysis.Report) string {
 // placed from the filler_heavy finding's evidence.
 var filledPauses = map[string]bool{"um": true, "umm": true, "uh": true, "uhh": true, "uhm": true, "erm": true, "er": true, "ah": true, "ahh": true, "hmm": true, "hm": true, "mm": true, "mhm": true, "eh": true}
 
+// bare lower-cases a word, straightens its apostrophes and trims its
+// punctuation. Most spoken words are already bare; they are returned as
+// they are, without allocating.
 func bare(w string) string {
+	plain := true
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c >= 'a' && c <= 'z' || c == '\'') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return strings.Trim(w, "'")
+	}
 	w = strings.ToLower(strings.ReplaceAll(w, "’", "'"))
 	return strings.TrimFunc(w, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r > 127)
@@ -154,7 +167,7 @@ func bare(w string) string {
 // fillerWords returns the word indexes of the fillers the chart can place,
 // in order.
 func fillerWords(rep analysis.Report) []int {
-	seen := map[int]bool{}
+	seen := make([]bool, len(rep.Words))
 	for i, w := range rep.Words {
 		if filledPauses[bare(w.W)] {
 			seen[i] = true
@@ -170,7 +183,7 @@ func fillerWords(rep analysis.Report) []int {
 			}
 		}
 	}
-	out := make([]int, 0, len(seen))
+	var out []int
 	for i := range rep.Words {
 		if seen[i] {
 			out = append(out, i)

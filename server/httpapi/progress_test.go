@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -16,12 +17,13 @@ import (
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
 	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/progress"
 	"github.com/mockloop/mockloop/server/sqlite"
 )
 
 var progressT0 = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 
-func progressCtx(t *testing.T) context.Context {
+func progressCtx(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -29,7 +31,7 @@ func progressCtx(t *testing.T) context.Context {
 }
 
 // progressDB opens a real database in a temporary directory.
-func progressDB(t *testing.T) *sqlite.DB {
+func progressDB(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(progressCtx(t), filepath.Join(t.TempDir(), "mockloop.db"))
 	if err != nil {
@@ -89,9 +91,9 @@ func strongStory(principle string) *analysis.Report {
 
 const spokenStory = "So um last year our checkout service was timing out during the holiday sale. I profiled the database and I added an index and we rolled it out. As a result p99 latency fell from 2 seconds to 300 milliseconds."
 
-func progressAPI(t *testing.T, db *sqlite.DB) http.Handler {
+func progressAPI(t testing.TB, db *sqlite.DB) http.Handler {
 	t.Helper()
-	a := &API{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	a := &API{Store: db, Summaries: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
 	a.registerProgress(mux)
 	return mux
@@ -186,6 +188,33 @@ func TestGapFocus(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+func TestTrendSeries(t *testing.T) {
+	db := seededDB(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	withSums := &API{Store: db, Summaries: db, Logger: quiet}
+	without := &API{Store: db, Logger: quiet}
+	for _, m := range []progress.Metric{progress.FillersPerMin, progress.MetricShare, progress.Ownership, progress.AnswerSec, progress.WPM} {
+		t.Run(string(m)+" from the store's summaries matches the full computation", func(t *testing.T) {
+			fast, err := withSums.trendSeries(progressCtx(t), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := without.trendSeries(progressCtx(t), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fast) != len(full) || len(full) == 0 {
+				t.Fatalf("summaries %v, full %v", fast, full)
+			}
+			for i := range full {
+				if math.Abs(fast[i]-full[i]) > 0.001 {
+					t.Errorf("value %d: summaries %v, full %v", i, fast, full)
+				}
+			}
+		})
+	}
 }
 
 func TestCharts(t *testing.T) {
