@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -10,6 +11,8 @@ import (
 // the title, e.g. "Fillers per minute".
 func Sparkline(values []float64, label string) string {
 	const w, h = 160.0, 40.0
+	// A value that is not a finite number cannot be drawn or read out.
+	values = slices.DeleteFunc(slices.Clone(values), func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
 	if len(values) == 0 {
 		c := newCanvas(w, h, label, "No rounds with this figure yet.")
 		c.line(4, h/2, w-4, h/2, colGrid, 1, `stroke-dasharray="3 3"`)
@@ -20,7 +23,11 @@ func Sparkline(values []float64, label string) string {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	last := values[len(values)-1]
-	desc := strconv.Itoa(len(values)) + " rounds, latest " + short(last) + ", lowest " + short(lo) + ", highest " + short(hi) + "."
+	rounds := " rounds"
+	if len(values) == 1 {
+		rounds = " round"
+	}
+	desc := strconv.Itoa(len(values)) + rounds + ", latest " + short(last) + ", lowest " + short(lo) + ", highest " + short(hi) + "."
 	c := newCanvas(w, h, label, desc)
 	const pad = 5.0
 	means, idx := downsample(values, maxSeriesPoints)
@@ -48,5 +55,8 @@ func Sparkline(values []float64, label string) string {
 
 // short formats a figure with up to two decimals.
 func short(v float64) string {
+	if math.Abs(v) >= 1e12 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }

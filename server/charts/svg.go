@@ -145,7 +145,18 @@ func num(v float64) string {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
 
-func esc(s string) string { return xmlEscaper.Replace(s) }
+// esc makes s safe as XML text or an attribute value: markup characters
+// escaped, and characters XML forbids (most control characters, invalid
+// UTF-8) dropped, since a label may hold a user's own words.
+func esc(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return xmlEscaper.Replace(s)
+}
 
 // clock formats seconds as m:ss.
 func clock(sec float64) string {
@@ -236,11 +247,12 @@ func downsample(values []float64, n int) (means, centres []float64) {
 	}
 	for b := range n {
 		lo, hi := b*len(values)/n, (b+1)*len(values)/n
-		s := 0.0
+		// Divide before adding so huge values cannot overflow the sum.
+		mean := 0.0
 		for _, v := range values[lo:hi] {
-			s += v
+			mean += v / float64(hi-lo)
 		}
-		means = append(means, s/float64(hi-lo))
+		means = append(means, mean)
 		centres = append(centres, float64(lo+hi-1)/2)
 	}
 	return means, centres
