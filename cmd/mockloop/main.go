@@ -31,6 +31,7 @@ Usage:
   mockloop export [flags] ROUND_ID [--format md|json]
   mockloop dial [flags] FILE.wav  join a round over WebRTC, speak a WAV file
   mockloop doctor [flags]         check the configured engines
+  mockloop bench [flags] [WAV...] spoken turns through a real server: latency per stage
   mockloop version
 
 Run "mockloop COMMAND -h" for a command's flags.
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDial(ctx, args, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "mockloop", version)
 		return 0

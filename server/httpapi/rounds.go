@@ -34,6 +34,9 @@ type createRequest struct {
 	// Nudges turns live coaching on (the default); false is a realistic
 	// round with feedback only afterwards.
 	Nudges *bool `json:"nudges"`
+	// Focus "gaps" draws behavioral questions from the Leadership
+	// Principles that still lack a strong story.
+	Focus string `json:"focus"`
 }
 
 // Round lengths a user may pick; a loop is longer than one interview.
@@ -61,8 +64,23 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	if req.Seed == 0 {
 		req.Seed = now.UnixNano()
 	}
+	var focus []string
+	switch req.Focus {
+	case "":
+	case "gaps":
+		if req.Kind != server.KindBehavioral && req.Kind != server.KindBarRaiser {
+			return badRequest("bad_focus", "practising gaps works with behavioral and bar_raiser rounds")
+		}
+		gaps, err := GapFocus(r.Context(), a.Store)
+		if err != nil {
+			return fmt.Errorf("find gaps: %w", err)
+		}
+		focus = gaps
+	default:
+		return badRequest("bad_focus", fmt.Sprintf("unknown focus %q (want \"gaps\")", req.Focus))
+	}
 	nudges := req.Nudges == nil || *req.Nudges
-	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed}, nudges)
+	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed, Focus: focus}, nudges)
 	if err != nil {
 		return fmt.Errorf("plan round: %w", err)
 	}

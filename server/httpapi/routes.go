@@ -96,6 +96,7 @@ func (a *API) Handler() http.Handler {
 	mux.Handle("GET /api/rounds/{id}/export.md", a.wrap(a.exportMarkdown))
 	mux.Handle("GET /api/rounds/{id}/export.json", a.wrap(a.exportJSON))
 	mux.Handle("GET /api/rounds/{id}/audio/{seq}", a.wrap(a.audio))
+	a.registerProgress(mux)
 	var h http.Handler = mux
 	if a.Token != "" {
 		h = a.requireToken(h)

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/dial"
+)
+
+// defaultBenchClips are human recordings from the shared speech set (see
+// its README), short enough that a run takes about a minute.
+var defaultBenchClips = []string{
+	"librispeech_61-70968-0000.wav",
+	"mfa_youknow.wav",
+	"ljspeech_LJ001-0005.wav",
+	"librivox_sense_sensibility_0890.wav",
+	"ami_es2011a_intro.wav",
+}
+
+// benchResult holds one scenario's per-turn figures in milliseconds.
+type benchResult struct {
+	Scenario string `json:"scenario"`
+	Turns    int    `json:"turns"`
+	// Server-side stages, from the committed end of turn.
+	Transcript []float64 `json:"transcript_ms"`
+	FirstToken []float64 `json:"first_token_ms"`
+	FirstAudio []float64 `json:"first_audio_ms"`
+	// Client-side: "done" sent -> feedback received, the end of speech
+	// to final transcript and analysis as the page sees it.
+	DoneToFeedback []float64 `json:"done_to_feedback_ms"`
+	// With an LLM: first audio minus the model's own time to its first
+	// sentence, i.e. what mockloop adds.
+	Added []float64 `json:"llm_added_ms,omitempty"`
+	Model []float64 `json:"model_first_sentence_ms,omitempty"`
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("speech-dir", findSpeechDir(), "folder of 16 kHz WAV speech clips")
+	speed := fs.Float64("speed", 1, "how fast dial sends the audio (1 = real time)")
+	delay := fs.Duration("llm-token-delay", 30*time.Millisecond, "per-token delay of the in-process OpenAI-compatible LLM")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	clips := fs.Args()
+	if len(clips) == 0 {
+		for _, c := range defaultBenchClips {
+			clips = append(clips, filepath.Join(*dir, c))
+		}
+	}
+	for _, c := range clips {
+		if _, err := os.Stat(c); err != nil {
+			fmt.Fprintf(stderr, "mockloop bench: %v (give WAV files, or --speech-dir)\n", err)
+			return 2
+		}
+	}
+	var results []benchResult
+	r, err := benchScenario(ctx, "scripted + espeak-ng", "", nil, clips, *speed)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench:", err)
+		return 1
+	}
+	results = append(results, r)
+
+	llm := &fakeLLM{tokenDelay: *delay}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench:", err)
+		return 1
+	}
+	hs := &http.Server{Handler: llm}
+	go hs.Serve(ln)
+	defer hs.Close()
+	r, err = benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + espeak-ng", *delay), "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench:", err)
+		return 1
+	}
+	results = append(results, r)
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(results)
+		return 0
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "scenario\tstage\tturns\tp50 ms\tp95 ms")
+	for _, r := range results {
+		row := func(stage string, v []float64) {
+			if len(v) == 0 {
+				return
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\n", r.Scenario, stage, len(v), pct(v, 50), pct(v, 95))
+		}
+		row("commit -> transcript", r.Transcript)
+		row("commit -> first token", r.FirstToken)
+		row("commit -> first audio", r.FirstAudio)
+		row("done -> feedback (client)", r.DoneToFeedback)
+		row("model's first sentence", r.Model)
+		row("added by mockloop", r.Added)
+	}
+	tw.Flush()
+	return 0
+}
+
+// benchScenario runs every clip as one spoken answer against a fresh
+// in-process server with the embedded engines.
+func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
+	res := benchResult{Scenario: name}
+	dataDir, err := os.MkdirTemp("", "mockloop-bench-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dataDir)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dataDir, LogFormat: "text", LogLevel: "error", STT: "sphinx", TTS: "espeak",
+		LLMURL: llmURL, LLMModel: "bench", LLMFirstToken: 8 * time.Second, LLMTotal: 30 * time.Second,
+		UtteranceEnd: 800 * time.Millisecond, TurnCommit: 2500 * time.Millisecond}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m, err := NewMain(sctx, cfg, log)
+	if err != nil {
+		return res, err
+	}
+	defer m.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return res, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Serve(sctx, ln) }()
+	defer func() { cancel(); <-done }()
+	base := "http://" + ln.Addr().String()
+	before := 0
+	for _, clip := range clips {
+		out, err := dial.Run(ctx, dial.Options{BaseURL: base, WAV: clip, Speed: speed, Done: true, Timeout: 2 * time.Minute})
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", filepath.Base(clip), err)
+		}
+		res.Turns++
+		// The answer's latency is the first one reported after the clip
+		// started playing (the turn may be committed by silence before
+		// "done" when the speaker pauses long).
+		var started, doneAt time.Duration
+		var lat *server.Latency
+		var gotFeedback bool
+		for _, ev := range out.Events {
+			switch ev.Type {
+			case dial.MarkSpeechStart:
+				started = ev.At
+			case dial.MarkDoneSent:
+				doneAt = ev.At
+			case "feedback":
+				if doneAt > 0 && !gotFeedback {
+					gotFeedback = true
+					res.DoneToFeedback = append(res.DoneToFeedback, ms(ev.At-doneAt))
+				}
+			case "latency":
+				var m server.Message
+				if lat == nil && started > 0 && json.Unmarshal(ev.Msg, &m) == nil && m.Latency != nil {
+					lat = m.Latency
+				}
+			}
+		}
+		if lat != nil {
+			res.Transcript = append(res.Transcript, lat.TranscriptMS)
+			if lat.FirstTokenMS > 0 {
+				res.FirstToken = append(res.FirstToken, lat.FirstTokenMS)
+			}
+			if lat.FirstAudioMS > 0 {
+				res.FirstAudio = append(res.FirstAudio, lat.FirstAudioMS)
+			}
+		}
+		if llm != nil {
+			fs := llm.firstSentences()
+			// Requests before this answer worded the opening question; the
+			// one after it is the reply whose first audio was measured.
+			if len(fs) > before && lat != nil && lat.FirstAudioMS > 0 {
+				model := ms(fs[before])
+				res.Model = append(res.Model, model)
+				res.Added = append(res.Added, lat.FirstAudioMS-model)
+			}
+			before = len(fs)
+		}
+	}
+	return res, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// pct is the p-th percentile by the nearest-rank method.
+func pct(v []float64, p float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	i := int(float64(len(s))*p/100+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(s) {
+		i = len(s) - 1
+	}
+	return s[i]
+}
+
+// findSpeechDir looks for the shared speech set beside the repository.
+func findSpeechDir() string {
+	for _, d := range []string{"../shared/testdata/speech", "../../shared/testdata/speech", "../../../shared/testdata/speech"} {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			abs, _ := filepath.Abs(d)
+			return abs
+		}
+	}
+	return strings.TrimSpace(os.Getenv("MOCKLOOP_SPEECH_DIR"))
+}
