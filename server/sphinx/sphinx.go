@@ -52,10 +52,6 @@ type Config struct {
 	// ModelDir holds en-us/ (the acoustic model), en-us.lm.bin and
 	// cmudict-en-us.dict. Empty means DefaultModelDir.
 	ModelDir string
-	// NoFillerDict turns off the filled-pause filler dictionary (see
-	// fillerDict), trading filler detection for a lower word error rate on
-	// read speech.
-	NoFillerDict bool
 	// PoolSize is the most decoders alive at once; Start waits when all are
 	// in use. Zero means DefaultPoolSize.
 	PoolSize int
@@ -67,7 +63,6 @@ type Config struct {
 type Transcriber struct {
 	hmm, lm, dict string
 	args          []string // pocketsphinx options, "-name", "value" pairs
-	fdict         string   // temporary filler dictionary, removed by Close
 	log           *slog.Logger
 
 	// slots holds one token per decoder that may be in use; Start takes
@@ -120,13 +115,14 @@ func newTranscriber(cfg Config, extra []string) (*Transcriber, error) {
 		"-dict", t.dict,
 		// pocketsphinx logs every decoder load and utterance at INFO.
 		"-logfn", os.DevNull,
-		// The second (flat lexicon) pass and the lattice best path both run
-		// inside ps_end_utt, over the whole utterance: measured on the shared
-		// speech set they made Finish take 0.2-2.7 s (about a tenth of the
-		// audio length) for a word error rate 0.51 instead of 0.53. A live
-		// interviewer needs the text right after the candidate stops, so
-		// both are off and Finish takes a few milliseconds.
+		// The second (flat lexicon) pass runs inside ps_end_utt over the
+		// whole utterance: measured on the shared speech set it made Finish
+		// take 0.2-2.7 s (about a tenth of the audio length) for a word
+		// error rate 0.51 instead of 0.53. A live interviewer needs the
+		// text right after the candidate stops, so it is off.
 		"-fwdflat", "no",
+		// The lattice best path would cost that latency back for no gain
+		// in word error rate without the second pass (0.528 either way).
 		"-bestpath", "no",
 		// With the front end's voice activity detection on, dropped
 		// silence frames shift the word times: a fresh decoder put the
@@ -135,14 +131,6 @@ func newTranscriber(cfg Config, extra []string) (*Transcriber, error) {
 		// silence, so frames are kept and times stay true.
 		"-remove_silence", "no",
 	}, extra...)
-	if !cfg.NoFillerDict {
-		fdict, err := writeFillerDict(t.hmm)
-		if err != nil {
-			return nil, err
-		}
-		t.fdict = fdict
-		t.args = append(t.args, "-fdict", fdict, "-fillprob", fillerProb)
-	}
 	if err := t.Warm(1); err != nil {
 		t.Close()
 		return nil, err
@@ -150,49 +138,12 @@ func newTranscriber(cfg Config, extra []string) (*Transcriber, error) {
 	return t, nil
 }
 
-// fillerDictExtra adds filled pauses to pocketsphinx's filler dictionary.
-// In the language model "um" and "uh" are rare words, so on the MFA
-// recordings with six filled pauses the decoder heard "bomb", "mum" and
-// "alms" and no filler at all. As filler-dictionary entries they can occur
-// between any two words at -fillprob. The alternate pronunciations cover
-// the open "ahm" and the closed-mouth "mm".
-const fillerDictExtra = `++UM++ AH M
-++UM++(2) AA M
-++UM++(3) M
-++UH++ AH
-++UH++(2) ER
-++HMM++ HH M
-`
-
-// fillerProb is the filler-word insertion probability. Measured on the
-// shared speech set (18 clips): the default 1e-8 finds no filled pause in
-// mfa_uhum; 1e-4 finds two of its six and the "uh"s in mfa_acoustic_corpus,
-// for an overall word error rate of 0.56 instead of 0.53; 1e-2 inserts
-// "uh" into ordinary words (0.66 on the MFA clips instead of 0.62).
-const fillerProb = "1e-4"
-
-// writeFillerDict writes the model's noisedict plus fillerDictExtra to a
-// temporary file, since pocketsphinx reads it from a path at every load.
-func writeFillerDict(hmm string) (string, error) {
-	base, err := os.ReadFile(filepath.Join(hmm, "noisedict"))
-	if err != nil {
-		return "", fmt.Errorf("read sphinx noisedict (install the Debian package pocketsphinx-en-us): %w", err)
-	}
-	f, err := os.CreateTemp("", "mockloop-sphinx-fdict-*.txt")
-	if err != nil {
-		return "", fmt.Errorf("write sphinx filler dictionary: %w", err)
-	}
-	if len(base) > 0 && base[len(base)-1] != '\n' {
-		base = append(base, '\n')
-	}
-	_, werr := f.Write(append(base, fillerDictExtra...))
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write sphinx filler dictionary: %w", err)
-	}
-	return f.Name(), nil
-}
+// No filler dictionary is added for "um" and "uh": as filler-dictionary
+// entries (with -fillprob 1e-4) they found two of the six filled pauses in
+// mfa_uhum, but made 5prealpha abort the whole process on other audio
+// (assertion "start_score BETTER_THAN WORST_SCORE" in ngram_search_bp2itor
+// and ngram_compute_seg_score), with one-phone entries too. Fillers come
+// from the language model's own "um", "uh", "ah", "er", "hmm".
 
 // Name reports the engine for the UI and the round record.
 func (t *Transcriber) Name() string { return "sphinx" }
@@ -306,17 +257,9 @@ func (t *Transcriber) Close() error {
 	t.idle = nil
 	t.created -= len(idle)
 	t.closed = true
-	fdict := t.fdict
-	t.fdict = ""
 	t.mu.Unlock()
 	for _, d := range idle {
 		d.free()
-	}
-	// Decoders still held by streams have already read the file.
-	if fdict != "" {
-		if err := os.Remove(fdict); err != nil {
-			return fmt.Errorf("remove sphinx filler dictionary: %w", err)
-		}
 	}
 	return nil
 }
@@ -431,12 +374,18 @@ var filledPauses = map[string]string{
 	"um": "um", "uh": "uh", "ah": "ah", "er": "er", "hm": "hmm", "hmm": "hmm", "mm": "hmm", "uhm": "um", "umm": "um",
 }
 
+// base strips an alternate-pronunciation suffix: "read(2)" is "read".
+func base(w string) string {
+	if i := strings.IndexByte(w, '('); i > 0 && strings.HasSuffix(w, ")") {
+		return w[:i]
+	}
+	return w
+}
+
 // cleanWord returns the word as the analyzer should see it, or false for
 // a segment that is not a word (<s>, </s>, <sil>, [NOISE], +SPN+).
 func cleanWord(w string) (string, bool) {
-	if i := strings.IndexByte(w, '('); i > 0 && strings.HasSuffix(w, ")") {
-		w = w[:i] // "read(2)" is the second pronunciation of "read"
-	}
+	w = base(w)
 	switch {
 	case w == "":
 		return "", false
