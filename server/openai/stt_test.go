@@ -34,11 +34,11 @@ func transcriptionHandler(t *testing.T, status int, contentType, body string) ht
 			return
 		}
 		want := map[string]string{
-			"model":                    "whisper-1",
-			"response_format":          "verbose_json",
+			"model":                     "whisper-1",
+			"response_format":           "verbose_json",
 			"timestamp_granularities[]": "word",
-			"language":                 "en",
-			"prompt":                   FillerPrompt,
+			"language":                  "en",
+			"prompt":                    FillerPrompt,
 		}
 		for k, v := range want {
 			if got := r.FormValue(k); got != v {
