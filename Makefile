@@ -10,6 +10,10 @@ BIN       := bin/mockloop
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 ARGS      ?=
+# The shared human speech recordings sit beside the repository (CI lays
+# them out so); tests find them through this variable.
+export MOCKLOOP_SPEECH_DIR ?= $(abspath $(CURDIR)/../shared/testdata/speech)
+export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev

@@ -5,9 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"io"
 	"net/http"
-	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ import (
 )
 
 func TestRunDialRejectsBadInput(t *testing.T) {
-	wav := "/work/shared/testdata/speech/mfa_youknow.wav"
+	wav := speechFile(t, "mfa_youknow.wav")
 	tests := []struct {
 		name string
 		args []string
@@ -114,29 +115,41 @@ func dialServerSpeaks(t *testing.T, base string) bool {
 	return cfg.Engines.TTS.Name != "" && cfg.Engines.TTS.Name != "none"
 }
 
-// reference returns a clip's reference transcript from the manifest.
+// dialReference returns a clip's reference transcript from the manifest.
 func dialReference(t *testing.T, file string) string {
 	t.Helper()
-	b, err := os.ReadFile("/work/shared/testdata/speech/manifest.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(b), "\n")
-	header := strings.Split(lines[0], "\t")
-	col := -1
-	for i, h := range header {
-		if h == "transcript" {
-			col = i
-		}
-	}
-	for _, l := range lines[1:] {
-		f := strings.Split(l, "\t")
-		if len(f) > col && f[0] == file {
-			return f[col]
+	for _, c := range speechClips(t) {
+		if filepath.Base(c.File) == file {
+			return c.Transcript
 		}
 	}
 	t.Fatalf("%s not in manifest", file)
 	return ""
+}
+
+// speechClips lists the shared speech recordings, skipping the test when
+// they are not beside the repository.
+func speechClips(t *testing.T) []speechdata.Clip {
+	t.Helper()
+	dir, err := speechdata.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	clips, err := speechdata.Manifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clips
+}
+
+// speechFile is the path of one shared speech recording.
+func speechFile(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := speechdata.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	return filepath.Join(dir, name)
 }
 
 func dialWords(s string) map[string]bool {
@@ -168,7 +181,7 @@ func TestDialEndToEnd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"--url", base, "--json", "--timeout", "90s"}, tt.args...)
-			args = append(args, "/work/shared/testdata/speech/"+clip)
+			args = append(args, speechFile(t, clip))
 			if code := runDial(context.Background(), args, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s\n%s", code, stderr.String(), stdout.String())
 			}

@@ -53,7 +53,9 @@ const (
 	// audioIdle is the pause in incoming audio taken as the end of the
 	// question; noAudioWait is how long to wait for audio that may never
 	// come (no TTS, or the track not up yet when the question was spoken).
-	audioIdle   = 700 * time.Millisecond
+	audioIdle = 700 * time.Millisecond
+	// maxArrivals bounds the recorded packet times: 10 minutes of voice.
+	maxArrivals = 30000
 	noAudioWait = 2 * time.Second
 
 	defaultTimeout = 3 * time.Minute
@@ -72,7 +74,10 @@ type Options struct {
 	Answers int
 	// Done sends "done" after the audio instead of waiting for the silence
 	// commit.
-	Done    bool
+	Done bool
+	// BargeIn, when set, starts the first answer this long after the
+	// interviewer's voice begins, talking over it (to test barge-in).
+	BargeIn time.Duration
 	Timeout time.Duration // whole run; default 3 minutes
 	Logger  *slog.Logger
 }
@@ -102,9 +107,11 @@ type Result struct {
 	Feedback    []analysis.Report  `json:"feedback"`
 	Interviewer []string           `json:"interviewer"`
 	// AudioPacketsIn counts interviewer audio packets received.
-	AudioPacketsIn int     `json:"audio_packets_in"`
-	Events         []Event `json:"events"`
-	TranscriptText string  `json:"transcript_text"`
+	AudioPacketsIn int `json:"audio_packets_in"`
+	// AudioArrivals are the arrival times of the interviewer's packets.
+	AudioArrivals  []time.Duration `json:"-"`
+	Events         []Event         `json:"events"`
+	TranscriptText string          `json:"transcript_text"`
 }
 
 // ErrServer is wrapped by errors the server sent as "error" messages that
@@ -250,9 +257,12 @@ type session struct {
 	answerSet   bool
 	remoteCands []webrtc.ICECandidateInit
 
-	audioIn     atomic.Int64 // interviewer packets received
-	lastAudioNS atomic.Int64 // arrival of the last one, ns since start
-	wantFirst   atomic.Bool  // mark the next interviewer packet
+	audioIn      atomic.Int64 // interviewer packets received
+	lastAudioNS  atomic.Int64 // arrival of the last one, ns since start
+	firstAudioNS atomic.Int64 // arrival of the first one, ns since start
+	arrivalsMu   sync.Mutex
+	arrivals     []time.Duration
+	wantFirst    atomic.Bool // mark the next interviewer packet
 
 	resMu sync.Mutex
 	res   Result
@@ -271,6 +281,9 @@ func (s *session) result() Result {
 	defer s.resMu.Unlock()
 	r := s.res
 	r.AudioPacketsIn = int(s.audioIn.Load())
+	s.arrivalsMu.Lock()
+	r.AudioArrivals = append([]time.Duration(nil), s.arrivals...)
+	s.arrivalsMu.Unlock()
 	var texts []string
 	for _, u := range r.Utterances {
 		if t := strings.TrimSpace(u.Text); t != "" {
@@ -379,7 +392,14 @@ func (s *session) newPeer() error {
 				return
 			}
 			s.audioIn.Add(1)
-			s.lastAudioNS.Store(int64(s.since()))
+			now := s.since()
+			s.lastAudioNS.Store(int64(now))
+			s.firstAudioNS.CompareAndSwap(0, int64(now))
+			s.arrivalsMu.Lock()
+			if len(s.arrivals) < maxArrivals {
+				s.arrivals = append(s.arrivals, now)
+			}
+			s.arrivalsMu.Unlock()
 			if s.wantFirst.CompareAndSwap(true, false) {
 				s.mark(MarkFirstAudio, nil)
 			}
@@ -568,10 +588,16 @@ func (s *session) converse(ctx context.Context) error {
 	// ready says whether the question has been asked and spoken: the
 	// interviewer's audio has paused, or none came although it could have.
 	ready := func() bool {
-		if rtcUpAt < 0 || questionAt < 0 || speaking {
+		if speaking {
 			return false
 		}
 		now := s.since()
+		if first := time.Duration(s.firstAudioNS.Load()); s.o.BargeIn > 0 && started == 0 && first > 0 {
+			return now-first >= s.o.BargeIn
+		}
+		if rtcUpAt < 0 || questionAt < 0 {
+			return false
+		}
 		// The server may send the turn before, during or after speaking
 		// it: any interviewer audio since the last answer began counts.
 		last := time.Duration(s.lastAudioNS.Load())

@@ -3,14 +3,24 @@ package dial
 import (
 	"context"
 	"encoding/json"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-const clip = "/work/shared/testdata/speech/mfa_youknow.wav"
+// clip is a real recording from the shared speech set; only its format
+// matters here.
+var clip = func() string {
+	d, err := speechdata.Dir()
+	if err != nil {
+		return "mfa_youknow.wav" // the tests that read it fail with the path
+	}
+	return filepath.Join(d, "mfa_youknow.wav")
+}()
 
 func TestOptionsDefaults(t *testing.T) {
 	tests := []struct {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +22,16 @@ import (
 )
 
 // speechClip is a real recording (16 kHz mono) with pauses and fillers.
-const speechClip = "/work/shared/testdata/speech/mfa_youknow.wav"
+const speechClipName = "mfa_youknow.wav"
+
+func speechClipPath(tb testing.TB) string {
+	tb.Helper()
+	d, err := speechdata.Dir()
+	if err != nil {
+		tb.Skip(err)
+	}
+	return filepath.Join(d, speechClipName)
+}
 
 // deadline bounds every wait in these tests; loopback needs far less.
 const deadline = 15 * time.Second
@@ -294,7 +305,7 @@ func rms(pcm []int16) float64 {
 }
 
 func TestMicrophone(t *testing.T) {
-	pcm16k, packets := encodeClip(t, speechClip)
+	pcm16k, packets := encodeClip(t, speechClipPath(t))
 	hybrid := 0
 	for _, pkt := range packets {
 		if cfg, _ := voice.OpusConfig(pkt); cfg >= 12 && cfg <= 15 {
@@ -493,7 +504,7 @@ func TestUnexpectedCodec(t *testing.T) {
 }
 
 func TestPeerVanishing(t *testing.T) {
-	_, packets := encodeClip(t, speechClip)
+	_, packets := encodeClip(t, speechClipPath(t))
 	c := newClient(t, clientOpts{codecs: []webrtc.RTPCodecParameters{opusCodec, pcmuCodec}, micMime: webrtc.MimeTypeOpus})
 	p := connect(t, c)
 	order := make([]int, 50)

@@ -38,7 +38,7 @@ func drain(m *micTimeline) []voice.Frame {
 }
 
 func TestTimelineFollowsTimestamps(t *testing.T) {
-	_, packets := encodeClip(t, speechClip)
+	_, packets := encodeClip(t, speechClipPath(t))
 	type pkt struct {
 		seq   uint16
 		slot  int64 // timestamp in 20 ms slots from the first packet
@@ -169,7 +169,7 @@ func checkFrames(t *testing.T, frames []voice.Frame, last time.Duration) time.Du
 // decode, timeline, framing) against decoding alone, the baseline it adds
 // to.
 func BenchmarkTimeline(b *testing.B) {
-	_, packets := encodeClip(b, speechClip)
+	_, packets := encodeClip(b, speechClipPath(b))
 	b.Run("decode only (baseline)", func(b *testing.B) {
 		dec, err := voice.NewOpusDecoder()
 		if err != nil {

@@ -1,20 +1,19 @@
 package sphinx
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
 
 // speechDir holds the shared human-speech clips; espeak audio decodes to
 // gibberish in pocketsphinx, so recognition is only tested on real voices.
-const speechDir = "/work/shared/testdata/speech"
+var speechDir, speechDirErr = speechdata.Dir()
 
 type clip struct {
 	file       string
@@ -22,35 +21,19 @@ type clip struct {
 	transcript string
 }
 
-// loadManifest reads manifest.tsv (tab-separated, one header row).
+// loadManifest reads the clips and their reference transcripts.
 func loadManifest(tb testing.TB) []clip {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(speechDir, "manifest.tsv"))
+	if speechDirErr != nil {
+		tb.Skip(speechDirErr)
+	}
+	all, err := speechdata.Manifest(speechDir)
 	if err != nil {
-		tb.Skipf("speech clips not available: %v", err)
-	}
-	defer f.Close()
-	var clips []clip
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	header := true
-	for sc.Scan() {
-		if header {
-			header = false
-			continue
-		}
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) != 7 {
-			tb.Fatalf("manifest row has %d columns: %q", len(cols), sc.Text())
-		}
-		sec, err := strconv.ParseFloat(cols[1], 64)
-		if err != nil {
-			tb.Fatalf("manifest seconds %q: %v", cols[1], err)
-		}
-		clips = append(clips, clip{file: cols[0], seconds: sec, transcript: cols[6]})
-	}
-	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
+	}
+	clips := make([]clip, 0, len(all))
+	for _, c := range all {
+		clips = append(clips, clip{file: filepath.Base(c.File), seconds: c.Seconds, transcript: c.Transcript})
 	}
 	return clips
 }

@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"github.com/mockloop/mockloop/server/speechdata"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -9,31 +10,14 @@ import (
 	"time"
 )
 
-// speechDir finds shared/testdata/speech: $MOCKLOOP_SPEECH_DIR, then a
-// shared/ folder beside the repository (as CI lays it out), then
-// /work/shared.
+// speechDir finds the shared human speech recordings (speechdata.Dir).
 func speechDir(tb testing.TB) string {
 	tb.Helper()
-	var cands []string
-	if d := os.Getenv("MOCKLOOP_SPEECH_DIR"); d != "" {
-		cands = append(cands, d)
+	d, err := speechdata.Dir()
+	if err != nil {
+		tb.Skip(err)
 	}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			cands = append(cands, filepath.Join(d, "shared", "testdata", "speech"))
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	cands = append(cands, "/work/shared/testdata/speech")
-	for _, c := range cands {
-		if _, err := os.Stat(filepath.Join(c, "manifest.tsv")); err == nil {
-			return c
-		}
-	}
-	tb.Skip("shared/testdata/speech not found; set MOCKLOOP_SPEECH_DIR")
-	return ""
+	return d
 }
 
 // loadClip reads one of the human recordings at 16 kHz.
