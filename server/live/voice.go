@@ -37,6 +37,9 @@ type voiceSession struct {
 	cancel  context.CancelCauseFunc
 	speaker *voice.Speaker
 	muted   bool
+	// replay cancels the question being read out again after the
+	// microphone connected (audio only: the turn is already stored).
+	replay context.CancelCauseFunc
 	// audio is the open answer's recording, timeline-aligned so word
 	// times seek correctly: gaps between utterances are silence.
 	audio []int16
@@ -96,6 +99,13 @@ func (s *Session) startVoice(sdp string) {
 	go func() {
 		for ev := range events {
 			s.Do(func() { s.onVoice(vs, ev) })
+		}
+	}()
+	go func() {
+		select {
+		case <-peer.Connected():
+			s.Do(func() { s.replayQuestion(vs) })
+		case <-vctx.Done():
 		}
 	}()
 	go func() {
@@ -161,8 +171,44 @@ func (s *Session) stopVoice(reason string) {
 		return
 	}
 	s.voice = nil
+	if vs.replay != nil {
+		vs.replay(fmt.Errorf("voice stopped: %s", reason))
+	}
 	_ = vs.peer.Close()
 	vs.cancel(fmt.Errorf("voice stopped: %s", reason))
+}
+
+// replayQuestion reads the question out when the microphone connects after
+// it was asked (the page asked first and connected the microphone later),
+// so a spoken round always starts with a spoken question.
+func (s *Session) replayQuestion(vs *voiceSession) {
+	if s.voice != vs || s.reply != nil || s.current == nil || len(s.openUtts) > 0 || s.deps.Voice.Synth == nil {
+		return
+	}
+	var text string
+	for i := len(s.turns) - 1; i >= 0; i-- {
+		if s.turns[i].Role == server.RoleInterviewer {
+			text = s.turns[i].Text
+			break
+		}
+	}
+	if text == "" {
+		return
+	}
+	ctx, cancel := context.WithCancelCause(s.ctx)
+	vs.replay = cancel
+	out := s.voiceOut(ctx, &reply{})
+	go func() {
+		out.push(text)
+		out.finish()
+		<-out.done
+		cancel(nil)
+		s.Do(func() {
+			if vs.replay != nil && ctx.Err() != nil {
+				vs.replay = nil
+			}
+		})
+	}()
 }
 
 // voiceNewAnswer opens a new answer turn in the listener once the
@@ -179,6 +225,11 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 	}
 	switch ev.Kind {
 	case voice.SpeechStart:
+		if vs.replay != nil {
+			vs.replay(errBargeIn)
+			vs.replay = nil
+			s.send(server.Message{Type: "listen", State: "interrupted"})
+		}
 		if s.reply != nil {
 			s.log.Info("barge-in: interviewer interrupted")
 			s.send(server.Message{Type: "listen", State: "interrupted"})

@@ -86,3 +86,65 @@ func Manifest(dir string) ([]Clip, error) {
 	}
 	return clips, nil
 }
+
+// Normalize makes reference and hypothesis comparable: lower case, no
+// punctuation or apostrophes, and the spellings the manifest README warns
+// about ("mister"/"mr", MFA's "yknow", "hm").
+func Normalize(s string) []string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '\'' || r == '\u2019':
+			// "i'm" and "im" are the same word for scoring.
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	var out []string
+	for _, w := range strings.Fields(b.String()) {
+		switch w {
+		case "mister":
+			w = "mr"
+		case "yknow":
+			out = append(out, "you")
+			w = "know"
+		case "hm", "mm":
+			w = "hmm"
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// EditDistance is the word-level Levenshtein distance.
+func EditDistance(ref, hyp []string) int {
+	prev := make([]int, len(hyp)+1)
+	cur := make([]int, len(hyp)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ref); i++ {
+		cur[0] = i
+		for j := 1; j <= len(hyp); j++ {
+			sub := prev[j-1]
+			if ref[i-1] != hyp[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(hyp)]
+}
+
+// WER is the word error rate of hyp against ref after Normalize.
+func WER(ref, hyp string) float64 {
+	r := Normalize(ref)
+	if len(r) == 0 {
+		return 0
+	}
+	return float64(EditDistance(r, Normalize(hyp))) / float64(len(r))
+}

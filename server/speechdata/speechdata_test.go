@@ -33,3 +33,25 @@ func TestEnvOverrideMustBeAFolder(t *testing.T) {
 		t.Fatal("a missing override folder was accepted")
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		name     string
+		ref, hyp string
+		want     int
+	}{
+		{"identical texts have no errors", "a b c", "a b c", 0},
+		{"one substitution counts once", "a b c", "a x c", 1},
+		{"a deletion counts once", "a b c", "a c", 1},
+		{"an insertion counts once", "a b", "a x b", 1},
+		{"an empty hypothesis deletes every word", "a b c", "", 3},
+		{"case, punctuation and mister are normalised away", "MISTER Quilter, y'know!", "mr quilter yknow", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EditDistance(Normalize(tt.ref), Normalize(tt.hyp)); got != tt.want {
+				t.Errorf("EditDistance(%q, %q) = %d, want %d", tt.ref, tt.hyp, got, tt.want)
+			}
+		})
+	}
+}

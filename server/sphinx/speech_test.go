@@ -7,7 +7,6 @@ import (
 	"github.com/mockloop/mockloop/server/speechdata"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -80,79 +79,4 @@ func readWAV16k(path string) ([]int16, error) {
 		p += 8 + size + size&1
 	}
 	return nil, errors.New("no data chunk")
-}
-
-// normalize makes reference and hypothesis comparable: lower case, no
-// punctuation or apostrophes, and the spellings the manifest README warns
-// about ("mister"/"mr", MFA's "yknow", "hm").
-func normalize(s string) []string {
-	s = strings.ToLower(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '\'' || r == '\u2019':
-			// "i'm" and "im" are the same word for scoring.
-		default:
-			b.WriteByte(' ')
-		}
-	}
-	var out []string
-	for _, w := range strings.Fields(b.String()) {
-		switch w {
-		case "mister":
-			w = "mr"
-		case "yknow":
-			out = append(out, "you")
-			w = "know"
-		case "hm", "mm":
-			w = "hmm"
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-// editDistance is the word-level Levenshtein distance.
-func editDistance(ref, hyp []string) int {
-	prev := make([]int, len(hyp)+1)
-	cur := make([]int, len(hyp)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ref); i++ {
-		cur[0] = i
-		for j := 1; j <= len(hyp); j++ {
-			sub := prev[j-1]
-			if ref[i-1] != hyp[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(hyp)]
-}
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		name     string
-		ref, hyp string
-		want     int
-	}{
-		{"identical texts have no errors", "a b c", "a b c", 0},
-		{"one substitution counts once", "a b c", "a x c", 1},
-		{"a deletion counts once", "a b c", "a c", 1},
-		{"an insertion counts once", "a b", "a x b", 1},
-		{"an empty hypothesis deletes every word", "a b c", "", 3},
-		{"case, punctuation and mister are normalised away", "MISTER Quilter, y'know!", "mr quilter yknow", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := editDistance(normalize(tt.ref), normalize(tt.hyp)); got != tt.want {
-				t.Errorf("editDistance(%q, %q) = %d, want %d", tt.ref, tt.hyp, got, tt.want)
-			}
-		})
-	}
 }

@@ -3,6 +3,7 @@ package sphinx
 import (
 	"context"
 	"errors"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"os"
 	"path/filepath"
 	"slices"
@@ -147,8 +148,8 @@ func TestRecognisesRealSpeech(t *testing.T) {
 			t.Fatalf("%s: %v", c.file, errs[i])
 		}
 		tx := results[i]
-		ref := normalize(c.transcript)
-		e := editDistance(ref, normalize(tx.Text))
+		ref := speechdata.Normalize(c.transcript)
+		e := speechdata.EditDistance(ref, speechdata.Normalize(tx.Text))
 		wordErrs += e
 		refWords += len(ref)
 		t.Logf("%-38s WER %.2f  %q", c.file, float64(e)/float64(len(ref)), tx.Text)
