@@ -1,6 +1,7 @@
 // Home page: pick a round and its length, start it, and see which engines
 // will hear and speak for you (with a warning when one is not local).
 import { $, $$, h, api, kindLabel, formatDate } from './lib.js';
+import { engineName, remoteWarning } from './engines.js';
 
 const ENGINE_ROLE = { stt: 'speech to text', tts: 'voice', llm: 'interviewer' };
 
@@ -12,7 +13,7 @@ function renderEngines(cfg) {
     const e = engines[key];
     dd.replaceChildren();
     if (!e || !e.name || e.name === 'none') {
-      dd.append(h('span', { class: 'muted' }, key === 'llm' ? 'scripted' : 'off'));
+      dd.append(h('span', { class: 'muted' }, engineName(key, e)));
       continue;
     }
     dd.append(h('span', {}, e.name));
@@ -28,6 +29,7 @@ function renderEngines(cfg) {
       dd.append(h('span', { class: 'badge ok' }, 'local'));
     }
   }
+  remoteWarning($('#remote-warning'), cfg);
   if (cfg && cfg.version) $('#version').textContent = `v${cfg.version}`;
   $('#engines-note').textContent = remote
     ? 'An engine marked “not local” sends what it processes to that address.'

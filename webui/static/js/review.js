@@ -87,6 +87,58 @@ function scorecard(report) {
   return h('dl', { class: 'scorecard' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
+// ---------- charts ----------
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** chartAlts says in words what each server-drawn chart of an answer
+ * shows, from the same report, for screen readers and for a broken image. */
+function chartAlts(report, n) {
+  const m = report.metrics || {};
+  const star = new Map();
+  for (const p of m.star || []) star.set(p.part, (star.get(p.part) || 0) + (p.share || 0));
+  const starText = ['S', 'T', 'A', 'R'].filter((p) => star.has(p)).map((p) => `${STAR_NAMES[p]} ${pct(star.get(p))}`).join(', ');
+  const missing = ['S', 'T', 'A', 'R'].filter((p) => !star.has(p)).map((p) => STAR_NAMES[p]);
+  const windows = (m.wpm_windows || []).filter((v) => v > 0);
+  return {
+    timeline: `Timeline of answer ${n}: ${plural(m.fillers || 0, 'filler')}` +
+      `${m.has_timings ? `, ${plural(m.pauses_over_3s || 0, 'pause')} over 3 s` : ''}; ` +
+      `STAR: ${starText || 'no parts heard'}${missing.length && starText ? `; missing ${missing.join(', ')}` : ''}.`,
+    pace: m.has_timings
+      ? `Pace of answer ${n}: ${num(m.wpm)} words per minute on average (aim for 100 to 165)` +
+        `${windows.length > 1 ? `, from ${num(Math.min(...windows))} to ${num(Math.max(...windows))} across 30-second stretches` : ''}.`
+      : `Pace of answer ${n}: typed answers have no timing.`,
+    ownership: `“I” and “we” in answer ${n}: I ×${m.i_all || 0}, we ×${m.we_all || 0}` +
+      `${(m.i_count || m.we_count) ? `; in the Action part I ×${m.i_count || 0}, we ×${m.we_count || 0}` : ''}.`,
+  };
+}
+
+// CHARTS are the answer charts (GET /api/rounds/{id}/charts/{seq}/{name}.svg),
+// in reading order: where the words and fillers fell, then how fast, then
+// whose work it was.
+const CHARTS = [
+  ['timeline', 'Timeline: STAR parts, fillers and long pauses'],
+  ['pace', 'Pace over the answer'],
+  ['ownership', '“I” versus “we”'],
+];
+
+function answerCharts(t, n) {
+  const report = t.report;
+  if (!report) return null;
+  const alts = chartAlts(report, n);
+  const timed = report.metrics && report.metrics.has_timings;
+  // A typed answer has no pace to draw; its chart would be an empty box
+  // saying so, which a line of text says better.
+  const shown = CHARTS.filter(([name]) => name !== 'pace' || timed);
+  return h('div', { class: 'answer-charts', 'data-seq': t.seq },
+    shown.map(([name, caption]) => h('figure', { class: `chart chart-${name}`, 'data-chart': name },
+      h('img', {
+        src: `${base}/charts/${t.seq}/${name}.svg`, alt: alts[name], width: 600, height: name === 'timeline' ? 150 : 180, loading: 'eager',
+      }),
+      h('figcaption', {}, caption))),
+    timed ? null : h('p', { class: 'muted small chart-note' }, 'Typed answer: no pace chart (pace needs spoken words with timings).'));
+}
+
 function showEvidence(block, id, finding) {
   const marks = block.querySelectorAll(`mark[data-finding="${CSS.escape(id)}"]`);
   if (marks.length) {
@@ -111,10 +163,10 @@ function answerBlock(t, n) {
   const text = report && report.text ? highlight(report.text, report.findings, id) : t.text;
   const findings = (report && report.findings) || [];
   const block = h('article', { class: 'card answer-block', id: `answer-${t.seq}`, 'data-seq': t.seq });
+  const head = h('div', { class: 'card-title answer-head' },
+    h('h3', {}, `Your answer ${n}`),
+    h('span', { class: 'muted small' }, t.source ? `${t.source}` : ''));
   const left = h('div', {},
-    h('div', { class: 'card-title' },
-      h('h3', {}, `Your answer ${n}`),
-      h('span', { class: 'muted small' }, t.source ? `${t.source}` : '')),
     t.audio_path ? h('audio', { controls: true, preload: 'metadata', src: `${base}/audio/${t.seq}`, class: 'no-print' }) : null,
     h('p', { class: 'answer-text' }, text),
     report ? [h('h3', { class: 'sub' }, 'Scorecard'), scorecard(report)] : null);
@@ -136,7 +188,7 @@ function answerBlock(t, n) {
     }))
     : h('p', { class: 'badge ok' }, report ? 'Nothing flagged in this answer.' : 'Not analysed.');
   const right = h('div', {}, h('h3', { class: 'sub first' }, 'Findings'), list);
-  block.append(left, right);
+  block.append(...[head, answerCharts(t, n), left, right].filter(Boolean));
   return block;
 }
 

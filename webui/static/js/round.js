@@ -5,6 +5,7 @@ import { $, $$, h, api, pathID, kindLabel, humanize, clock, num, toast, confirmD
 import { RoundSocket } from './socket.js';
 import { highlight, evidenceQuote } from './highlight.js';
 import { Voice, voiceSupport, micErrorMessage } from './voice.js';
+import { engineSummary, remoteWarning } from './engines.js';
 
 // Answer timeboxes by round kind, used when the server does not send one.
 // Behavioral: 2-3 minutes per STAR story is the usual coaching advice for
@@ -25,6 +26,7 @@ const LISTEN_LABEL = {
   speaking: 'Hearing you',
   pause: 'Thinking pause, take your time',
   ended: 'Your turn ended',
+  interrupted: 'You cut in; the interviewer is listening',
 };
 
 const roundID = pathID();
@@ -42,6 +44,9 @@ const S = {
   hadOpen: false,
   closed: false,
   redirectTimer: 0,
+  bargeIn: false, // the candidate cut into the interviewer's current reply
+  remoteSpeaking: false, // the interviewer's audio is arriving now
+  latency: new Map(), // interviewer turn seq -> stage timings (ms)
 };
 
 const socket = new RoundSocket(roundID, { onMessage: handle, onStatus: connStatus });
@@ -53,6 +58,11 @@ const voice = new Voice({
     $('#mic-level-wrap').setAttribute('aria-valuenow', String(Math.round(l * 100)));
   },
   onState: voiceState,
+  onRemote: (r) => {
+    if (r.speaking === S.remoteSpeaking) return;
+    S.remoteSpeaking = r.speaking;
+    renderSpeaking();
+  },
 });
 // Tests and curious users can reach the live objects from the console.
 window.mockloop = { socket, voice, state: S };
@@ -98,7 +108,7 @@ function handle(msg) {
       voice.acceptAnswer(msg.sdp).catch((e) => micStatus(`The voice connection failed: ${e.message}`, true));
       break;
     case 'rtc_ice': voice.addIce(msg.candidate); break;
-    case 'latency': onLatency(msg.latency); break;
+    case 'latency': onLatency(msg.turn_seq, msg.latency); break;
     case 'finished': onFinished(msg.round); break;
     case 'error': onError(msg); break;
     case 'pong': break;
@@ -112,6 +122,8 @@ function onState(msg) {
   S.phase = msg.phase || '';
   S.question = msg.question || null;
   S.deltas.clear();
+  for (const t of S.turns) if (t.role === 'interviewer' && t.latency) S.latency.set(t.seq, t.latency);
+  renderLatency();
   if (S.round) {
     $('#round-title').textContent = kindLabel(S.round.kind);
     document.title = `${kindLabel(S.round.kind)} · mockloop`;
@@ -151,16 +163,23 @@ function onDelta(msg) {
   // chunk means "start this caption again" (the LLM failed and the
   // scripted interviewer is taking the turn).
   const seq = msg.seq || 0;
+  // A chunk still in flight for a reply that is already stored (cut off
+  // by barge-in) must not reopen its caption.
+  const last = lastInterviewer();
+  if (seq && last && seq <= last.seq) return;
+  if (!S.deltas.has(seq)) S.bargeIn = false; // a new reply
   S.deltas.set(seq, msg.text ? (S.deltas.get(seq) || '') + msg.text : '');
   S.phase = 'asking';
   renderQuestion();
   renderPhase();
+  renderSpeaking();
 }
 
 function onInterviewer(turn) {
   if (!turn) return;
   for (const seq of S.deltas.keys()) if (seq <= (turn.seq || 0)) S.deltas.delete(seq);
   upsertTurn(turn);
+  if (turn.latency) onLatency(turn.seq, turn.latency);
   if (turn.kind === 'question') {
     // A new main question: the snapshot's question is now stale.
     const q = S.question && typeof S.question === 'object' ? S.question : {};
@@ -222,12 +241,46 @@ function onListen(state) {
   $('#transcript-wrap').hidden = false;
   $('#listen').textContent = LISTEN_LABEL[state] || humanize(state || '');
   $('#listen').dataset.state = state || '';
+  if (state === 'interrupted') {
+    // Barge-in: the server cancelled the reply and dropped its queued
+    // audio; say so, so a half-spoken question is not a mystery.
+    S.bargeIn = true;
+    renderSpeaking();
+  }
 }
 
-function onLatency(l) {
+function onLatency(seq, l) {
   if (!l) return;
-  $('#latency').textContent =
-    `transcript ${num(l.transcript_ms)} ms · first token ${num(l.first_token_ms)} ms · first audio ${num(l.first_audio_ms)} ms`;
+  S.latency.set(seq || 0, l);
+  renderLatency();
+}
+
+// ms formats a stage timing; 0 means the stage did not happen (a typed
+// answer has no transcript, captions-only has no audio).
+function ms(v) {
+  return v > 0 ? `${num(v)} ms` : '—';
+}
+
+function renderLatency() {
+  const rows = [...S.latency.entries()].sort((a, b) => a[0] - b[0]);
+  $('#latency-table').hidden = rows.length === 0;
+  $('#latency').hidden = rows.length > 0;
+  $('#latency-rows').replaceChildren(...rows.map(([seq, l]) => h('tr', { 'data-seq': seq },
+    h('td', {}, `#${seq}`),
+    h('td', { class: 'num', 'data-stage': 'transcript' }, ms(l.transcript_ms)),
+    h('td', { class: 'num', 'data-stage': 'first_token' }, ms(l.first_token_ms)),
+    h('td', { class: 'num', 'data-stage': 'first_audio' }, ms(l.first_audio_ms)))));
+}
+
+// renderSpeaking shows the interviewer as speaking while its reply is
+// being captioned or its audio is arriving, unless the candidate cut in.
+function renderSpeaking() {
+  const captioning = S.phase === 'asking' && S.deltas.size > 0;
+  const speaking = !S.bargeIn && (S.remoteSpeaking || captioning);
+  $('#speaking').hidden = !speaking;
+  $('#speaking').dataset.source = S.remoteSpeaking ? 'audio' : 'captions';
+  $('#barge-in').hidden = !S.bargeIn;
+  document.body.dataset.interviewer = S.bargeIn ? 'interrupted' : speaking ? 'speaking' : 'quiet';
 }
 
 function onFinished(round, opts = { redirect: true }) {
@@ -323,6 +376,7 @@ function setTimebox() {
 function renderAll() {
   renderQuestion();
   renderPhase();
+  renderSpeaking();
   renderConversation();
   tickTimer();
 }
@@ -603,15 +657,22 @@ function wire() {
   setInterval(tickTimer, 500);
 }
 
+function showEngines(cfg) {
+  $('#engines').replaceChildren(engineSummary(cfg));
+  remoteWarning($('#remote-warning'), cfg);
+}
+
 async function checkVoice() {
   const support = voiceSupport();
   if (!support.ok) {
     $('#mic-start').disabled = true;
     micStatus(`${support.why} Type your answers below.`);
+    api('GET', '/api/config').then(showEngines, () => {});
     return;
   }
   try {
     const cfg = await api('GET', '/api/config');
+    showEngines(cfg);
     if (cfg && cfg.voice === false) {
       $('#mic-start').disabled = true;
       micStatus('Voice answers are not available on this server; type your answers below.');

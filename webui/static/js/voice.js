@@ -45,17 +45,28 @@ export function micErrorMessage(err) {
 // Level meter range: speech at a normal distance sits around -30 to -10
 // dBFS; below -60 dBFS is room noise.
 const LEVEL_FLOOR_DB = -60;
+// How often the interviewer's incoming audio is measured. getStats is
+// cheap, and 200 ms is quick enough for a "speaking" light.
+const REMOTE_POLL_MS = 200;
+// Incoming audio above this RMS (about -40 dBFS) counts as the interviewer
+// talking; the server sends nothing, or digital silence, between sentences.
+const REMOTE_SPEECH_RMS = 0.01;
 
 export class Voice {
   /**
    * @param {{send: (msg: object) => boolean, audio: HTMLAudioElement,
-   *          onLevel?: (level01: number) => void, onState?: (state: string, detail?: string) => void}} opts
+   *          onLevel?: (level01: number) => void, onState?: (state: string, detail?: string) => void,
+   *          onRemote?: (r: {speaking: boolean, rms: number, packets: number, bytes: number}) => void}} opts
    */
   constructor(opts) {
     this.send = opts.send;
     this.audio = opts.audio;
     this.onLevel = opts.onLevel || (() => {});
     this.onState = opts.onState || (() => {});
+    this.onRemote = opts.onRemote || (() => {});
+    this.remoteTimer = 0;
+    // remote is the last measurement of the interviewer's incoming audio.
+    this.remote = { speaking: false, rms: 0, packets: 0, bytes: 0 };
     this.stream = null;
     this.track = null;
     this.pc = null;
@@ -113,6 +124,7 @@ export class Voice {
       if (this.pc !== pc) return;
       this.onState(pc.connectionState);
     });
+    this.startRemoteMeter(pc);
     // sendrecv: the mic goes up and the interviewer's voice comes back on
     // the same transceiver, so the server needs no second offer.
     pc.addTransceiver(this.track, { direction: 'sendrecv', streams: [this.stream] });
@@ -180,7 +192,46 @@ export class Voice {
     tick();
   }
 
+  /** startRemoteMeter measures the interviewer's audio from the receiver's
+   * statistics rather than by tapping the stream with Web Audio, which
+   * would add a second playback path the echo canceller cannot hear. The
+   * energy counters give the mean power over each poll, not one sample. */
+  startRemoteMeter(pc) {
+    clearInterval(this.remoteTimer);
+    let last = null;
+    this.remoteTimer = setInterval(async () => {
+      if (this.pc !== pc) return;
+      let inbound = null;
+      try {
+        const stats = await pc.getStats();
+        stats.forEach((r) => {
+          if (r.type === 'inbound-rtp' && (r.kind || r.mediaType) === 'audio') inbound = r;
+        });
+      } catch {
+        return; // closing; the next poll or closePeer ends this
+      }
+      if (!inbound || this.pc !== pc) return;
+      const energy = inbound.totalAudioEnergy || 0;
+      const dur = inbound.totalSamplesDuration || 0;
+      let rms = 0;
+      if (last && dur > last.dur) rms = Math.sqrt(Math.max(0, (energy - last.energy) / (dur - last.dur)));
+      else if (typeof inbound.audioLevel === 'number') rms = inbound.audioLevel;
+      const packets = inbound.packetsReceived || 0;
+      // No new packets means the server is not sending: not speaking,
+      // whatever the last level was.
+      const flowing = !last || packets > last.packets;
+      last = { energy, dur, packets };
+      this.remote = { speaking: flowing && rms >= REMOTE_SPEECH_RMS, rms, packets, bytes: inbound.bytesReceived || 0 };
+      this.onRemote(this.remote);
+    }, REMOTE_POLL_MS);
+  }
+
   closePeer() {
+    clearInterval(this.remoteTimer);
+    if (this.remote.speaking) {
+      this.remote = { ...this.remote, speaking: false };
+      this.onRemote(this.remote);
+    }
     if (this.pc) {
       this.pc.close();
       this.pc = null;
