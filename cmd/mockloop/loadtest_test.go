@@ -19,6 +19,10 @@ import (
 var (
 	loadSessions = flag.Int("loadtest.sessions", 2, "sessions for TestLoadtestHoldsSpokenSessions")
 	loadDuration = flag.Duration("loadtest.duration", 20*time.Second, "duration for TestLoadtestHoldsSpokenSessions")
+	// With -loadtest.url and -loadtest.pid the candidates dial a server
+	// in another process, so its CPU is measured alone.
+	loadURL = flag.String("loadtest.url", "", "server to load instead of an in-process one")
+	loadPID = flag.Int("loadtest.pid", 0, "process id of the -loadtest.url server")
 )
 
 func TestLoadtestHoldsSpokenSessions(t *testing.T) {
@@ -35,6 +39,9 @@ func TestLoadtestHoldsSpokenSessions(t *testing.T) {
 	args := []string{
 		"--sessions", itoa(*loadSessions), "--duration", loadDuration.String(), "--baseline", "1s",
 		"--tts", "none", "--json",
+	}
+	if *loadURL != "" {
+		args = append(args, "--url", *loadURL, "--pid", itoa(*loadPID))
 	}
 	code := runLoadtest(ctx, append(args, clips...), &stdout, &stderr)
 	var rep loadtest.Report

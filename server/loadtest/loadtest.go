@@ -469,8 +469,8 @@ func SelfCPU() (time.Duration, error) {
 // need cgo.
 const clockTicks = 100
 
-// ProcessCPU is the user and system CPU time of process pid so far, from
-// /proc/<pid>/stat (Linux).
+// ProcessCPU is the user and system CPU time of process pid and its
+// finished children so far, from /proc/<pid>/stat (Linux).
 func ProcessCPU(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -479,26 +479,29 @@ func ProcessCPU(pid int) (time.Duration, error) {
 	return parseStat(string(b))
 }
 
-// parseStat reads utime and stime (fields 14 and 15) from a
-// /proc/<pid>/stat line. The command name in field 2 may hold spaces and
-// parentheses, so fields are counted from its closing parenthesis.
+// parseStat sums utime, stime, cutime and cstime (fields 14 to 17) of a
+// /proc/<pid>/stat line. The children's share counts because the server
+// runs espeak-ng as a child process per sentence; the kernel adds a child's
+// time once it has been waited for. The command name in field 2 may hold
+// spaces and parentheses, so fields are counted from its closing
+// parenthesis.
 func parseStat(stat string) (time.Duration, error) {
 	i := strings.LastIndexByte(stat, ')')
 	if i < 0 {
 		return 0, errors.New("process CPU: malformed stat: no command name")
 	}
 	f := strings.Fields(stat[i+1:])
-	// f[0] is field 3 (state); utime is field 14, stime field 15.
-	if len(f) < 13 {
+	// f[0] is field 3 (state), so field n is f[n-3].
+	if len(f) < 15 {
 		return 0, fmt.Errorf("process CPU: malformed stat: %d fields after the name", len(f))
 	}
-	utime, err := strconv.ParseUint(f[11], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("process CPU: utime: %w", err)
+	var ticks int64
+	for n := 14; n <= 17; n++ {
+		v, err := strconv.ParseInt(f[n-3], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("process CPU: field %d: %w", n, err)
+		}
+		ticks += v
 	}
-	stime, err := strconv.ParseUint(f[12], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("process CPU: stime: %w", err)
-	}
-	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+	return time.Duration(ticks) * time.Second / clockTicks, nil
 }

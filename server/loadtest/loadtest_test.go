@@ -22,9 +22,9 @@ func TestParseStat(t *testing.T) {
 		wantErr bool
 	}{
 		{
-			name: "utime and stime are summed and converted from clock ticks",
-			stat: "1234 (mockloop) S 1 1234 1234 0 -1 4194560 2000 0 0 0 250 50 0 0 20 0 12 0 100 0 0",
-			want: 3 * time.Second,
+			name: "own and waited-for children's user and system time are summed from clock ticks",
+			stat: "1234 (mockloop) S 1 1234 1234 0 -1 4194560 2000 0 0 0 250 50 70 30 20 0 12 0 100 0 0",
+			want: 4 * time.Second,
 		},
 		{
 			name: "a command name with spaces and parentheses does not shift the fields",
@@ -33,7 +33,7 @@ func TestParseStat(t *testing.T) {
 		},
 		{name: "a line with no command name is an error", stat: "1234 S 1 2 3", wantErr: true},
 		{name: "a truncated line is an error", stat: "1 (x) S 1 2 3", wantErr: true},
-		{name: "a non-numeric utime is an error", stat: "1 (x) S 1 1 1 0 -1 0 0 0 0 0 ab 3 0", wantErr: true},
+		{name: "a non-numeric utime is an error", stat: "1 (x) S 1 1 1 0 -1 0 0 0 0 0 ab 3 0 0 20", wantErr: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
