@@ -162,6 +162,7 @@ test('the review page draws each answer’s charts and prints without its contro
     assert.ok(alt.includes(`I ×${m.i_all}`) && alt.includes(`we ×${m.we_all}`), alt);
   });
 
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'review-charts.png'), fullPage: true });
 
   await t.test('printing hides the controls and keeps each chart whole', async () => {

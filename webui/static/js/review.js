@@ -126,17 +126,21 @@ function answerCharts(t, n) {
   const report = t.report;
   if (!report) return null;
   const alts = chartAlts(report, n);
-  const timed = report.metrics && report.metrics.has_timings;
-  // A typed answer has no pace to draw; its chart would be an empty box
-  // saying so, which a line of text says better.
-  const shown = CHARTS.filter(([name]) => name !== 'pace' || timed);
+  const m = report.metrics || {};
+  // Pace is drawn per 30-second window (analysis Metrics.WPMWindows): a
+  // typed answer has none, and neither has a very short spoken one. The
+  // chart would be an empty box then, which a line of text says better.
+  const paced = m.has_timings && (m.wpm_windows || []).length > 0;
+  const shown = CHARTS.filter(([name]) => name !== 'pace' || paced);
   return h('div', { class: 'answer-charts', 'data-seq': t.seq },
     shown.map(([name, caption]) => h('figure', { class: `chart chart-${name}`, 'data-chart': name },
       h('img', {
         src: `${base}/charts/${t.seq}/${name}.svg`, alt: alts[name], width: 600, height: name === 'timeline' ? 150 : 180, loading: 'eager',
       }),
       h('figcaption', {}, caption))),
-    timed ? null : h('p', { class: 'muted small chart-note' }, 'Typed answer: no pace chart (pace needs spoken words with timings).'));
+    paced ? null : h('p', { class: 'muted small chart-note' }, m.has_timings
+      ? `Pace: ${num(m.wpm)} words per minute on average; the answer is too short for a pace chart.`
+      : 'Typed answer: no pace chart (pace needs spoken words with timings).'));
 }
 
 function showEvidence(block, id, finding) {

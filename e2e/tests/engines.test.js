@@ -1,0 +1,89 @@
+// The home and round pages say which engines are in use and warn plainly
+// when one is not on this machine. The remote LLM here is a non-routable
+// address that nothing answers: the page only reads /api/config and must
+// never contact it itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.js';
+import path from 'node:path';
+import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
+import { createRound } from '../lib/seed.js';
+
+const REMOTE_LLM = 'http://10.255.255.1:9/v1';
+
+let local;
+let remote;
+let browser;
+before(async () => {
+  [local, remote] = await Promise.all([
+    startServer(),
+    // A short first-token timeout: the server's own attempt at the LLM
+    // gives up quickly and the scripted interviewer takes the turn.
+    startServer({ args: ['--llm-url', REMOTE_LLM, '--llm-first-token-timeout', '1s'] }),
+  ]);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await Promise.all([local?.stop(), remote?.stop()]);
+});
+
+/** openPage opens url and records every request the page makes. */
+async function openPage(url) {
+  const page = await browser.context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = collectErrors(page);
+  await page.goto(url);
+  return { page, requests, errors };
+}
+
+const offOrigin = (requests, origin) => requests.filter((u) => !u.startsWith(origin) && !u.startsWith(origin.replace(/^http/, 'ws')));
+
+test('with a remote LLM the home and round pages warn that it is not local', async (t) => {
+  const cfg = await (await fetch(`${remote.url}/api/config`)).json();
+  assert.equal(cfg.engines.llm.local, false, 'the server should call this LLM endpoint remote');
+
+  await t.test('the home page names the endpoint in a warning and marks the engine', async () => {
+    const { page, requests, errors } = await openPage(`${remote.url}/`);
+    await page.waitForSelector('#remote-warning:not([hidden])');
+    const text = await page.textContent('#remote-warning');
+    assert.match(text, /Not everything stays on this machine/);
+    assert.ok(text.includes(REMOTE_LLM), text);
+    assert.equal(await page.getAttribute('#remote-warning', 'data-remote'), 'llm');
+    assert.equal(await page.locator('[data-remote=llm]').count(), 2, 'the banner and the LLM row both say not local');
+    assert.equal(await page.locator('[data-remote=stt], [data-remote=tts]').count(), 0, 'local engines are not flagged');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'home-remote.png') });
+    assert.deepEqual(offOrigin(requests, remote.url), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  await t.test('the round page shows the engines and the same warning', async () => {
+    const id = await createRound(remote.url, { kind: 'behavioral', minutes: 10 });
+    const { page, requests, errors } = await openPage(`${remote.url}/round/${id}`);
+    await page.waitForSelector('#remote-warning:not([hidden])');
+    assert.ok((await page.textContent('#remote-warning')).includes(REMOTE_LLM));
+    assert.match(await page.textContent('#engines'), /Interviewer: .*\(not local\)/);
+    assert.equal(await page.getAttribute('#engines [data-engine=llm]', 'class'), 'remote');
+    assert.deepEqual(offOrigin(requests, remote.url), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+test('with local engines there is no warning', async () => {
+  for (const where of ['/', `/round/${await createRound(local.url, { kind: 'coding', minutes: 10 })}`]) {
+    const { page, errors } = await openPage(`${local.url}${where}`);
+    // Wait until the engines are filled in, then check nothing warns.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('#engines [data-engine=stt]');
+      return el && !el.textContent.includes('…') && el.textContent.trim() !== '';
+    });
+    assert.equal(await page.isVisible('#remote-warning'), false, `${where} warns with local engines`);
+    assert.equal(await page.locator('[data-remote]').count(), 0);
+    assert.match(await page.textContent('#engines'), /sphinx/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
