@@ -13,6 +13,7 @@ import (
 	"github.com/mockloop/mockloop/server/espeak"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
+	"github.com/mockloop/mockloop/server/metrics"
 	"github.com/mockloop/mockloop/server/openai"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
@@ -50,6 +51,8 @@ func endpointInfo(name string, e openai.Endpoint) httpapi.Engine {
 func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog.Logger) (*engines, error) {
 	e := &engines{scripted: round.Scripted{}}
 	e.interviewer = e.scripted
+	mt := metrics.New()
+	e.metrics, e.observer = mt.Handler(), mt
 	e.info.LLM = httpapi.Engine{Name: "scripted", Local: true}
 	e.info.STT = httpapi.Engine{Name: "none", Local: true}
 	e.info.TTS = httpapi.Engine{Name: "none", Local: true}

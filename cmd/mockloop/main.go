@@ -32,6 +32,7 @@ Usage:
   mockloop dial [flags] FILE.wav  join a round over WebRTC, speak a WAV file
   mockloop doctor [flags]         check the configured engines
   mockloop bench [flags] [WAV...] spoken turns through a real server: latency per stage
+  mockloop loadtest [flags]       N spoken sessions at once: sessions held, CPU, p95, lost utterances
   mockloop version
 
 Run "mockloop COMMAND -h" for a command's flags.
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDial(ctx, args, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args, stdout, stderr)
+	case "loadtest":
+		return runLoadtest(ctx, args, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
 	case "version":

@@ -108,6 +108,7 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		Interviewer: eng.interviewer,
 		Scripted:    eng.scripted,
 		Voice:       eng.voice,
+		Observer:    eng.observer,
 		Logger:      log,
 	}
 	m.Hub = live.NewHub(deps)
