@@ -17,7 +17,7 @@ export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
-TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium nodejs npm
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium
 
 .PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check deps deps-test clean
 
@@ -29,6 +29,7 @@ deps:
 
 deps-test:
 	@scripts/apt-ensure.sh $(TEST_PKGS)
+	@command -v npm >/dev/null 2>&1 || scripts/apt-ensure.sh nodejs npm
 	@scripts/go-ensure.sh
 
 build: deps

@@ -61,6 +61,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 		ep := cfg.llmEndpoint()
 		iv, err := openai.NewInterviewer(ep, openai.InterviewerOptions{
 			System:            personaSystem(bank),
+			Turn:              turnPrompt(bank),
 			FirstTokenTimeout: cfg.LLMFirstToken,
 			TotalTimeout:      cfg.LLMTotal,
 		})
@@ -138,6 +139,19 @@ func personaSystem(bank *prompts.Bank) func(p server.Prompt) (string, error) {
 			kind = string(server.KindBehavioral)
 		}
 		return bank.Render(prompts.PersonaTemplate(kind), prompts.PersonaData{RoundKind: kind})
+	}
+}
+
+// turnPrompt renders the user message of each reply from the turn template:
+// the engine's move, the analyzer's findings and the transcript, in which
+// the candidate's words are quoted data.
+func turnPrompt(bank *prompts.Bank) func(p server.Prompt) (string, error) {
+	return func(p server.Prompt) (string, error) {
+		principle := ""
+		for i := len(p.History) - 1; i >= 0 && principle == ""; i-- {
+			principle = p.History[i].Principle
+		}
+		return bank.Render(prompts.TemplateTurn, round.TemplateData(p, principle))
 	}
 }
 

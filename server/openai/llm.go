@@ -41,7 +41,11 @@ const (
 // InterviewerOptions tune the LLM interviewer. Zero values mean defaults.
 type InterviewerOptions struct {
 	// System writes the system prompt for a move; nil means DefaultSystem.
-	System            func(p server.Prompt) (string, error)
+	System func(p server.Prompt) (string, error)
+	// Turn, when set, writes the whole user message for a move, transcript
+	// included (the prompts package's turn template); the history is
+	// trimmed to the budget first. Nil means chat-style history messages.
+	Turn              func(p server.Prompt) (string, error)
 	FirstTokenTimeout time.Duration
 	TotalTimeout      time.Duration
 	Retries           int // retries after connection errors only; -1 for none
@@ -257,6 +261,18 @@ func (iv *Interviewer) messages(p server.Prompt) ([]goopenai.ChatCompletionMessa
 		return nil, fmt.Errorf("system prompt: %w", err)
 	}
 	msgs := []goopenai.ChatCompletionMessage{{Role: goopenai.ChatMessageRoleSystem, Content: sys}}
+	if iv.o.Turn != nil {
+		kept, summary := trimHistory(p.History, iv.o.HistoryChars)
+		p.History = kept
+		user, err := iv.o.Turn(p)
+		if err != nil {
+			return nil, fmt.Errorf("turn prompt: %w", err)
+		}
+		if summary != "" {
+			user = summary + "\n\n" + user
+		}
+		return append(msgs, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleUser, Content: user}), nil
+	}
 	msgs = append(msgs, historyMessages(p.History, iv.o.HistoryChars)...)
 
 	var b strings.Builder
@@ -290,17 +306,30 @@ func (iv *Interviewer) messages(p server.Prompt) ([]goopenai.ChatCompletionMessa
 // while they fit in budget characters, and the rest are summarised as the
 // list of earlier questions.
 func historyMessages(turns []server.Turn, budget int) []goopenai.ChatCompletionMessage {
+	kept, summary := trimHistory(turns, budget)
+	var msgs []goopenai.ChatCompletionMessage
+	if summary != "" {
+		msgs = append(msgs, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: summary})
+	}
+	for _, t := range kept {
+		if t.Role == server.RoleCandidate {
+			msgs = append(msgs, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleUser, Content: candidateWrap(t.Text)})
+			continue
+		}
+		msgs = append(msgs, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: t.Text})
+	}
+	return msgs
+}
+
+// trimHistory keeps the turns since the last main question and as many
+// older ones, newest first, as fit in budget characters; summary names the
+// questions of the omitted turns ("" when nothing was omitted).
+func trimHistory(turns []server.Turn, budget int) (kept []server.Turn, summary string) {
 	current := 0
 	for i, t := range turns {
 		if t.Role == server.RoleInterviewer && t.Kind == server.TurnQuestion {
 			current = i
 		}
-	}
-	render := func(t server.Turn) goopenai.ChatCompletionMessage {
-		if t.Role == server.RoleCandidate {
-			return goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleUser, Content: candidateWrap(t.Text)}
-		}
-		return goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: t.Text}
 	}
 	used := 0
 	for _, t := range turns[current:] {
@@ -311,7 +340,6 @@ func historyMessages(turns []server.Turn, budget int) []goopenai.ChatCompletionM
 		keepFrom--
 		used += len(turns[keepFrom].Text)
 	}
-	var msgs []goopenai.ChatCompletionMessage
 	if keepFrom > 0 {
 		var qs []string
 		for _, t := range turns[:keepFrom] {
@@ -319,15 +347,11 @@ func historyMessages(turns []server.Turn, budget int) []goopenai.ChatCompletionM
 				qs = append(qs, "- "+capAtSentence(t.Text, 160))
 			}
 		}
-		summary := fmt.Sprintf("(Earlier in this round, %d turns are omitted.", keepFrom)
+		summary = fmt.Sprintf("(Earlier in this round, %d turns are omitted.", keepFrom)
 		if len(qs) > 0 {
 			summary += " Questions already asked:\n" + strings.Join(qs, "\n")
 		}
 		summary += ")"
-		msgs = append(msgs, goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: summary})
 	}
-	for _, t := range turns[keepFrom:] {
-		msgs = append(msgs, render(t))
-	}
-	return msgs
+	return turns[keepFrom:], summary
 }
