@@ -17,9 +17,9 @@ export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
-TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium docker-compose
 
-.PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check deps deps-test clean
+.PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check compose-check deps deps-test clean
 
 all: build
 
@@ -49,8 +49,12 @@ fmt-check:
 # rest run without it to keep the suite well inside CI's 2 cores.
 RACE_PKGS := ./server/live/... ./server/ws/... ./server/voice/... ./server/rtc/...
 
-test: deps-test fmt-check vet test-go fuzz test-e2e
+test: deps-test fmt-check vet compose-check test-go fuzz test-e2e
 	@echo "make test: all passed"
+
+# Validates docker-compose.yml without a Docker engine (none runs in CI).
+compose-check:
+	docker-compose -f docker-compose.yml config -q
 
 test-go:
 	$(GO) test -count=1 -timeout 15m ./...
