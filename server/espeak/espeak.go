@@ -6,8 +6,6 @@ package espeak
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // Defaults for Config.
@@ -115,45 +114,10 @@ func (s *Synth) Synthesize(ctx context.Context, text string) (server.Audio, erro
 	return server.Audio{SampleRate: rate, PCM: pcm}, nil
 }
 
-// parseWAV reads mono 16-bit PCM from a RIFF/WAVE byte slice. espeak-ng
-// writes to a pipe, so it cannot seek back to fill in the sizes: its RIFF
-// and data sizes are 0x7ffff000 placeholders, and the data runs to the end.
+// parseWAV reads espeak-ng's output. It writes to a pipe, so it cannot
+// seek back to fill in the sizes: its RIFF and data sizes are placeholders
+// and the data runs to the end, which voice.ReadWAV accepts.
 func parseWAV(b []byte) ([]int16, int, error) {
-	if len(b) < 12 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return nil, 0, errors.New("not a RIFF/WAVE stream")
-	}
-	rate := 0
-	for p := 12; p+8 <= len(b); {
-		id := string(b[p : p+4])
-		size := int(binary.LittleEndian.Uint32(b[p+4 : p+8]))
-		body := b[p+8:]
-		if size > len(body) || size < 0 {
-			size = len(body)
-		}
-		body = body[:size]
-		switch id {
-		case "fmt ":
-			if len(body) < 16 {
-				return nil, 0, errors.New("short fmt chunk")
-			}
-			format := binary.LittleEndian.Uint16(body[0:2])
-			channels := binary.LittleEndian.Uint16(body[2:4])
-			bits := binary.LittleEndian.Uint16(body[14:16])
-			if format != 1 || channels != 1 || bits != 16 {
-				return nil, 0, fmt.Errorf("want mono 16-bit PCM, got format %d with %d channels of %d bits", format, channels, bits)
-			}
-			rate = int(binary.LittleEndian.Uint32(body[4:8]))
-		case "data":
-			if rate == 0 {
-				return nil, 0, errors.New("data chunk before fmt chunk")
-			}
-			pcm := make([]int16, len(body)/2)
-			for i := range pcm {
-				pcm[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
-			}
-			return pcm, rate, nil
-		}
-		p += 8 + size + size&1
-	}
-	return nil, 0, errors.New("no data chunk")
+	a, err := voice.ReadWAV(bytes.NewReader(b))
+	return a.PCM, a.SampleRate, err
 }

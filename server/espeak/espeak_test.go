@@ -190,9 +190,9 @@ func TestParseWAV(t *testing.T) {
 	}{
 		{"streamed placeholder sizes read to the end", wav(0x7ffff000, 0x7ffff000, 1, 16, 1, -2, 300), []int16{1, -2, 300}, ""},
 		{"exact sizes read the data chunk", wav(0, 4, 1, 16, 7, -7), []int16{7, -7}, ""},
-		{"stereo is refused", wav(0, 4, 2, 16, 1, 2), nil, "mono 16-bit"},
-		{"8-bit is refused", wav(0, 4, 1, 8, 1, 2), nil, "mono 16-bit"},
-		{"a non-WAV stream is refused", []byte("ID3 not a wav file"), nil, "not a RIFF/WAVE"},
+		{"stereo is refused", wav(0, 4, 2, 16, 1, 2), nil, "want mono"},
+		{"8-bit is refused", wav(0, 4, 1, 8, 1, 2), nil, "want 16"},
+		{"a non-WAV stream is refused", []byte("ID3 not a wav file"), nil, "not a RIFF WAVE"},
 		{"a header without data is refused", wav(0, 0, 1, 16)[:36], nil, "no data chunk"},
 	}
 	for _, tt := range tests {
