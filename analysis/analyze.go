@@ -8,6 +8,7 @@ package analysis
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Speaking-rate and timebox constants.
@@ -63,6 +64,7 @@ func debugAnalyze(in Input) (*analyzer, Report) {
 	rep := Report{Round: round, Question: in.Question}
 
 	a := &analyzer{round: round}
+	in.Text, in.Words = clip(in.Text, in.Words)
 	if len(in.Words) > 0 {
 		a.toks = make([]tok, 0, len(in.Words))
 		words := make([]Word, 0, len(in.Words))
@@ -81,6 +83,7 @@ func debugAnalyze(in Input) (*analyzer, Report) {
 		a.tb = timebox{target: in.Timebox * 2 / 3, max: in.Timebox}
 	}
 	a.text = rep.Text
+	a.words = rep.Words
 	a.run(in.Question)
 	rep.Metrics = a.m
 	rep.Findings = a.findings
@@ -102,6 +105,7 @@ type analyzer struct {
 	tb    timebox
 	text  string
 	toks  []tok
+	words []Word // Report.Words: one per token, with its timing
 
 	hits     []hit
 	cueN     [cueCount]int
@@ -121,7 +125,7 @@ func (a *analyzer) run(question string) {
 		if a.toks[i].norm != "" {
 			a.nWords++
 		}
-		if a.toks[i].t1 > 0 {
+		if a.words[i].End > 0 {
 			a.timed = true
 		}
 	}
@@ -163,13 +167,9 @@ func (a *analyzer) scanLexicon() {
 		if n := a.fillerAt(i); n > 0 {
 			a.fillers = append(a.fillers, hit{w0: int32(i), w1: int32(i + n)})
 		}
-		ps, ok := lexicon[w]
-		if !ok {
-			continue
-		}
 		var seen [cueCount]bool
-		for _, p := range ps {
-			if seen[p.cue] || !matchRest(toks, i+1, p.rest) {
+		for _, p := range vocab[toks[i].vid].phrases {
+			if seen[p.cue] || !matchRest(toks, i+1, p.restIDs) {
 				continue
 			}
 			seen[p.cue] = true
@@ -179,12 +179,12 @@ func (a *analyzer) scanLexicon() {
 	}
 }
 
-func matchRest(toks []tok, i int, rest []string) bool {
+func matchRest(toks []tok, i int, rest []uint16) bool {
 	if i+len(rest) > len(toks) {
 		return false
 	}
-	for k, w := range rest {
-		if toks[i+k].norm != w {
+	for k, id := range rest {
+		if toks[i+k].vid != id {
 			return false
 		}
 	}
@@ -205,7 +205,7 @@ func (a *analyzer) fillerAt(i int) int {
 		next = toks[i+1].norm
 	}
 	switch {
-	case filledPauses[w]:
+	case toks[i].has(classFilledPause):
 		return 1
 	case w == "basically":
 		return 1
@@ -270,9 +270,9 @@ func (a *analyzer) span(w0, w1 int) Span {
 		}
 		w1 = w0 + 1
 	}
-	s := Span{Start: a.toks[w0].c0, End: a.toks[w1-1].c1, W0: w0, W1: w1}
+	s := Span{Start: int(a.toks[w0].c0), End: int(a.toks[w1-1].c1), W0: w0, W1: w1}
 	if a.timed {
-		s.T0, s.T1 = a.toks[w0].t0, a.toks[w1-1].t1
+		s.T0, s.T1 = a.words[w0].Start, a.words[w1-1].End
 	}
 	return s
 }
@@ -291,6 +291,28 @@ func (a *analyzer) quote(w0, w1, max int) string {
 		w1, ell = w0+max, "…"
 	}
 	return trimPunct(a.text[a.toks[w0].b0:a.toks[w1-1].b1]) + ell
+}
+
+// clip cuts an answer longer than maxTextBytes at a word boundary, so that
+// token offsets fit their int32 fields.
+func clip(text string, words []Word) (string, []Word) {
+	if len(words) > 0 {
+		n := 0
+		for i, w := range words {
+			if n += len(w.W) + 1; n > maxTextBytes {
+				return text, words[:i]
+			}
+		}
+		return text, words
+	}
+	if len(text) <= maxTextBytes {
+		return text, words
+	}
+	cut := maxTextBytes
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut], words
 }
 
 // trimPunct drops punctuation that ends a quoted stretch: "two weeks." is

@@ -1,6 +1,10 @@
 package analysis
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // cue is what a phrase in the lexicon signals.
 type cue uint8
@@ -86,12 +90,38 @@ var LeadershipPrinciples = [16]string{
 // whole phrase signals.
 type phrase struct {
 	rest []string
-	cue  cue
+	// restIDs are the vocabulary ids of rest, so that matching a phrase
+	// compares small integers instead of strings.
+	restIDs []uint16
+	cue     cue
 }
 
-// lexicon maps a first word to the phrases starting with it. It is built
-// once at package init from cueText and never written afterwards.
-var lexicon = buildLexicon()
+// wordClass is a set of the word lists below that a word belongs to.
+type wordClass uint8
+
+const (
+	classFilledPause wordClass = 1 << iota
+	classStop
+	// classSpelledStart words can begin a spelled number: "two",
+	// "thirty", "a" (as in "a hundred").
+	classSpelledStart
+)
+
+// vocabEntry is what the analyzer knows about one word.
+type vocabEntry struct {
+	word  string
+	class wordClass
+	// phrases are the lexicon phrases that start with the word, longest
+	// first.
+	phrases []phrase
+}
+
+// vocab holds every word the lexicon and the word lists name, by id; id 0
+// is the empty entry every unknown word gets. vocabIDs maps a word to its
+// id. Each token is looked up once, when it is made, and the rules then
+// use the id. Both are built once at package init and never written
+// afterwards.
+var vocab, vocabIDs = buildVocab(buildLexicon())
 
 // cueText lists the phrases for each cue, one per line, "|" separated.
 // Inflections are spelled out: matching is exact, so "kafka" does not
@@ -164,6 +194,50 @@ func buildLexicon() map[string][]phrase {
 		lex[k] = ps
 	}
 	return lex
+}
+
+func buildVocab(lex map[string][]phrase) ([]vocabEntry, map[string]uint16) {
+	vocab := []vocabEntry{{}}
+	ids := make(map[string]uint16, 2*len(lex))
+	id := func(w string) uint16 {
+		if k, ok := ids[w]; ok {
+			return k
+		}
+		k := uint16(len(vocab))
+		if int(k) != len(vocab) {
+			panic("analysis: vocabulary over 65535 words")
+		}
+		ids[w] = k
+		vocab = append(vocab, vocabEntry{word: w})
+		return k
+	}
+	// Sorted first words so that ids do not depend on map order.
+	firsts := make([]string, 0, len(lex))
+	for w := range lex {
+		firsts = append(firsts, w)
+	}
+	slices.Sort(firsts)
+	for _, w := range firsts {
+		ps := lex[w]
+		for i := range ps {
+			ps[i].restIDs = make([]uint16, len(ps[i].rest))
+			for k, r := range ps[i].rest {
+				ps[i].restIDs[k] = id(r)
+			}
+		}
+		vocab[id(w)].phrases = ps
+	}
+	mark := func(c wordClass, words []string) {
+		slices.Sort(words)
+		for _, w := range words {
+			vocab[id(w)].class |= c
+		}
+	}
+	mark(classFilledPause, slices.Collect(maps.Keys(filledPauses)))
+	mark(classStop, slices.Collect(maps.Keys(stopWords)))
+	mark(classSpelledStart, append(slices.Collect(maps.Keys(smallNumbers)), "a"))
+	mark(classSpelledStart, slices.Collect(maps.Keys(tensNumbers)))
+	return vocab, ids
 }
 
 func sortPhrases(ps []phrase) {

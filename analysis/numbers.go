@@ -188,6 +188,11 @@ func parseDigits(toks []tok, i int) (number, bool) {
 // parseSpelled reads "thirty eight", "two point four", "a hundred and
 // fifty thousand", "thirty-eight".
 func parseSpelled(toks []tok, i int) (number, bool) {
+	// Most words cannot start a spelled number; say so without the table
+	// lookups below.
+	if !toks[i].has(classSpelledStart) && strings.IndexByte(toks[i].norm, '-') < 0 {
+		return number{}, false
+	}
 	var total, cur float64
 	seen := false
 	lastKind := 0 // 1 small, 2 tens, 3 hundred, 4 scale
@@ -290,7 +295,7 @@ func attachUnit(toks []tok, n number) number {
 	}
 	if j < len(toks) {
 		w := toks[j].norm
-		if toks[j].raw == "%" {
+		if toks[j].percent {
 			w = "%"
 		}
 		if w == "per" && j+1 < len(toks) && toks[j+1].norm == "cent" {

@@ -369,7 +369,7 @@ func (a *analyzer) repetition() float64 {
 	k, total, repeat := 0, 0, 0
 	for i := range a.toks {
 		w := a.toks[i].norm
-		if w == "" || filledPauses[w] {
+		if w == "" || a.toks[i].has(classFilledPause) {
 			continue
 		}
 		h := fnv(w)
@@ -407,7 +407,7 @@ func (a *analyzer) topWord() (string, int) {
 	var seen [2048]uint64
 	for i := range a.toks {
 		w := a.toks[i].norm
-		if len(w) < 5 || stopWords[w] || !isWordRune(rune(w[0])) {
+		if len(w) < 5 || a.toks[i].has(classStop) || !isWordRune(rune(w[0])) {
 			continue
 		}
 		h := fnv(w)

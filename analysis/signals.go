@@ -68,11 +68,11 @@ func (a *analyzer) delivery() {
 	if !a.timed {
 		return
 	}
-	toks := a.toks
-	first, last := toks[0].t0, toks[len(toks)-1].t1
-	for _, t := range toks {
-		first = math.Min(first, t.t0)
-		last = math.Max(last, t.t1)
+	toks, words := a.toks, a.words
+	first, last := words[0].Start, words[len(words)-1].End
+	for _, w := range words {
+		first = math.Min(first, w.Start)
+		last = math.Max(last, w.End)
 	}
 	a.m.DurationSec = round3(last)
 	speech := last - first
@@ -84,11 +84,11 @@ func (a *analyzer) delivery() {
 	if speech > 0 && speech < 24*3600 {
 		n := int(speech/wpmWindowSec) + 1
 		a.m.WPMWindows = make([]float64, n)
-		for _, t := range toks {
-			if t.norm == "" {
+		for i := range toks {
+			if toks[i].norm == "" {
 				continue
 			}
-			k := int((t.t0 - first) / wpmWindowSec)
+			k := int((words[i].Start - first) / wpmWindowSec)
 			if k >= 0 && k < n {
 				a.m.WPMWindows[k]++
 			}
@@ -103,7 +103,7 @@ func (a *analyzer) delivery() {
 		}
 	}
 	for i := 1; i < len(toks); i++ {
-		gap := toks[i].t0 - toks[i-1].t1
+		gap := words[i].Start - words[i-1].End
 		if gap <= longPauseSec {
 			continue
 		}
@@ -118,7 +118,7 @@ func (a *analyzer) delivery() {
 		// The pause lies between the two words; the span covers both so
 		// that the UI can mark where it fell.
 		s := a.span(i-1, i+1)
-		s.T0, s.T1 = toks[i-1].t1, toks[i].t0
+		s.T0, s.T1 = words[i-1].End, words[i].Start
 		a.m.Pauses = append(a.m.Pauses, s)
 	}
 }

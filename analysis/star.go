@@ -77,7 +77,7 @@ func (a *analyzer) segment() {
 				cut = n == "then" || n == "so" || n == "now"
 			}
 			cut = cut || starts[i] && i-w0 >= 5
-			if a.timed && toks[i].t0-toks[i-1].t1 > segmentPauseSec {
+			if a.timed && a.words[i].Start-a.words[i-1].End > segmentPauseSec {
 				cut = true
 			}
 		}
@@ -244,11 +244,11 @@ func (a *analyzer) extent(w0, w1 int) float64 {
 	if !a.timed {
 		return float64(w1 - w0)
 	}
-	end := a.toks[w1-1].t1
-	if w1 < len(a.toks) {
-		end = a.toks[w1].t0
+	end := a.words[w1-1].End
+	if w1 < len(a.words) {
+		end = a.words[w1].Start
 	}
-	d := end - a.toks[w0].t0
+	d := end - a.words[w0].Start
 	if d < 0 {
 		return 0
 	}

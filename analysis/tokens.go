@@ -6,56 +6,51 @@ import (
 	"unicode/utf8"
 )
 
-// tok is one token of Report.Text as the rules see it.
+// tok is one token of Report.Text as the rules see it. An answer makes one
+// per word on every partial transcript, so it is kept to 40 bytes: the raw
+// token is Report.Text[b0:b1] and its timing is in Report.Words.
 type tok struct {
-	// norm is the token lower-cased (ASCII), curly apostrophes made
-	// straight, with leading and trailing punctuation removed. It is empty
-	// for a token made only of punctuation.
+	// norm is the token lower-cased, curly apostrophes made straight,
+	// with leading and trailing punctuation removed. It is empty for a
+	// token made only of punctuation.
 	norm string
 	// c0 and c1 are code-point offsets of the raw token in Report.Text,
-	// b0 and b1 byte offsets.
-	c0, c1 int
-	b0, b1 int
-	// t0 and t1 are the word's timing in seconds (zero when untimed).
-	t0, t1 float64
+	// b0 and b1 byte offsets. int32 is enough: Analyze cuts its input at
+	// maxTextBytes.
+	c0, c1 int32
+	b0, b1 int32
+	// vid is norm's id in the vocabulary (lexicon.go), 0 for a word no
+	// rule knows, so that rules test word classes and match phrases
+	// without hashing strings again.
+	vid uint16
 	// end is set when the raw token ends a sentence (".", "?", "!", ";").
 	end bool
 	// comma is set when the raw token ends with a comma or colon; a spoken
 	// transcript has none, a typed one uses them to mark filler "like".
 	comma bool
-	// raw is the token as written, for numbers like "$1.2m" and "o(n)".
-	raw string
+	// percent is set when the raw token is a lone "%" ("40 %").
+	percent bool
 }
+
+// has reports whether the token's word belongs to any of the classes.
+func (t *tok) has(c wordClass) bool { return vocab[t.vid].class&c != 0 }
+
+// maxTextBytes bounds an answer so that token offsets fit in an int32. A
+// spoken answer is a few kilobytes; nothing near this is an answer.
+const maxTextBytes = 1 << 30
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // tokenizeText splits text on white space. It returns the tokens and the
 // Words for the report. Offsets are code points so that a browser can
 // slice Array.from(text).
 func tokenizeText(text string, toks []tok, words []Word) ([]tok, []Word) {
-	nb := newNormBuilder(len(text), len(text)/4+1)
-	cp := 0      // code points before i
-	start := -1  // byte offset of the current token
-	startCP := 0 // code point offset of the current token
-	for i, r := range text {
-		if unicode.IsSpace(r) {
-			if start >= 0 {
-				t := nb.add(text[start:i], startCP, cp)
-				t.b0, t.b1 = start, i
-				toks = append(toks, t)
-				words = append(words, Word{W: text[start:i]})
-				start = -1
-			}
-		} else if start < 0 {
-			start, startCP = i, cp
-		}
-		cp++
+	base := len(toks)
+	toks = tokenize(text, toks)
+	for i := base; i < len(toks); i++ {
+		words = append(words, Word{W: text[toks[i].b0:toks[i].b1]})
 	}
-	if start >= 0 {
-		t := nb.add(text[start:], startCP, cp)
-		t.b0, t.b1 = start, len(text)
-		toks = append(toks, t)
-		words = append(words, Word{W: text[start:]})
-	}
-	nb.finish(toks)
 	return toks, words
 }
 
@@ -63,6 +58,10 @@ func tokenizeText(text string, toks []tok, words []Word) ([]tok, []Word) {
 // spaces. A word that itself contains white space is split, and its pieces
 // share its time span evenly, so that Report.Words stays exactly the
 // tokens of Report.Text.
+//
+// The text is built first with the timings alongside, then split again
+// with the same tokenizer as typed text: the pieces hold no white space
+// and are joined by one space, so splitting gives back exactly the pieces.
 func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 	n := 0
 	for _, w := range in {
@@ -70,13 +69,19 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 	}
 	var sb strings.Builder
 	sb.Grow(n)
-	type piece struct {
-		b0, b1, c0, c1 int
-		t0, t1         float64
-	}
-	pieces := make([]piece, 0, len(in))
-	cp := 0
+	base := len(words)
 	for _, w := range in {
+		if !hasSpaceOrNonASCII(w.W) {
+			if w.W == "" {
+				continue
+			}
+			if sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			sb.WriteString(w.W)
+			words = append(words, Word{Start: w.Start, End: w.End})
+			continue
+		}
 		fields := 0
 		for range strings.FieldsSeq(w.W) {
 			fields++
@@ -89,58 +94,110 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 		for f := range strings.FieldsSeq(w.W) {
 			if sb.Len() > 0 {
 				sb.WriteByte(' ')
-				cp++
 			}
-			b0, c0 := sb.Len(), cp
 			sb.WriteString(f)
-			cp += utf8.RuneCountInString(f)
 			t0 := w.Start + dur*float64(k)
 			t1 := t0 + dur
 			if fields == 1 {
 				t0, t1 = w.Start, w.End
 			}
-			pieces = append(pieces, piece{b0, sb.Len(), c0, cp, t0, t1})
+			words = append(words, Word{Start: t0, End: t1})
 			k++
 		}
 	}
 	text := sb.String()
-	nb := newNormBuilder(len(text), len(pieces))
-	for _, p := range pieces {
-		t := nb.add(text[p.b0:p.b1], p.c0, p.c1)
-		t.t0, t.t1 = p.t0, p.t1
-		t.b0, t.b1 = p.b0, p.b1
-		toks = append(toks, t)
-		words = append(words, Word{W: text[p.b0:p.b1], Start: p.t0, End: p.t1})
+	tbase := len(toks)
+	toks = tokenize(text, toks)
+	for i := range words[base:] {
+		t := &toks[tbase+i]
+		words[base+i].W = text[t.b0:t.b1]
 	}
-	nb.finish(toks)
 	return text, toks, words
 }
 
-// normBuilder writes every token's normal form into one buffer so that a
-// whole answer costs two allocations however many words it has.
+// hasSpaceOrNonASCII reports whether s may hold white space: it does when
+// an ASCII byte is a space, and may when any byte is not ASCII (U+00A0 and
+// friends), in which case the caller takes the slow, exact path.
+func hasSpaceOrNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || asciiSpace[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenize appends the white-space separated tokens of text to toks.
+func tokenize(text string, toks []tok) []tok {
+	nb := normBuilder{text: text}
+	base := len(toks)
+	cp := 0      // code points before i
+	start := -1  // byte offset of the current token
+	startCP := 0 // code point offset of the current token
+	for i := 0; i < len(text); {
+		c := text[i]
+		size, space := 1, false
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			space = unicode.IsSpace(r)
+		}
+		if space {
+			if start >= 0 {
+				toks = append(toks, nb.add(len(toks), start, i, startCP, cp))
+				start = -1
+			}
+		} else if start < 0 {
+			start, startCP = i, cp
+		}
+		i += size
+		cp++
+	}
+	if start >= 0 {
+		toks = append(toks, nb.add(len(toks), start, len(text), startCP, cp))
+	}
+	nb.finish(toks[base:], base)
+	return toks
+}
+
+// normBuilder makes each token's normal form. Most tokens are already
+// normal (a transcript is lower case) and use a slice of the text; a
+// changed form that is a known word uses the vocabulary's copy; only the
+// rest are written into one shared buffer, so a whole answer costs at most
+// two allocations however many words it has.
 type normBuilder struct {
-	buf  []byte
-	offs []int32 // pairs of offsets into buf, filled in by finish
+	text    string
+	buf     []byte
+	pending []pendingNorm // tokens whose norm is in buf, set by finish
 }
 
-func newNormBuilder(textBytes, words int) *normBuilder {
-	return &normBuilder{buf: make([]byte, 0, textBytes), offs: make([]int32, 0, 2*words)}
-}
+// pendingNorm is a token whose norm is buf[n0:n1].
+type pendingNorm struct{ i, n0, n1 int32 }
 
-func (nb *normBuilder) add(raw string, c0, c1 int) tok {
-	t := tok{c0: c0, c1: c1, raw: raw}
+// add makes the token text[b0:b1], the i-th token overall.
+func (nb *normBuilder) add(i, b0, b1, c0, c1 int) tok {
+	raw := nb.text[b0:b1]
+	t := tok{c0: int32(c0), c1: int32(c1), b0: int32(b0), b1: int32(b1), percent: raw == "%"}
 	// Trim punctuation that is not part of a word. "%" and "$" survive
 	// because numbers need them; the apostrophe survives inside a word.
 	lo, hi := 0, len(raw)
 	for lo < hi {
-		r, size := utf8.DecodeRuneInString(raw[lo:])
+		r, size := rune(raw[lo]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(raw[lo:])
+		}
 		if isWordRune(r) || r == '$' || r == '~' {
 			break
 		}
 		lo += size
 	}
 	for hi > lo {
-		r, size := utf8.DecodeLastRuneInString(raw[:hi])
+		r, size := rune(raw[hi-1]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeLastRuneInString(raw[:hi])
+		}
 		if isWordRune(r) || r == '%' {
 			break
 		}
@@ -152,9 +209,14 @@ func (nb *normBuilder) add(raw string, c0, c1 int) tok {
 		}
 		hi -= size
 	}
-	// Encode offsets into the token temporarily; finish replaces them.
-	b0 := len(nb.buf)
-	for _, r := range raw[lo:hi] {
+	word := raw[lo:hi]
+	if isNormal(word) {
+		t.norm = word
+		t.vid = vocabIDs[word]
+		return t
+	}
+	n0 := len(nb.buf)
+	for _, r := range word {
 		switch {
 		case r == '\u2019' || r == '\u2018':
 			r = '\''
@@ -165,19 +227,42 @@ func (nb *normBuilder) add(raw string, c0, c1 int) tok {
 		}
 		nb.buf = utf8.AppendRune(nb.buf, r)
 	}
-	nb.offs = append(nb.offs, int32(b0), int32(len(nb.buf)))
+	if id, ok := vocabIDs[string(nb.buf[n0:])]; ok {
+		// "I", "So", "We": a known word needs no copy of its own.
+		t.norm, t.vid = vocab[id].word, id
+		nb.buf = nb.buf[:n0]
+		return t
+	}
+	nb.pending = append(nb.pending, pendingNorm{int32(i), int32(n0), int32(len(nb.buf))})
 	return t
 }
 
-// finish fills in each token's norm from the shared buffer.
-func (nb *normBuilder) finish(toks []tok) {
+// finish sets the norms written into the shared buffer; toks are the
+// tokens added, the first of them the base-th overall.
+func (nb *normBuilder) finish(toks []tok, base int) {
+	if len(nb.pending) == 0 {
+		return
+	}
 	s := string(nb.buf)
-	base := len(toks) - len(nb.offs)/2
-	for i := 0; i < len(nb.offs)/2; i++ {
-		toks[base+i].norm = s[nb.offs[2*i]:nb.offs[2*i+1]]
+	for _, p := range nb.pending {
+		toks[int(p.i)-base].norm = s[p.n0:p.n1]
 	}
 }
 
+// isNormal reports whether w is already in normal form: ASCII with no
+// upper-case letters.
+func isNormal(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
