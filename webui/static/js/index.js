@@ -78,7 +78,8 @@ async function start(ev) {
   btn.disabled = true;
   btn.textContent = 'Starting…';
   try {
-    const res = await api('POST', '/api/rounds', { kind, minutes });
+    const nudges = $('#nudges').checked;
+    const res = await api('POST', '/api/rounds', { kind, minutes, nudges });
     const round = res && (res.round || res);
     location.assign(`/round/${encodeURIComponent(round.id)}`);
   } catch (e) {

@@ -1,0 +1,122 @@
+package live
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mockloop/mockloop/prompts"
+	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/round"
+	"github.com/mockloop/mockloop/server/sqlite"
+)
+
+// fakeOutbox collects what the session sends.
+type fakeOutbox struct{ msgs chan server.Message }
+
+func (o *fakeOutbox) Send(m server.Message) bool { o.msgs <- m; return true }
+func (o *fakeOutbox) Close(code, text string) {
+	o.msgs <- server.Message{Type: "error", Code: code, Message: text}
+}
+
+func (o *fakeOutbox) next(t *testing.T, typ string) (server.Message, []server.Message) {
+	t.Helper()
+	var skipped []server.Message
+	for {
+		select {
+		case m := <-o.msgs:
+			if m.Type == typ {
+				return m, skipped
+			}
+			skipped = append(skipped, m)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %q message; got %d others", typ, len(skipped))
+		}
+	}
+}
+
+// fakeClock is a settable time source.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeClock) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir()+"/t.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	bank, err := prompts.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	deps := Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now}
+	state, err := NewRoundState(deps, round.Config{Kind: server.KindBehavioral, Minutes: 20, Seed: 1}, nudges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &server.Round{ID: "r1", Kind: server.KindBehavioral, Status: server.StatusActive, Seed: 1, Minutes: 20, CreatedAt: clk.Now(), UpdatedAt: clk.Now(), State: state}
+	if err := db.CreateRound(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	hub := NewHub(deps)
+	t.Cleanup(hub.Shutdown)
+	out := &fakeOutbox{msgs: make(chan server.Message, 256)}
+	s, err := hub.Attach(ctx, "r1", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Hello()
+	out.next(t, "state")
+	out.next(t, "interviewer")
+	return s, out, clk
+}
+
+func TestNudgesFollowTheRoundsChoice(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		nudges bool
+	}{
+		{"with live coaching, running over the timebox gets a nudge", true},
+		{"in a realistic round, no nudge is sent", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, out, clk := newTestSession(t, tc.nudges)
+			clk.Add(4 * time.Minute) // past the 3-minute behavioral timebox
+			s.Draft("so we had a problem and we worked on it together")
+			live, _ := out.next(t, "live")
+			if live.Metrics == nil || live.Metrics.Words == 0 {
+				t.Fatalf("live meters = %+v", live.Metrics)
+			}
+			// Hello runs after the draft on the session goroutine, so a
+			// nudge, if any, arrives before the state.
+			s.Hello()
+			_, between := out.next(t, "state")
+			var got []string
+			for _, m := range between {
+				if m.Type == "nudge" {
+					got = append(got, m.Code)
+				}
+			}
+			if tc.nudges && (len(got) != 1 || got[0] != nudgeOverTime) {
+				t.Fatalf("nudges = %v, want [%s]", got, nudgeOverTime)
+			}
+			if !tc.nudges && len(got) != 0 {
+				t.Fatalf("nudges = %v in a realistic round", got)
+			}
+		})
+	}
+}
