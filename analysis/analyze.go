@@ -167,16 +167,28 @@ func (a *analyzer) scanLexicon() {
 		if n := a.fillerAt(i); n > 0 {
 			a.fillers = append(a.fillers, hit{w0: int32(i), w1: int32(i + n)})
 		}
+		e := &vocab[toks[i].vid]
 		var seen [cueCount]bool
-		for _, p := range vocab[toks[i].vid].phrases {
-			if seen[p.cue] || !matchRest(toks, i+1, p.restIDs) {
-				continue
+		if len(e.groups) > 0 && i+1 < len(toks) {
+			for _, p := range e.group(toks[i+1].vid) {
+				if !seen[p.cue] && matchRest(toks, i+2, p.restIDs[1:]) {
+					seen[p.cue] = true
+					a.addHit(i, p)
+				}
 			}
-			seen[p.cue] = true
-			a.hits = append(a.hits, hit{w0: int32(i), w1: int32(i + 1 + len(p.rest)), cue: p.cue})
-			a.cueN[p.cue]++
+		}
+		for _, p := range e.singles {
+			if !seen[p.cue] {
+				seen[p.cue] = true
+				a.addHit(i, p)
+			}
 		}
 	}
+}
+
+func (a *analyzer) addHit(i int, p phrase) {
+	a.hits = append(a.hits, hit{w0: int32(i), w1: int32(i + 1 + len(p.rest)), cue: p.cue})
+	a.cueN[p.cue]++
 }
 
 func matchRest(toks []tok, i int, rest []uint16) bool {

@@ -111,9 +111,30 @@ const (
 type vocabEntry struct {
 	word  string
 	class wordClass
-	// phrases are the lexicon phrases that start with the word, longest
-	// first.
+	// The lexicon phrases that start with the word: those of two words or
+	// more grouped by their second word, and the word alone. Within a
+	// group phrases are longest first; every group goes before the
+	// singles, so a scan meets the phrases that can match in the order of
+	// the whole sorted list.
+	groups  []phraseGroup // by second word id
+	singles []phrase
+}
+
+// phraseGroup is the phrases that share their first two words.
+type phraseGroup struct {
+	second  uint16
 	phrases []phrase
+}
+
+// group returns the phrases whose second word has the given id.
+func (e *vocabEntry) group(second uint16) []phrase {
+	k, ok := slices.BinarySearchFunc(e.groups, second, func(g phraseGroup, id uint16) int {
+		return int(g.second) - int(id)
+	})
+	if !ok {
+		return nil
+	}
+	return e.groups[k].phrases
 }
 
 // vocab holds every word the lexicon and the word lists name, by id; id 0
@@ -225,7 +246,20 @@ func buildVocab(lex map[string][]phrase) ([]vocabEntry, map[string]uint16) {
 				ps[i].restIDs[k] = id(r)
 			}
 		}
-		vocab[id(w)].phrases = ps
+		e := &vocab[id(w)]
+		for _, p := range ps {
+			if len(p.rest) == 0 {
+				e.singles = append(e.singles, p)
+				continue
+			}
+			k := slices.IndexFunc(e.groups, func(g phraseGroup) bool { return g.second == p.restIDs[0] })
+			if k < 0 {
+				k = len(e.groups)
+				e.groups = append(e.groups, phraseGroup{second: p.restIDs[0]})
+			}
+			e.groups[k].phrases = append(e.groups[k].phrases, p)
+		}
+		slices.SortFunc(e.groups, func(a, b phraseGroup) int { return int(a.second) - int(b.second) })
 	}
 	mark := func(c wordClass, words []string) {
 		slices.Sort(words)
