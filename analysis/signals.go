@@ -1,7 +1,5 @@
 package analysis
 
-import "math"
-
 // Delivery constants.
 const (
 	// Pauses over 1 s are long in conversation: gaps between turns average
@@ -71,8 +69,8 @@ func (a *analyzer) delivery() {
 	toks, words := a.toks, a.words
 	first, last := words[0].Start, words[len(words)-1].End
 	for _, w := range words {
-		first = math.Min(first, w.Start)
-		last = math.Max(last, w.End)
+		first = min(first, w.Start)
+		last = max(last, w.End)
 	}
 	a.m.DurationSec = round3(last)
 	speech := last - first
@@ -94,7 +92,7 @@ func (a *analyzer) delivery() {
 			}
 		}
 		for k := range a.m.WPMWindows {
-			win := math.Min(wpmWindowSec, speech-float64(k)*wpmWindowSec)
+			win := min(wpmWindowSec, speech-float64(k)*wpmWindowSec)
 			if win < minWindowSec {
 				a.m.WPMWindows = a.m.WPMWindows[:k]
 				break
@@ -111,7 +109,7 @@ func (a *analyzer) delivery() {
 		if gap > veryLongSec {
 			a.m.PausesOver3s++
 		}
-		a.m.LongestPause = math.Max(a.m.LongestPause, round3(gap))
+		a.m.LongestPause = max(a.m.LongestPause, round3(gap))
 		if a.m.Pauses == nil {
 			a.m.Pauses = make([]Span, 0, 4)
 		}

@@ -20,9 +20,10 @@ type tok struct {
 	c0, c1 int32
 	b0, b1 int32
 	// vid is norm's id in the vocabulary (lexicon.go), 0 for a word no
-	// rule knows, so that rules test word classes and match phrases
-	// without hashing strings again.
-	vid uint16
+	// rule knows, and class its word classes, so that rules match phrases
+	// and test word lists without hashing strings again.
+	vid   uint16
+	class wordClass
 	// end is set when the raw token ends a sentence (".", "?", "!", ";").
 	end bool
 	// comma is set when the raw token ends with a comma or colon; a spoken
@@ -33,7 +34,7 @@ type tok struct {
 }
 
 // has reports whether the token's word belongs to any of the classes.
-func (t *tok) has(c wordClass) bool { return vocab[t.vid].class&c != 0 }
+func (t *tok) has(c wordClass) bool { return t.class&c != 0 }
 
 // maxTextBytes bounds an answer so that token offsets fit in an int32. A
 // spoken answer is a few kilobytes; nothing near this is an answer.
@@ -59,9 +60,8 @@ func tokenizeText(text string, toks []tok, words []Word) ([]tok, []Word) {
 // share its time span evenly, so that Report.Words stays exactly the
 // tokens of Report.Text.
 //
-// The text is built first with the timings alongside, then split again
-// with the same tokenizer as typed text: the pieces hold no white space
-// and are joined by one space, so splitting gives back exactly the pieces.
+// Each piece becomes a token as it is written; Report.Words take their
+// text from Report.Text once it is complete.
 func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 	n := 0
 	for _, w := range in {
@@ -69,16 +69,30 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 	}
 	var sb strings.Builder
 	sb.Grow(n)
-	base := len(words)
+	nb := normBuilder{}
+	base, tbase := len(words), len(toks)
+	cp := 0 // code points written
+	piece := func(f string, ascii bool) {
+		if sb.Len() > 0 {
+			sb.WriteByte(' ')
+			cp++
+		}
+		b0, c0 := sb.Len(), cp
+		sb.WriteString(f)
+		if ascii {
+			cp += len(f)
+		} else {
+			cp += utf8.RuneCountInString(f)
+		}
+		toks = append(toks, nb.add(f, len(toks), b0, sb.Len(), c0, cp))
+	}
 	for _, w := range in {
 		if !hasSpaceOrNonASCII(w.W) {
+			// The common case: one ASCII word, one token.
 			if w.W == "" {
 				continue
 			}
-			if sb.Len() > 0 {
-				sb.WriteByte(' ')
-			}
-			sb.WriteString(w.W)
+			piece(w.W, true)
 			words = append(words, Word{Start: w.Start, End: w.End})
 			continue
 		}
@@ -92,10 +106,7 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 		k := 0
 		dur := (w.End - w.Start) / float64(fields)
 		for f := range strings.FieldsSeq(w.W) {
-			if sb.Len() > 0 {
-				sb.WriteByte(' ')
-			}
-			sb.WriteString(f)
+			piece(f, false)
 			t0 := w.Start + dur*float64(k)
 			t1 := t0 + dur
 			if fields == 1 {
@@ -106,8 +117,7 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 		}
 	}
 	text := sb.String()
-	tbase := len(toks)
-	toks = tokenize(text, toks)
+	nb.finish(toks[tbase:], tbase)
 	for i := range words[base:] {
 		t := &toks[tbase+i]
 		words[base+i].W = text[t.b0:t.b1]
@@ -129,7 +139,7 @@ func hasSpaceOrNonASCII(s string) bool {
 
 // tokenize appends the white-space separated tokens of text to toks.
 func tokenize(text string, toks []tok) []tok {
-	nb := normBuilder{text: text}
+	var nb normBuilder
 	base := len(toks)
 	cp := 0      // code points before i
 	start := -1  // byte offset of the current token
@@ -146,7 +156,7 @@ func tokenize(text string, toks []tok) []tok {
 		}
 		if space {
 			if start >= 0 {
-				toks = append(toks, nb.add(len(toks), start, i, startCP, cp))
+				toks = append(toks, nb.add(text[start:i], len(toks), start, i, startCP, cp))
 				start = -1
 			}
 		} else if start < 0 {
@@ -156,7 +166,7 @@ func tokenize(text string, toks []tok) []tok {
 		cp++
 	}
 	if start >= 0 {
-		toks = append(toks, nb.add(len(toks), start, len(text), startCP, cp))
+		toks = append(toks, nb.add(text[start:], len(toks), start, len(text), startCP, cp))
 	}
 	nb.finish(toks[base:], base)
 	return toks
@@ -168,7 +178,6 @@ func tokenize(text string, toks []tok) []tok {
 // rest are written into one shared buffer, so a whole answer costs at most
 // two allocations however many words it has.
 type normBuilder struct {
-	text    string
 	buf     []byte
 	pending []pendingNorm // tokens whose norm is in buf, set by finish
 }
@@ -176,9 +185,9 @@ type normBuilder struct {
 // pendingNorm is a token whose norm is buf[n0:n1].
 type pendingNorm struct{ i, n0, n1 int32 }
 
-// add makes the token text[b0:b1], the i-th token overall.
-func (nb *normBuilder) add(i, b0, b1, c0, c1 int) tok {
-	raw := nb.text[b0:b1]
+// add makes the token raw, the i-th token overall, found at bytes [b0, b1)
+// and code points [c0, c1) of the text.
+func (nb *normBuilder) add(raw string, i, b0, b1, c0, c1 int) tok {
 	t := tok{c0: int32(c0), c1: int32(c1), b0: int32(b0), b1: int32(b1), percent: raw == "%"}
 	// Trim punctuation that is not part of a word. "%" and "$" survive
 	// because numbers need them; the apostrophe survives inside a word.
@@ -213,6 +222,7 @@ func (nb *normBuilder) add(i, b0, b1, c0, c1 int) tok {
 	if isNormal(word) {
 		t.norm = word
 		t.vid = vocabIDs[word]
+		t.class = vocab[t.vid].class
 		return t
 	}
 	n0 := len(nb.buf)
@@ -229,7 +239,7 @@ func (nb *normBuilder) add(i, b0, b1, c0, c1 int) tok {
 	}
 	if id, ok := vocabIDs[string(nb.buf[n0:])]; ok {
 		// "I", "So", "We": a known word needs no copy of its own.
-		t.norm, t.vid = vocab[id].word, id
+		t.norm, t.vid, t.class = vocab[id].word, id, vocab[id].class
 		nb.buf = nb.buf[:n0]
 		return t
 	}
