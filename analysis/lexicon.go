@@ -102,9 +102,9 @@ type wordClass uint8
 const (
 	classFilledPause wordClass = 1 << iota
 	classStop
-	// classSpelledStart words can begin a spelled number: "two",
-	// "thirty", "a" (as in "a hundred").
-	classSpelledStart
+	// classNumberStart words can begin a number said in words: "two",
+	// "thirty", "a" (as in "a hundred"), "half", "doubled".
+	classNumberStart
 )
 
 // vocabEntry is what the analyzer knows about one word.
@@ -128,13 +128,21 @@ type phraseGroup struct {
 
 // group returns the phrases whose second word has the given id.
 func (e *vocabEntry) group(second uint16) []phrase {
-	k, ok := slices.BinarySearchFunc(e.groups, second, func(g phraseGroup, id uint16) int {
-		return int(g.second) - int(id)
-	})
-	if !ok {
-		return nil
+	// A plain binary search: this runs for most tokens and the generic
+	// slices.BinarySearchFunc with a closure costs twice as much here.
+	lo, hi := 0, len(e.groups)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if e.groups[m].second < second {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return e.groups[k].phrases
+	if lo < len(e.groups) && e.groups[lo].second == second {
+		return e.groups[lo].phrases
+	}
+	return nil
 }
 
 // vocab holds every word the lexicon and the word lists name, by id; id 0
@@ -269,8 +277,10 @@ func buildVocab(lex map[string][]phrase) ([]vocabEntry, map[string]uint16) {
 	}
 	mark(classFilledPause, slices.Collect(maps.Keys(filledPauses)))
 	mark(classStop, slices.Collect(maps.Keys(stopWords)))
-	mark(classSpelledStart, append(slices.Collect(maps.Keys(smallNumbers)), "a"))
-	mark(classSpelledStart, slices.Collect(maps.Keys(tensNumbers)))
+	// parseNumberAt's own words, then parseSpelled's first words.
+	mark(classNumberStart, strings.Fields("half halved twice doubled tripled quadrupled tenfold a"))
+	mark(classNumberStart, slices.Collect(maps.Keys(smallNumbers)))
+	mark(classNumberStart, slices.Collect(maps.Keys(tensNumbers)))
 	return vocab, ids
 }
 

@@ -103,6 +103,12 @@ func parseNumberAt(toks []tok, i int) (number, bool) {
 	if c == '$' || c == '~' || (c >= '0' && c <= '9') {
 		return parseDigits(toks, i)
 	}
+	// Most words cannot start a number; say so before the string
+	// comparisons and table lookups below. A hyphenated token may be
+	// "thirty-eight".
+	if !t.has(classNumberStart) && strings.IndexByte(t.norm, '-') < 0 {
+		return number{}, false
+	}
 	if t.norm == "half" || t.norm == "halved" {
 		// "cut it in half", "halved the latency".
 		if t.norm == "halved" || (i > 0 && (toks[i-1].norm == "in" || toks[i-1].norm == "by")) {
@@ -188,11 +194,6 @@ func parseDigits(toks []tok, i int) (number, bool) {
 // parseSpelled reads "thirty eight", "two point four", "a hundred and
 // fifty thousand", "thirty-eight".
 func parseSpelled(toks []tok, i int) (number, bool) {
-	// Most words cannot start a spelled number; say so without the table
-	// lookups below.
-	if !toks[i].has(classSpelledStart) && strings.IndexByte(toks[i].norm, '-') < 0 {
-		return number{}, false
-	}
 	var total, cur float64
 	seen := false
 	lastKind := 0 // 1 small, 2 tens, 3 hundred, 4 scale
