@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,5 +188,51 @@ func TestBargeInStopsTheInterviewer(t *testing.T) {
 	turns := getRound(t, srv.URL, res.RoundID).Turns
 	if len(turns) < 2 || turns[0].Kind != server.TurnQuestion || len(turns[0].Text) < 40 || turns[1].Role != server.RoleCandidate {
 		t.Errorf("want the whole question then the answer; got %+v", turns)
+	}
+}
+
+// TestPageGoneMidAnswerKeepsWhatWasSaid closes the client (as a browser
+// refresh does) in the middle of a spoken answer: the server finalises the
+// utterance in progress and stores it, and it joins the answer when the
+// page comes back.
+func TestPageGoneMidAnswerKeepsWhatWasSaid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams real-time audio")
+	}
+	srv := startServer(t, voiceConfig(t))
+	path := speechFile(t, "librivox_sonnet001.wav") // 51 s of speech
+	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Second)
+	defer cancel()
+	res, _ := dial.Run(ctx, dial.Options{BaseURL: srv.URL, WAV: path, BargeIn: 500 * time.Millisecond, Timeout: time.Minute})
+	if res.RoundID == "" {
+		t.Fatal("no round was created")
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	var utts []server.Utterance
+	for time.Now().Before(deadline) {
+		if utts = getRound(t, srv.URL, res.RoundID).Utterances; len(utts) > 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond) // polling the HTTP API: the server has no event for this
+	}
+	var words int
+	for _, u := range utts {
+		words += len(strings.Fields(u.Text))
+	}
+	if words < 5 {
+		t.Fatalf("after the page went away mid-answer, %d utterances with %d words were stored; want what was said", len(utts), words)
+	}
+	// The page comes back: the answer is still open and carries on.
+	c := srv.mustDial(res.RoundID)
+	c.send(server.Message{Type: "hello"})
+	st, _ := c.waitFor("state")
+	if st.Phase != server.PhaseAnswering {
+		t.Errorf("after reconnecting the phase is %q, want answering", st.Phase)
+	}
+	c.send(server.Message{Type: "answer", ID: "rest", Text: "and I measured the result: errors fell by 40 percent."})
+	c.waitFor("ack")
+	fb, _ := c.waitFor("feedback")
+	if got := len(strings.Fields(fb.Report.Text)); got < words {
+		t.Errorf("the committed answer has %d words, fewer than the %d spoken before the refresh", got, words)
 	}
 }

@@ -72,36 +72,38 @@ var ErrRoundNotFound = errors.New("round not found")
 // is not running. A previous connection on the same round (a second tab)
 // is told it was taken over and closed.
 func (h *Hub) Attach(ctx context.Context, roundID string, out Outbox) (*Session, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.sessions[roundID]
-	if s == nil {
-		var err error
-		s, err = h.start(roundID)
-		if err != nil {
-			return nil, err
+	// A session stopped by Stop or Shutdown between the lookup and the
+	// attach refuses the call; a fresh one is restored from the store.
+	for range 3 {
+		h.mu.Lock()
+		s := h.sessions[roundID]
+		if s == nil || s.ctx.Err() != nil {
+			var err error
+			s, err = h.start(roundID)
+			if err != nil {
+				h.mu.Unlock()
+				return nil, err
+			}
+			h.sessions[roundID] = s
 		}
-		h.sessions[roundID] = s
+		h.mu.Unlock()
+		if s.call(func() { s.attach(out) }) {
+			return s, nil
+		}
 	}
-	s.Do(func() { s.attach(out) })
-	return s, nil
+	return nil, fmt.Errorf("round %s: the session stopped while attaching; reconnect", roundID)
 }
 
-// Detach tells the session its connection went away. The session stops
-// (after saving what the voice pipeline still holds) when no other
-// connection took over.
+// Detach tells the session its connection went away. The session stays
+// (a refresh or reconnect finds it as it was); the microphone connection
+// is closed so the voice pipeline finalises and stores what was said.
 func (h *Hub) Detach(s *Session, out Outbox) {
 	s.Do(func() {
 		if s.out != out {
 			return
 		}
 		s.out = nil
-		s.stop()
-		h.mu.Lock()
-		if h.sessions[s.id] == s {
-			delete(h.sessions, s.id)
-		}
-		h.mu.Unlock()
+		s.closeVoice()
 	})
 }
 

@@ -68,6 +68,28 @@ func (s *Session) Do(f func()) {
 	}
 }
 
+// call runs f on the session goroutine and waits for it; false means the
+// session stopped first and f did not run.
+func (s *Session) call(f func()) bool {
+	done := make(chan struct{})
+	select {
+	case s.cmds <- func() { f(); close(done) }:
+	case <-s.ctx.Done():
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	case <-s.ctx.Done():
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
 func (s *Session) run() {
 	// The clock drives the time-based nudges while the candidate is
 	// silent and no draft or partial transcript arrives.

@@ -59,7 +59,7 @@ func (s *Session) startVoice(sdp string) {
 		s.sendError(server.CodeRoundFinished, "This round is over.")
 		return
 	}
-	s.stopVoice("renegotiated")
+	s.closeVoice()
 	vctx, cancel := context.WithCancelCause(s.ctx)
 	onICE := func(c []byte) {
 		s.Do(func() { s.send(server.Message{Type: "rtc_ice", Candidate: c}) })
@@ -91,10 +91,13 @@ func (s *Session) startVoice(sdp string) {
 		vs.ctl <- voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox}
 	}
 	go func() {
+		// When the peer goes away the listener finalises what was said and
+		// returns; only then does the rest of this peer's work stop.
 		err := l.Run(vctx, peer.Frames(), vs.ctl, events)
 		if err != nil && !errors.Is(err, context.Canceled) && context.Cause(vctx) == nil {
 			s.log.Warn("listener stopped", "err", err)
 		}
+		cancel(errors.New("listener finished"))
 	}()
 	go func() {
 		for ev := range events {
@@ -162,9 +165,23 @@ func (vs *voiceSession) control(c voice.Control) {
 	}
 }
 
-// stopVoice tears down the microphone. The listener's last utterances are
-// lost only if the whole session is stopping; a browser refresh goes
-// through the peer closing, which finalises them first.
+// closeVoice ends the microphone connection gracefully: the peer closes,
+// the listener finalises the utterance in progress (it is stored and joins
+// the answer after a reconnect), then its goroutines end.
+func (s *Session) closeVoice() {
+	vs := s.voice
+	if vs == nil {
+		return
+	}
+	s.voice = nil
+	if vs.replay != nil {
+		vs.replay(errors.New("microphone closed"))
+	}
+	_ = vs.peer.Close()
+}
+
+// stopVoice tears down the microphone at once (the round finished or the
+// session is stopping); speech not yet finalised is dropped.
 func (s *Session) stopVoice(reason string) {
 	vs := s.voice
 	if vs == nil {
