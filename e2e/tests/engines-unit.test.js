@@ -12,8 +12,8 @@ test('remoteEngines lists exactly the engines that are on and not local', async 
     { name: 'all local engines warn about nothing', engines: { stt: local('sphinx'), tts: local('espeak-ng'), llm: local('scripted') }, want: [] },
     {
       name: 'a remote LLM is listed with its URL',
-      engines: { stt: local('sphinx'), tts: local('espeak-ng'), llm: { name: 'llm', local: false, url: 'http://10.255.255.1:9/v1' } },
-      want: [['llm', 'http://10.255.255.1:9/v1']],
+      engines: { stt: local('sphinx'), tts: local('espeak-ng'), llm: { name: 'llm', local: false, url: 'http://llm.example.com:9/v1' } },
+      want: [['llm', 'http://llm.example.com:9/v1']],
     },
     {
       name: 'an engine that is off is not remote whatever its flag says',

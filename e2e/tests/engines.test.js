@@ -1,7 +1,9 @@
 // The home and round pages say which engines are in use and warn plainly
-// when one is not on this machine. The remote LLM here is a non-routable
-// address that nothing answers: the page only reads /api/config and must
-// never contact it itself.
+// when one is not on this machine. The "remote" LLM here is 0.0.0.0: not a
+// loopback address, so mockloop must flag it, yet a connection to it stays
+// on this machine (Linux treats it as this host) and finds nothing
+// listening on port 9, so the test sends no traffic anywhere else. The page
+// only reads /api/config and must never contact the endpoint itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.js';
@@ -9,7 +11,7 @@ import path from 'node:path';
 import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
 import { createRound } from '../lib/seed.js';
 
-const REMOTE_LLM = 'http://10.255.255.1:9/v1';
+const REMOTE_LLM = 'http://0.0.0.0:9/v1';
 
 let local;
 let remote;
