@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mockloop/mockloop/analysis"
 	"io/fs"
 	"path"
 	"slices"
@@ -44,26 +45,9 @@ func (k Kind) valid() bool {
 	return k == Behavioral || k == SystemDesign || k == Coding
 }
 
-// principles are Amazon's sixteen Leadership Principles, in the order
-// amazon.jobs/content/en/our-workplace/leadership-principles lists them.
-var principles = [...]string{
-	"Customer Obsession",
-	"Ownership",
-	"Invent and Simplify",
-	"Are Right, A Lot",
-	"Learn and Be Curious",
-	"Hire and Develop the Best",
-	"Insist on the Highest Standards",
-	"Think Big",
-	"Bias for Action",
-	"Frugality",
-	"Earn Trust",
-	"Dive Deep",
-	"Have Backbone; Disagree and Commit",
-	"Deliver Results",
-	"Strive to be Earth's Best Employer",
-	"Success and Scale Bring Broad Responsibility",
-}
+// principles are Amazon's sixteen Leadership Principles, in Amazon's order;
+// the analyzer owns the list so both spell them the same.
+var principles = analysis.LeadershipPrinciples
 
 // Principles returns the sixteen Leadership Principles in Amazon's order.
 // The slice is the caller's own.
