@@ -20,8 +20,12 @@ const (
 // that only hedges ("I think", "I guess") is not an action.
 func (a *analyzer) countPronouns() {
 	hasA := a.parts[partA].w1 > a.parts[partA].w0
+	si := 0 // the segment holding token i: partAt without a search per token
 	for i := range a.toks {
-		in := !hasA || a.partAt(i) == partA
+		for si < len(a.segs) && a.segs[si].w1 <= i {
+			si++
+		}
+		in := !hasA || si < len(a.segs) && int(a.segs[si].part) == partA
 		switch pronounAt(a.toks, i) {
 		case "i":
 			a.m.IAll++
