@@ -69,7 +69,7 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 	}
 	var sb strings.Builder
 	sb.Grow(n)
-	nb := normBuilder{}
+	var nb normBuilder
 	base, tbase := len(words), len(toks)
 	cp := 0 // code points written
 	piece := func(f string, ascii bool) {
@@ -173,10 +173,10 @@ func tokenize(text string, toks []tok) []tok {
 }
 
 // normBuilder makes each token's normal form. Most tokens are already
-// normal (a transcript is lower case) and use a slice of the text; a
-// changed form that is a known word uses the vocabulary's copy; only the
-// rest are written into one shared buffer, so a whole answer costs at most
-// two allocations however many words it has.
+// normal (a transcript is lower case) and use a slice of the raw token; a
+// changed form that is a known word ("I", "So") uses the vocabulary's
+// copy; only the rest are written into one shared buffer and made strings
+// together by finish, so no token costs an allocation of its own.
 type normBuilder struct {
 	buf     []byte
 	pending []pendingNorm // tokens whose norm is in buf, set by finish
