@@ -262,9 +262,21 @@ func (a *API) audio(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return fmt.Errorf("stat audio: %w", err)
 		}
-		w.Header().Set("Content-Type", "audio/wav")
+		w.Header().Set("Content-Type", audioType(t.AudioPath))
 		http.ServeContent(w, r, t.AudioPath, st.ModTime(), f)
 		return nil
 	}
 	return notFound("audio")
+}
+
+// audioType names the kept file's format by its extension: answers are kept
+// as Ogg Opus now, and rounds recorded before that keep their WAV.
+func audioType(name string) string {
+	switch filepath.Ext(name) {
+	case ".opus":
+		return "audio/ogg; codecs=opus"
+	case ".wav":
+		return "audio/wav"
+	}
+	return "application/octet-stream"
 }

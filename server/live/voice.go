@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop/server/oggopus"
 	"github.com/mockloop/mockloop/server/openai"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
@@ -24,8 +25,8 @@ type VoiceDeps struct {
 	Synth    server.Synthesizer // nil: captions only, no interviewer voice
 	RTC      rtc.Config
 	Turn     voice.TurnConfig
-	// AudioDir keeps each spoken answer as <round>/<seq>.wav; empty keeps
-	// nothing.
+	// AudioDir keeps each spoken answer as <round>/<seq>.opus (Ogg Opus);
+	// empty keeps nothing.
 	AudioDir string
 }
 
@@ -361,11 +362,11 @@ func (s *Session) commitSpoken(ev voice.Event) {
 	s.commit(a)
 }
 
-// saveAudio writes the answer's recording; a failure costs the playback,
-// never the answer.
+// saveAudio writes the answer's recording as Ogg Opus, about a tenth of
+// the WAV it used to be; a failure costs the playback, never the answer.
 func (s *Session) saveAudio(pcm []int16) string {
 	dir := filepath.Join(s.deps.Voice.AudioDir, filepath.Base(s.id))
-	name := fmt.Sprintf("%d.wav", s.nextSeq)
+	name := fmt.Sprintf("%d.opus", s.nextSeq)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		s.log.Warn("keep audio", "err", err)
 		return ""
@@ -375,7 +376,7 @@ func (s *Session) saveAudio(pcm []int16) string {
 		s.log.Warn("keep audio", "err", err)
 		return ""
 	}
-	err = voice.WriteWAV(f, server.Audio{SampleRate: voice.SampleRate, PCM: pcm})
+	err = oggopus.Encode(f, server.Audio{SampleRate: voice.SampleRate, PCM: pcm}, oggopus.DefaultBitrate)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
