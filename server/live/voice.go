@@ -371,20 +371,35 @@ func (s *Session) saveAudio(pcm []int16) string {
 		s.log.Warn("keep audio", "err", err)
 		return ""
 	}
-	f, err := os.Create(filepath.Join(dir, name))
+	// Encoding takes about 7 ms per second of audio: done off the session
+	// goroutine so a long answer does not delay the next question. The
+	// file appears under its name only when complete.
+	log := s.log
+	go func() {
+		if err := writeOpus(filepath.Join(dir, name), pcm); err != nil {
+			log.Warn("keep audio", "err", err)
+		}
+	}()
+	return name
+}
+
+// writeOpus encodes pcm to path through a temporary file and a rename.
+func writeOpus(path string, pcm []int16) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".audio-*")
 	if err != nil {
-		s.log.Warn("keep audio", "err", err)
-		return ""
+		return err
 	}
 	err = oggopus.Encode(f, server.Audio{SampleRate: voice.SampleRate, PCM: pcm}, oggopus.DefaultBitrate)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		s.log.Warn("keep audio", "err", err)
-		return ""
+	if err == nil {
+		err = os.Rename(f.Name(), path)
 	}
-	return name
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // speechOut turns the interviewer's streamed text into audio as it comes:
