@@ -606,11 +606,13 @@ func (s *Session) finishReply(r *reply) {
 		s.sendError(server.CodeStorage, "Could not save the interviewer's turn: "+err.Error())
 		return
 	}
-	s.send(server.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
+	// The latency goes first: clients that stop reading once the
+	// interviewer's turn arrives (dial, bench) still get it.
 	if lat != nil {
 		s.send(server.Message{Type: "latency", TurnSeq: turn.Seq, Latency: lat})
 		s.observeLatency(*lat)
 	}
+	s.send(server.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
 	if m.Done {
 		s.send(server.Message{Type: "finished", Round: s.round})
 		s.stopVoice("finished")
