@@ -6,6 +6,7 @@
 package analysis
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,10 +88,23 @@ func debugAnalyze(in Input) (*analyzer, Report) {
 	a.run(in.Question)
 	rep.Metrics = a.m
 	rep.Findings = a.findings
+	if in.FollowUp {
+		rep.Findings = slices.DeleteFunc(rep.Findings, func(f Finding) bool { return Structural(f.Code) })
+	}
 	if rep.Findings == nil {
 		rep.Findings = []Finding{}
 	}
 	return a, rep
+}
+
+// Structural reports whether a finding judges a whole STAR story, and so
+// does not apply to an answer to a follow-up ("How did you measure it?").
+func Structural(code string) bool {
+	switch code {
+	case "missing_context", "missing_action", "missing_result", "unbalanced_star", "too_short":
+		return true
+	}
+	return false
 }
 
 // hit is one lexicon phrase found in the answer, tokens [w0, w1).

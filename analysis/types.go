@@ -54,6 +54,9 @@ type Input struct {
 	Words []Word
 	// Timebox is the time the candidate had; zero means the round's default.
 	Timebox time.Duration
+	// FollowUp marks an answer to a follow-up probe or cut-in: it is not a
+	// whole story, so the Structural findings are not reported.
+	FollowUp bool
 }
 
 // Severity ranks a finding for display and for choosing follow-up probes.

@@ -369,6 +369,7 @@ func (s *Session) analysisInput(text string, words []analysis.Word) analysis.Inp
 		in.Question = m.Prompt.Question
 		if m.Prompt.Kind == server.TurnProbe || m.Prompt.Kind == server.TurnCutIn {
 			in.Question = m.Prompt.Scripted
+			in.FollowUp = true
 		}
 		in.Timebox = m.Timebox
 	}

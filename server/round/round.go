@@ -417,20 +417,9 @@ func (s *State) candidates(it item, q prompts.Question, findings []analysis.Find
 	return out
 }
 
-// structural findings judge a whole STAR story. An answer to a follow-up
-// ("How did you measure it?") is rightly not a whole story, so they do not
-// apply to it.
-func structural(code string) bool {
-	switch code {
-	case "missing_context", "missing_action", "missing_result", "unbalanced_star", "too_short":
-		return true
-	}
-	return false
-}
-
 // forFollowUp drops the structural findings from an answer to a follow-up.
 func forFollowUp(fs []analysis.Finding) []analysis.Finding {
-	return slices.DeleteFunc(slices.Clone(fs), func(f analysis.Finding) bool { return structural(f.Code) })
+	return slices.DeleteFunc(slices.Clone(fs), func(f analysis.Finding) bool { return analysis.Structural(f.Code) })
 }
 
 // advance moves to the next slot, or closes the round after the last one.
