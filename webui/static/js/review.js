@@ -54,12 +54,16 @@ function renderSummary(answers) {
   const i = reports.reduce((n, r) => n + (r.metrics.i_all || 0), 0);
   const we = reports.reduce((n, r) => n + (r.metrics.we_all || 0), 0);
   const fillers = reports.reduce((n, r) => n + (r.metrics.fillers || 0), 0);
+  // The embedded recogniser drops most filled pauses, so its counts are a
+  // floor; say so rather than let a low number pass for fluency.
+  const sphinx = answers.some((t) => (t.source || '').startsWith('sphinx'));
+  const fillerNote = sphinx ? ' · a lower bound: pocketsphinx rarely writes "um" or "uh"' : '';
   const rows = [
     ['Answers', String(answers.length)],
     ['Findings', String(findings)],
     ['Answers with a number', reports.length ? `${withMetric} of ${reports.length}` : '—'],
     ['Ownership (I share)', i + we ? `${pct(i / (i + we))} (I ×${i}, we ×${we})` : '—'],
-    ['Fillers', timed.length ? `${fillers} (${num(avg(timed.map((r) => r.metrics.fillers_per_min)), 1)}/min)` : String(fillers)],
+    ['Fillers', (timed.length ? `${fillers} (${num(avg(timed.map((r) => r.metrics.fillers_per_min)), 1)}/min)` : String(fillers)) + fillerNote],
     ['Pace', timed.length ? `${num(avg(timed.map((r) => r.metrics.wpm)))} wpm` : 'typed answers have no pace'],
   ];
   $('#summary').replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
