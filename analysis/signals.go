@@ -44,9 +44,17 @@ func (a *analyzer) countPronouns() {
 // pronounAt classifies toks[i] as the speaker ("i"), their team ("we") or
 // neither.
 func pronounAt(toks []tok, i int) string {
-	switch toks[i].norm {
+	return Pronoun(toks[i].norm, tokAt(toks, i+1).norm)
+}
+
+// Pronoun classifies word, followed by next, as the speaker ("i"), their
+// team ("we") or neither (""). Both are lower case without punctuation. An
+// "I" that only hedges ("I think", "I guess") is not ownership. The
+// server's charts and nudges use it so they count as the analyzer does.
+func Pronoun(word, next string) string {
+	switch word {
 	case "i", "i've", "i'd", "i'll", "myself":
-		switch tokAt(toks, i+1).norm {
+		switch next {
 		case "think", "guess", "mean", "suppose", "believe", "feel", "don't", "dunno", "remember", "say", "would", "wasn't", "was", "am", "'m", "forgot", "forget":
 			return ""
 		}
@@ -56,6 +64,10 @@ func pronounAt(toks []tok, i int) string {
 	}
 	return ""
 }
+
+// IsFilledPause reports whether word (lower case, no punctuation) is a
+// filled pause such as "um" or "uh".
+func IsFilledPause(word string) bool { return filledPauses[word] }
 
 // delivery computes pace, pauses, fillers and hedges.
 func (a *analyzer) delivery() {

@@ -138,12 +138,6 @@ func Pace(rep analysis.Report) string {
 	return c.String()
 }
 
-// filledPauses are fillers wherever they occur, so the chart can place
-// them from the words; the list follows analysis/lexicon.go's
-// filledPauses. Fillers that depend on context ("like", "you know") are
-// placed from the filler_heavy finding's evidence.
-var filledPauses = map[string]bool{"um": true, "umm": true, "uh": true, "uhh": true, "uhm": true, "erm": true, "er": true, "ah": true, "ahh": true, "hmm": true, "hm": true, "mm": true, "mhm": true, "eh": true}
-
 // bare lower-cases a word, straightens its apostrophes and trims its
 // punctuation. Most spoken words are already bare; they are returned as
 // they are, without allocating.
@@ -169,7 +163,7 @@ func bare(w string) string {
 func fillerWords(rep analysis.Report) []int {
 	seen := make([]bool, len(rep.Words))
 	for i, w := range rep.Words {
-		if filledPauses[bare(w.W)] {
+		if analysis.IsFilledPause(bare(w.W)) {
 			seen[i] = true
 		}
 	}
@@ -313,23 +307,13 @@ func legend(c *canvas, y float64, items []legendItem) {
 	}
 }
 
-// pronoun classifies a word as the speaker ("i"), their team ("we") or
-// neither, as analysis/signals.go's pronounAt does: an "I" that only
-// hedges ("I think") is not ownership.
+// pronoun classifies words[i] as the analyzer does (analysis.Pronoun).
 func pronoun(words []analysis.Word, i int) string {
-	switch bare(words[i].W) {
-	case "i", "i've", "i'd", "i'll", "myself":
-		if i+1 < len(words) {
-			switch bare(words[i+1].W) {
-			case "think", "guess", "mean", "suppose", "believe", "feel", "don't", "dunno", "remember", "say", "would", "wasn't", "was", "am", "'m", "forgot", "forget":
-				return ""
-			}
-		}
-		return "i"
-	case "we", "we've", "we'd", "we'll", "us", "ourselves":
-		return "we"
+	next := ""
+	if i+1 < len(words) {
+		next = bare(words[i+1].W)
 	}
-	return ""
+	return analysis.Pronoun(bare(words[i].W), next)
 }
 
 // Ownership draws the running count of "I" and "we" over the answer, with

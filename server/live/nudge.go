@@ -106,19 +106,25 @@ func hasPart(r *analysis.Report, part string) bool {
 }
 
 // weRun counts the "we" at the end of the answer so far with no "I"
-// after them.
+// after them, by the analyzer's own reading of pronouns.
 func weRun(words []analysis.Word) int {
 	run := 0
-	for _, w := range words {
-		switch strings.ToLower(strings.Trim(w.W, ".,;:!?\"'")) {
-		case "we", "we're", "we've", "we'd", "we'll":
+	for i, w := range words {
+		next := ""
+		if i+1 < len(words) {
+			next = plainWord(words[i+1].W)
+		}
+		switch analysis.Pronoun(plainWord(w.W), next) {
+		case "we":
 			run++
-		case "i", "i'm", "i've", "i'd", "i'll", "me", "my":
+		case "i":
 			run = 0
 		}
 	}
 	return run
 }
+
+func plainWord(w string) string { return strings.ToLower(strings.Trim(w, ".,;:!?\"'")) }
 
 func clock(d time.Duration) string {
 	s := int(d.Round(time.Second).Seconds())

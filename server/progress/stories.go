@@ -190,10 +190,6 @@ func storyPrinciples(asked string, reps []analysis.Report) []string {
 	return out
 }
 
-// filledPauses never belong in a title; the list follows
-// analysis/lexicon.go's filledPauses.
-var filledPauses = map[string]bool{"um": true, "umm": true, "uh": true, "uhh": true, "uhm": true, "erm": true, "er": true, "ah": true, "ahh": true, "hmm": true, "hm": true, "mm": true, "mhm": true, "eh": true}
-
 // leadIns are words a spoken story often starts with that say nothing
 // about it.
 var leadIns = map[string]bool{"so": true, "um": true, "uh": true, "well": true, "okay": true, "ok": true, "yeah": true, "like": true, "right": true, "sure": true}
@@ -216,7 +212,7 @@ func title(rep analysis.Report, asked string) string {
 	for ; i < w1 && len(words) < titleMaxWords; i++ {
 		w := strings.TrimSpace(rep.Words[i].W)
 		bare := strings.ToLower(strings.Trim(w, clauseEnd+"-\"'"))
-		if bare == "" || filledPauses[bare] || (len(words) == 0 && leadIns[bare]) {
+		if bare == "" || analysis.IsFilledPause(bare) || (len(words) == 0 && leadIns[bare]) {
 			continue
 		}
 		end := strings.TrimRight(w, clauseEnd)
