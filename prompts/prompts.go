@@ -15,13 +15,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mockloop/mockloop/analysis"
 	"io/fs"
 	"path"
 	"slices"
 	"sort"
 	"strings"
 	"text/template"
+
+	"github.com/mockloop/mockloop/analysis"
 )
 
 //go:embed banks/*.json

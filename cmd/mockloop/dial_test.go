@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/mockloop/mockloop/server/speechdata"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 
 	"github.com/mockloop/mockloop/server/dial"
 )

@@ -3,13 +3,14 @@ package dial
 import (
 	"context"
 	"encoding/json"
-	"github.com/mockloop/mockloop/server/speechdata"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 // clip is a real recording from the shared speech set; only its format

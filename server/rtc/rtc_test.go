@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/mockloop/mockloop/server/speechdata"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"

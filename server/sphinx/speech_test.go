@@ -2,11 +2,12 @@ package sphinx
 
 import (
 	"fmt"
-	"github.com/mockloop/mockloop/server/speechdata"
-	"github.com/mockloop/mockloop/server/voice"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mockloop/mockloop/server/speechdata"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // speechDir holds the shared human-speech clips; espeak audio decodes to

@@ -3,7 +3,6 @@ package sphinx
 import (
 	"context"
 	"errors"
-	"github.com/mockloop/mockloop/server/speechdata"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/server"

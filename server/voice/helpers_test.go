@@ -1,13 +1,14 @@
 package voice
 
 import (
-	"github.com/mockloop/mockloop/server/speechdata"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 // speechDir finds the shared human speech recordings (speechdata.Dir).
