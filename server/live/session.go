@@ -280,18 +280,28 @@ func (s *Session) Answer(id, text string) {
 			s.sendError(server.CodeEmptyAnswer, "The answer is empty; say or type something first.")
 			return
 		}
-		text = s.capWords(text)
+		text = s.capAnswer(text)
 		s.commit(answer{clientID: id, text: text, source: "typed", at: s.now()})
 	})
 }
 
-func (s *Session) capWords(text string) string {
+// capAnswer cuts an answer to the cap and tells the candidate when it did.
+func (s *Session) capAnswer(text string) string {
+	capped, cut := capWords(text)
+	if cut > 0 {
+		s.notice("warn", fmt.Sprintf("That answer had %d words; mockloop keeps the first %d.", cut, server.MaxAnswerWords))
+	}
+	return capped
+}
+
+// capWords keeps the first MaxAnswerWords words of text; n is the word
+// count when it cut, else 0.
+func capWords(text string) (capped string, n int) {
 	fields := strings.Fields(text)
 	if len(fields) <= server.MaxAnswerWords {
-		return text
+		return text, 0
 	}
-	s.notice("warn", fmt.Sprintf("That answer had %d words; mockloop keeps the first %d.", len(fields), server.MaxAnswerWords))
-	return strings.Join(fields[:server.MaxAnswerWords], " ")
+	return strings.Join(fields[:server.MaxAnswerWords], " "), len(fields)
 }
 
 // Draft updates the live meters from the answer box as typed so far.
@@ -300,16 +310,9 @@ func (s *Session) Draft(text string) {
 		if s.current == nil || s.round.Status == server.StatusFinished {
 			return
 		}
-		s.live(s.capWordsQuiet(text))
+		capped, _ := capWords(text)
+		s.live(capped)
 	})
-}
-
-func (s *Session) capWordsQuiet(text string) string {
-	fields := strings.Fields(text)
-	if len(fields) > server.MaxAnswerWords {
-		return strings.Join(fields[:server.MaxAnswerWords], " ")
-	}
-	return text
 }
 
 // Skip moves on to the next question.
@@ -401,7 +404,7 @@ func (s *Session) commit(a answer) {
 	}
 	if a.source == "typed" && len(s.openUtts) > 0 {
 		// Spoken first, then typed: the answer is both.
-		a.text = s.capWords(s.openText() + " " + a.text)
+		a.text = s.capAnswer(s.openText() + " " + a.text)
 		a.source = "typed+spoken"
 	}
 	t0 := time.Now()

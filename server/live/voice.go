@@ -351,7 +351,7 @@ func (s *Session) commitSpoken(ev voice.Event) {
 	if text == "" {
 		return
 	}
-	a := answer{text: s.capWords(text), words: words, source: engine, at: s.now()}
+	a := answer{text: s.capAnswer(text), words: words, source: engine, at: s.now()}
 	if len(words) > server.MaxAnswerWords {
 		a.words = words[:server.MaxAnswerWords]
 	}
