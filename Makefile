@@ -71,7 +71,7 @@ test-e2e: build
 	MOCKLOOP_BIN=$(CURDIR)/$(BIN) e2e/run.sh
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./analysis/ ./server/voice/ ./server/sphinx/ ./server/sqlite/
+	$(GO) test -run '^$$' -bench . -benchmem ./analysis/ ./server/voice/ ./server/sphinx/ ./server/sqlitestore/
 	./$(BIN) bench
 
 clean:

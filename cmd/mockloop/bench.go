@@ -16,8 +16,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
-	"github.com/mockloop/mockloop/server/dial"
+	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 )
 
 // defaultBenchClips are human recordings from the shared speech set (see
@@ -158,7 +158,7 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 		// started playing (the turn may be committed by silence before
 		// "done" when the speaker pauses long).
 		var started, doneAt time.Duration
-		var lat *server.Latency
+		var lat *mockloop.Latency
 		var gotFeedback bool
 		for _, ev := range out.Events {
 			switch ev.Type {
@@ -172,7 +172,7 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 					res.DoneToFeedback = append(res.DoneToFeedback, ms(ev.At-doneAt))
 				}
 			case "latency":
-				var m server.Message
+				var m mockloop.Message
 				if lat == nil && started > 0 && json.Unmarshal(ev.Msg, &m) == nil && m.Latency != nil {
 					lat = m.Latency
 				}

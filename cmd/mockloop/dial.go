@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
-	"github.com/mockloop/mockloop/server/dial"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 )
 
 // runDial is "mockloop dial": join a round over WebRTC with a WAV file as
@@ -32,7 +32,7 @@ func runDial(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	fs.StringVar(&o.BaseURL, "url", "http://127.0.0.1:8080", "server base URL")
 	fs.StringVar(&o.Round, "round", "", "existing round id (default: create one)")
-	fs.StringVar(&o.Kind, "kind", string(server.KindBehavioral), "round kind when creating one: behavioral, system_design, coding, bar_raiser, loop")
+	fs.StringVar(&o.Kind, "kind", string(mockloop.KindBehavioral), "round kind when creating one: behavioral, system_design, coding, bar_raiser, loop")
 	fs.IntVar(&o.Minutes, "minutes", 30, "round length in minutes when creating one")
 	fs.Float64Var(&o.Speed, "speed", 1, "how fast to send the audio (1 = real time)")
 	fs.IntVar(&o.Answers, "answers", 1, "how many questions to answer with the same WAV")
@@ -85,7 +85,7 @@ func checkDialArgs(rest []string, o dial.Options) error {
 		return fmt.Errorf("--answers must be at least 1, got %d", o.Answers)
 	case o.Minutes < 1:
 		return fmt.Errorf("--minutes must be at least 1, got %d", o.Minutes)
-	case !server.RoundKind(o.Kind).Valid():
+	case !mockloop.RoundKind(o.Kind).Valid():
 		return fmt.Errorf("unknown --kind %q", o.Kind)
 	case !strings.HasPrefix(o.BaseURL, "http://") && !strings.HasPrefix(o.BaseURL, "https://"):
 		return fmt.Errorf("--url %q must start with http:// or https://", o.BaseURL)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/mockloop/mockloop/server/speechdata"
 
-	"github.com/mockloop/mockloop/server/dial"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 )
 
 func TestRunDialRejectsBadInput(t *testing.T) {

@@ -8,13 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/espeak"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/metrics"
-	"github.com/mockloop/mockloop/server/openai"
+	"github.com/mockloop/mockloop/server/openaicompat"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
 	"github.com/mockloop/mockloop/server/sphinx"
@@ -23,8 +23,8 @@ import (
 
 // engines are the concrete STT, TTS and interviewer chosen by Config.
 type engines struct {
-	interviewer server.Interviewer
-	scripted    server.Interviewer
+	interviewer mockloop.Interviewer
+	scripted    mockloop.Interviewer
 	voice       *live.VoiceDeps
 	metrics     http.Handler
 	observer    live.Observer
@@ -32,19 +32,19 @@ type engines struct {
 	close       []func() error
 }
 
-func (c Config) sttEndpoint() openai.Endpoint {
-	return openai.Endpoint{BaseURL: c.STTURL, APIKey: c.STTKey, Model: c.STTModel}
+func (c Config) sttEndpoint() openaicompat.Endpoint {
+	return openaicompat.Endpoint{BaseURL: c.STTURL, APIKey: c.STTKey, Model: c.STTModel}
 }
 
-func (c Config) ttsEndpoint() openai.Endpoint {
-	return openai.Endpoint{BaseURL: c.TTSURL, APIKey: c.TTSKey, Model: c.TTSModel}
+func (c Config) ttsEndpoint() openaicompat.Endpoint {
+	return openaicompat.Endpoint{BaseURL: c.TTSURL, APIKey: c.TTSKey, Model: c.TTSModel}
 }
 
-func (c Config) llmEndpoint() openai.Endpoint {
-	return openai.Endpoint{BaseURL: c.LLMURL, APIKey: c.LLMKey, Model: c.LLMModel}
+func (c Config) llmEndpoint() openaicompat.Endpoint {
+	return openaicompat.Endpoint{BaseURL: c.LLMURL, APIKey: c.LLMKey, Model: c.LLMModel}
 }
 
-func endpointInfo(name string, e openai.Endpoint) httpapi.Engine {
+func endpointInfo(name string, e openaicompat.Endpoint) httpapi.Engine {
 	return httpapi.Engine{Name: name, Model: e.Model, URL: e.BaseURL, Local: e.Local()}
 }
 
@@ -59,7 +59,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 
 	if cfg.LLMURL != "" {
 		ep := cfg.llmEndpoint()
-		iv, err := openai.NewInterviewer(ep, openai.InterviewerOptions{
+		iv, err := openaicompat.NewInterviewer(ep, openaicompat.InterviewerOptions{
 			System:            personaSystem(bank),
 			Turn:              turnPrompt(bank),
 			FirstTokenTimeout: cfg.LLMFirstToken,
@@ -95,7 +95,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	e.info.STT = httpapi.Engine{Name: "sphinx", Model: "en-us", Local: true}
 	if cfg.STT == "openai" {
 		ep := cfg.sttEndpoint()
-		st, err := openai.NewTranscriber(ep, openai.TranscriberOptions{})
+		st, err := openaicompat.NewTranscriber(ep, openaicompat.TranscriberOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("speech-to-text: %w", err)
 		}
@@ -116,7 +116,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 		e.info.TTS = httpapi.Engine{Name: "espeak-ng", Local: true}
 	case "openai":
 		ep := cfg.ttsEndpoint()
-		sy, err := openai.NewSynthesizer(ep, cfg.TTSVoice, "wav")
+		sy, err := openaicompat.NewSynthesizer(ep, cfg.TTSVoice, "wav")
 		if err != nil {
 			return nil, fmt.Errorf("text-to-speech: %w", err)
 		}
@@ -129,14 +129,14 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 
 // personaSystem renders the system prompt from the persona templates in
 // prompts/ (overridable from the data dir).
-func personaSystem(bank *prompts.Bank) func(p server.Prompt) (string, error) {
-	return func(p server.Prompt) (string, error) {
+func personaSystem(bank *prompts.Bank) func(p mockloop.Prompt) (string, error) {
+	return func(p mockloop.Prompt) (string, error) {
 		kind := string(p.RoundKind)
 		if p.Persona == round.PersonaBarRaiser {
-			kind = string(server.KindBarRaiser)
+			kind = string(mockloop.KindBarRaiser)
 		}
-		if kind == "" || kind == string(server.KindLoop) {
-			kind = string(server.KindBehavioral)
+		if kind == "" || kind == string(mockloop.KindLoop) {
+			kind = string(mockloop.KindBehavioral)
 		}
 		return bank.Render(prompts.PersonaTemplate(kind), prompts.PersonaData{RoundKind: kind})
 	}
@@ -145,8 +145,8 @@ func personaSystem(bank *prompts.Bank) func(p server.Prompt) (string, error) {
 // turnPrompt renders the user message of each reply from the turn template:
 // the engine's move, the analyzer's findings and the transcript, in which
 // the candidate's words are quoted data.
-func turnPrompt(bank *prompts.Bank) func(p server.Prompt) (string, error) {
-	return func(p server.Prompt) (string, error) {
+func turnPrompt(bank *prompts.Bank) func(p mockloop.Prompt) (string, error) {
+	return func(p mockloop.Prompt) (string, error) {
 		principle := ""
 		for i := len(p.History) - 1; i >= 0 && principle == ""; i-- {
 			principle = p.History[i].Principle
@@ -158,12 +158,12 @@ func turnPrompt(bank *prompts.Bank) func(p server.Prompt) (string, error) {
 // engineChecks tries each configured engine for doctor.
 func engineChecks(ctx context.Context, cfg Config) []check {
 	var out []check
-	remote := func(name, kind string, ep openai.Endpoint) check {
+	remote := func(name, kind string, ep openaicompat.Endpoint) check {
 		where := "on this machine"
 		if !ep.Local() {
 			where = "NOT on this machine: data is sent there"
 		}
-		if err := openai.Check(ctx, kind, ep); err != nil {
+		if err := openaicompat.Check(ctx, kind, ep); err != nil {
 			return check{name, false, fmt.Sprintf("%s (%s): %v", ep.BaseURL, where, err)}
 		}
 		return check{name, true, fmt.Sprintf("%s model %s at %s (%s)", kind, ep.Model, ep.BaseURL, where)}

@@ -8,9 +8,9 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/export"
-	"github.com/mockloop/mockloop/server/sqlite"
+	"github.com/mockloop/mockloop/server/sqlitestore"
 )
 
 // runExport writes one round as Markdown or JSON to stdout.
@@ -31,7 +31,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "mockloop export: --format %q: want md or json\n", *format)
 		return 2
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "mockloop.db"), sqlite.WithReadOnly())
+	db, err := sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "mockloop.db"), sqlitestore.WithReadOnly())
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop export: open database:", err)
 		return 1
@@ -39,7 +39,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	defer db.Close()
 	id := fs.Arg(0)
 	r, err := db.Round(ctx, id)
-	if errors.Is(err, server.ErrNotFound) {
+	if errors.Is(err, mockloop.ErrNotFound) {
 		fmt.Fprintf(stderr, "mockloop export: no round %q in %s\n", id, cfg.DataDir)
 		return 2
 	}
@@ -55,7 +55,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *format == "md" {
 		err = export.Markdown(stdout, *r, turns)
 	} else {
-		var utts []server.Utterance
+		var utts []mockloop.Utterance
 		utts, err = db.Utterances(ctx, id)
 		if err == nil {
 			err = export.JSON(stdout, *r, turns, utts)

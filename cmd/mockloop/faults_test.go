@@ -23,13 +23,13 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
-	"github.com/mockloop/mockloop/server/dial"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/round"
-	"github.com/mockloop/mockloop/server/sqlite"
+	"github.com/mockloop/mockloop/server/sqlitestore"
 	"github.com/mockloop/mockloop/server/ws"
 	"github.com/mockloop/mockloop/webui"
 )
@@ -167,9 +167,9 @@ func speechClip(t *testing.T, name string) string {
 
 // storedRound is GET /api/rounds/{id}.
 type storedRound struct {
-	Round      server.Round       `json:"round"`
-	Turns      []server.Turn      `json:"turns"`
-	Utterances []server.Utterance `json:"utterances"`
+	Round      mockloop.Round       `json:"round"`
+	Turns      []mockloop.Turn      `json:"turns"`
+	Utterances []mockloop.Utterance `json:"utterances"`
 }
 
 func getRound(t *testing.T, baseURL, id string) storedRound {
@@ -215,7 +215,7 @@ func ackedUtterances(events []dial.Event) map[int64]string {
 		if e.Type != "utterance" {
 			continue
 		}
-		var m server.Message
+		var m mockloop.Message
 		if json.Unmarshal(e.Msg, &m) == nil && m.Utterance != nil {
 			out[m.Utterance.ID] = m.Utterance.Text
 		}
@@ -223,10 +223,10 @@ func ackedUtterances(events []dial.Event) map[int64]string {
 	return out
 }
 
-func candidateTurns(turns []server.Turn) []server.Turn {
-	var out []server.Turn
+func candidateTurns(turns []mockloop.Turn) []mockloop.Turn {
+	var out []mockloop.Turn
 	for _, t := range turns {
-		if t.Role == server.RoleCandidate {
+		if t.Role == mockloop.RoleCandidate {
 			out = append(out, t)
 		}
 	}
@@ -259,9 +259,9 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 			// A typed answer first, so the round has a committed answer
 			// to keep as well as the open spoken one.
 			c := ts.mustDial(r.ID)
-			c.send(server.Message{Type: "hello"})
+			c.send(mockloop.Message{Type: "hello"})
 			c.waitFor("interviewer")
-			c.send(server.Message{Type: "answer", ID: "typed-1", Text: weakAnswer})
+			c.send(mockloop.Message{Type: "answer", ID: "typed-1", Text: weakAnswer})
 			ack, _ := c.waitFor("ack")
 			probe, _ := c.waitFor("interviewer")
 			if probe.Question == nil {
@@ -303,7 +303,7 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 
 			srv2 := startChild(t, dir)
 			got := getRound(t, srv2.URL, r.ID)
-			stored := map[int64]server.Utterance{}
+			stored := map[int64]mockloop.Utterance{}
 			for _, u := range got.Utterances {
 				stored[u.ID] = u
 			}
@@ -324,14 +324,14 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 
 			ts2 := &testServer{t: t, URL: srv2.URL}
 			c2 := ts2.mustDial(r.ID)
-			c2.send(server.Message{Type: "hello"})
+			c2.send(mockloop.Message{Type: "hello"})
 			st, _ := c2.waitFor("state")
-			if st.Phase != server.PhaseAnswering || st.Question == nil || st.Question.ID != probe.Question.ID || st.Question.Idx != probe.Question.Idx {
+			if st.Phase != mockloop.PhaseAnswering || st.Question == nil || st.Question.ID != probe.Question.ID || st.Question.Idx != probe.Question.Idx {
 				t.Fatalf("resumed at phase %q question %+v, want answering question %q (idx %d)", st.Phase, st.Question, probe.Question.ID, probe.Question.Idx)
 			}
 			// The open answer is still open: a typed addition commits it
 			// together with what was said before the stop.
-			c2.send(server.Message{Type: "answer", ID: "typed-2", Text: "And we cut p99 latency by 40 percent."})
+			c2.send(mockloop.Message{Type: "answer", ID: "typed-2", Text: "And we cut p99 latency by 40 percent."})
 			ack2, _ := c2.waitFor("ack")
 			after := candidateTurns(getRound(t, srv2.URL, r.ID).Turns)
 			if len(after) != 2 || after[1].Seq != ack2.TurnSeq {
@@ -349,32 +349,32 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 // flakyStore is the real database with writes that fail while failing is
 // set, as a disk gone read-only under a running server would.
 type flakyStore struct {
-	server.Store
+	mockloop.Store
 	failing atomic.Bool
 }
 
 func (s *flakyStore) fail(op string) error {
 	if s.failing.Load() {
-		return fmt.Errorf("%s: attempt to write a readonly database: %w", op, server.ErrReadOnly)
+		return fmt.Errorf("%s: attempt to write a readonly database: %w", op, mockloop.ErrReadOnly)
 	}
 	return nil
 }
 
-func (s *flakyStore) SaveStep(ctx context.Context, st server.Step) error {
+func (s *flakyStore) SaveStep(ctx context.Context, st mockloop.Step) error {
 	if err := s.fail("save step"); err != nil {
 		return err
 	}
 	return s.Store.SaveStep(ctx, st)
 }
 
-func (s *flakyStore) AddUtterance(ctx context.Context, u *server.Utterance) error {
+func (s *flakyStore) AddUtterance(ctx context.Context, u *mockloop.Utterance) error {
 	if err := s.fail("add utterance"); err != nil {
 		return err
 	}
 	return s.Store.AddUtterance(ctx, u)
 }
 
-func (s *flakyStore) CreateRound(ctx context.Context, r *server.Round) error {
+func (s *flakyStore) CreateRound(ctx context.Context, r *mockloop.Round) error {
 	if err := s.fail("create round"); err != nil {
 		return err
 	}
@@ -383,7 +383,7 @@ func (s *flakyStore) CreateRound(ctx context.Context, r *server.Round) error {
 
 // startWithStore wires a server as NewMain does, but on store, so a test
 // can break the database under it.
-func startWithStore(t *testing.T, store server.Store, dir string) *testServer {
+func startWithStore(t *testing.T, store mockloop.Store, dir string) *testServer {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	bank, err := prompts.Load(os.DirFS(dir))
@@ -407,7 +407,7 @@ func startWithStore(t *testing.T, store server.Store, dir string) *testServer {
 
 func TestFaultDatabaseTurnsReadOnlyAfterStart(t *testing.T) {
 	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "mockloop.db"))
+	db, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "mockloop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,15 +416,15 @@ func TestFaultDatabaseTurnsReadOnlyAfterStart(t *testing.T) {
 	srv := startWithStore(t, store, dir)
 	r := srv.createRound("behavioral", 20, 5)
 	c := srv.mustDial(r.ID)
-	c.send(server.Message{Type: "hello"})
+	c.send(mockloop.Message{Type: "hello"})
 	c.waitFor("interviewer")
 
 	store.failing.Store(true)
 
 	t.Run("a typed answer gets a storage error and no acknowledgement", func(t *testing.T) {
-		c.send(server.Message{Type: "answer", ID: "a1", Text: weakAnswer})
+		c.send(mockloop.Message{Type: "answer", ID: "a1", Text: weakAnswer})
 		e, skipped := c.waitFor("error")
-		if e.Code != server.CodeStorage {
+		if e.Code != mockloop.CodeStorage {
 			t.Fatalf("error code = %q, want storage", e.Code)
 		}
 		for _, m := range skipped {
@@ -439,7 +439,7 @@ func TestFaultDatabaseTurnsReadOnlyAfterStart(t *testing.T) {
 		}
 	})
 	t.Run("the server and the connection stay up", func(t *testing.T) {
-		c.send(server.Message{Type: "ping"})
+		c.send(mockloop.Message{Type: "ping"})
 		c.waitFor("pong")
 		resp, err := http.Get(srv.URL + "/healthz")
 		if err != nil || resp.StatusCode != http.StatusOK {
@@ -461,7 +461,7 @@ func TestFaultDatabaseTurnsReadOnlyAfterStart(t *testing.T) {
 	store.failing.Store(false)
 
 	t.Run("once the database recovers the same answer is accepted and followed up", func(t *testing.T) {
-		c.send(server.Message{Type: "answer", ID: "a1", Text: weakAnswer})
+		c.send(mockloop.Message{Type: "answer", ID: "a1", Text: weakAnswer})
 		ack, _ := c.waitFor("ack")
 		if ack.ID != "a1" {
 			t.Fatalf("ack = %+v, want a1", ack)
@@ -484,14 +484,14 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 	srv := startServer(t, cfg)
 
 	bystander := srv.mustDial(srv.createRound("behavioral", 30, 2).ID)
-	bystander.send(server.Message{Type: "hello"})
+	bystander.send(mockloop.Message{Type: "hello"})
 	bystander.waitFor("interviewer")
 	// answerPromptly has the bystander answer and fails unless the ack
 	// comes back within a second, then waits for the next question.
 	answerPromptly := func(t *testing.T, id string) {
 		t.Helper()
 		start := time.Now()
-		bystander.send(server.Message{Type: "answer", ID: id, Text: weakAnswer})
+		bystander.send(mockloop.Message{Type: "answer", ID: id, Text: weakAnswer})
 		ack, _ := bystander.waitFor("ack")
 		if took := time.Since(start); ack.ID != id || took > time.Second {
 			t.Errorf("bystander ack %+v after %v, want %s within 1s", ack, took, id)
@@ -503,14 +503,14 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 
 	t.Run("a malformed SDP offer gets an rtc error and the connection stays open", func(t *testing.T) {
 		a := srv.mustDial(hostileRound.ID)
-		a.send(server.Message{Type: "hello"})
+		a.send(mockloop.Message{Type: "hello"})
 		a.waitFor("state")
-		a.send(server.Message{Type: "rtc_offer", SDP: "v=0\r\nthis is not SDP\r\nm=audio banana"})
+		a.send(mockloop.Message{Type: "rtc_offer", SDP: "v=0\r\nthis is not SDP\r\nm=audio banana"})
 		e, _ := a.waitFor("error")
-		if e.Code != server.CodeRTC {
+		if e.Code != mockloop.CodeRTC {
 			t.Fatalf("code = %q, want rtc", e.Code)
 		}
-		a.send(server.Message{Type: "ping"})
+		a.send(mockloop.Message{Type: "ping"})
 		a.waitFor("pong")
 		answerPromptly(t, "after-sdp")
 		a.conn.Close()
@@ -520,7 +520,7 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 		a := srv.mustDial(hostileRound.ID)
 		flooded := make(chan error, 1)
 		go func() {
-			ping, _ := json.Marshal(server.Message{V: server.ProtocolVersion, Type: "ping"})
+			ping, _ := json.Marshal(mockloop.Message{V: mockloop.ProtocolVersion, Type: "ping"})
 			for range 1000 {
 				if err := a.conn.WriteMessage(websocket.TextMessage, ping); err != nil {
 					flooded <- err // the server may cut the flooder off
@@ -546,7 +546,7 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 				switch {
 				case m.Type == "pong":
 					pongs++
-				case m.Type == "error" && m.Code == server.CodeRateLimited:
+				case m.Type == "error" && m.Code == mockloop.CodeRateLimited:
 					limited++
 				}
 				if pongs+limited == 1000 {
@@ -568,7 +568,7 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 
 	t.Run("an oversized frame closes that connection with 1009 and nothing else", func(t *testing.T) {
 		a := srv.mustDial(hostileRound.ID)
-		big := `{"v":1,"type":"answer","id":"x","text":"` + strings.Repeat("y", server.MaxMessageBytes+1) + `"}`
+		big := `{"v":1,"type":"answer","id":"x","text":"` + strings.Repeat("y", mockloop.MaxMessageBytes+1) + `"}`
 		if err := a.conn.WriteMessage(websocket.TextMessage, []byte(big)); err != nil {
 			t.Fatal(err)
 		}
@@ -585,7 +585,7 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 
 	t.Run("the server still serves new rounds afterwards", func(t *testing.T) {
 		c := srv.mustDial(srv.createRound("system_design", 30, 4).ID)
-		c.send(server.Message{Type: "hello"})
+		c.send(mockloop.Message{Type: "hello"})
 		if st, _ := c.waitFor("state"); st.Round == nil {
 			t.Fatal("no round in state")
 		}
@@ -619,7 +619,7 @@ func TestFaultSpeechEndpointFailsAndSphinxTakesOver(t *testing.T) {
 	var notices []string
 	for _, e := range res.Events {
 		if e.Type == "notice" {
-			var m server.Message
+			var m mockloop.Message
 			if json.Unmarshal(e.Msg, &m) == nil {
 				notices = append(notices, m.Text)
 			}

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockloop/mockloop/server/loadtest"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/loadtest"
 )
 
 // defaultClips are the speech clips a load test speaks when given none:

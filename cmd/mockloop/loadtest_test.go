@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockloop/mockloop/server/loadtest"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/loadtest"
 )
 
 // heavyLoad runs the load test at a size worth reading, for measuring the

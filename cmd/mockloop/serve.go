@@ -16,7 +16,7 @@ import (
 	"github.com/mockloop/mockloop/prompts"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
-	"github.com/mockloop/mockloop/server/sqlite"
+	"github.com/mockloop/mockloop/server/sqlitestore"
 	"github.com/mockloop/mockloop/server/ws"
 	"github.com/mockloop/mockloop/webui"
 )
@@ -72,7 +72,7 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 type Main struct {
 	Config  Config
 	Log     *slog.Logger
-	Store   *sqlite.DB
+	Store   *sqlitestore.DB
 	Hub     *live.Hub
 	API     *httpapi.API
 	Engines httpapi.Engines
@@ -89,7 +89,7 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	if err != nil {
 		return nil, fmt.Errorf("question banks: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "mockloop.db"))
+	db, err := sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "mockloop.db"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // testServer is a real mockloop server on a loopback port with its data in
@@ -76,7 +76,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *testServer) createRound(kind string, minutes int, seed int64) server.Round {
+func (s *testServer) createRound(kind string, minutes int, seed int64) mockloop.Round {
 	s.t.Helper()
 	body, _ := json.Marshal(map[string]any{"kind": kind, "minutes": minutes, "seed": seed})
 	resp, err := http.Post(s.URL+"/api/rounds", "application/json", bytes.NewReader(body))
@@ -88,7 +88,7 @@ func (s *testServer) createRound(kind string, minutes int, seed int64) server.Ro
 		b, _ := io.ReadAll(resp.Body)
 		s.t.Fatalf("create round: %s: %s", resp.Status, b)
 	}
-	var r server.Round
+	var r mockloop.Round
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		s.t.Fatalf("decode round: %v", err)
 	}
@@ -100,7 +100,7 @@ func (s *testServer) createRound(kind string, minutes int, seed int64) server.Ro
 type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
-	msgs chan server.Message
+	msgs chan mockloop.Message
 	errc chan error
 }
 
@@ -114,10 +114,10 @@ func (s *testServer) dial(roundID, origin string) (*wsClient, *http.Response, er
 	if err != nil {
 		return nil, resp, err
 	}
-	c := &wsClient{t: s.t, conn: conn, msgs: make(chan server.Message, 1024), errc: make(chan error, 1)}
+	c := &wsClient{t: s.t, conn: conn, msgs: make(chan mockloop.Message, 1024), errc: make(chan error, 1)}
 	go func() {
 		for {
-			var m server.Message
+			var m mockloop.Message
 			if err := conn.ReadJSON(&m); err != nil {
 				c.errc <- err
 				close(c.msgs)
@@ -139,9 +139,9 @@ func (s *testServer) mustDial(roundID string) *wsClient {
 	return c
 }
 
-func (c *wsClient) send(m server.Message) {
+func (c *wsClient) send(m mockloop.Message) {
 	c.t.Helper()
-	m.V = server.ProtocolVersion
+	m.V = mockloop.ProtocolVersion
 	if err := c.conn.WriteJSON(m); err != nil {
 		c.t.Fatalf("send %s: %v", m.Type, err)
 	}
@@ -149,7 +149,7 @@ func (c *wsClient) send(m server.Message) {
 
 // waitFor returns the next message of type typ, failing after the deadline.
 // Messages of other types that arrive first are returned in skipped.
-func (c *wsClient) waitFor(typ string) (m server.Message, skipped []server.Message) {
+func (c *wsClient) waitFor(typ string) (m mockloop.Message, skipped []mockloop.Message) {
 	c.t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -168,7 +168,7 @@ func (c *wsClient) waitFor(typ string) (m server.Message, skipped []server.Messa
 	}
 }
 
-func types(ms []server.Message) []string {
+func types(ms []mockloop.Message) []string {
 	var out []string
 	for _, m := range ms {
 		s := m.Type
@@ -188,29 +188,29 @@ func TestTypedRoundOverWebsocket(t *testing.T) {
 	srv := startServer(t, testConfig(t.TempDir()))
 	r := srv.createRound("behavioral", 20, 42)
 	c := srv.mustDial(r.ID)
-	c.send(server.Message{Type: "hello"})
+	c.send(mockloop.Message{Type: "hello"})
 	st, _ := c.waitFor("state")
-	if st.Round == nil || st.Round.ID != r.ID || st.Phase != server.PhaseAsking {
+	if st.Round == nil || st.Round.ID != r.ID || st.Phase != mockloop.PhaseAsking {
 		t.Fatalf("state = round %+v phase %q, want this round asking", st.Round, st.Phase)
 	}
 	q, _ := c.waitFor("interviewer")
-	if q.Turn == nil || q.Turn.Kind != server.TurnQuestion || q.Question == nil || q.Question.Text == "" {
+	if q.Turn == nil || q.Turn.Kind != mockloop.TurnQuestion || q.Question == nil || q.Question.Text == "" {
 		t.Fatalf("first interviewer turn = %+v, want a question", q.Turn)
 	}
-	if q.Phase != server.PhaseAnswering {
+	if q.Phase != mockloop.PhaseAnswering {
 		t.Errorf("phase after the question = %q, want answering", q.Phase)
 	}
 
 	t.Run("an empty answer gets a clear error and changes nothing", func(t *testing.T) {
-		c.send(server.Message{Type: "answer", ID: "a0", Text: "   "})
+		c.send(mockloop.Message{Type: "answer", ID: "a0", Text: "   "})
 		e, _ := c.waitFor("error")
-		if e.Code != server.CodeEmptyAnswer {
-			t.Fatalf("error code = %q, want %q", e.Code, server.CodeEmptyAnswer)
+		if e.Code != mockloop.CodeEmptyAnswer {
+			t.Fatalf("error code = %q, want %q", e.Code, mockloop.CodeEmptyAnswer)
 		}
 	})
 
 	t.Run("a typed answer is acknowledged, analysed and followed up", func(t *testing.T) {
-		c.send(server.Message{Type: "answer", ID: "a1", Text: weakAnswer})
+		c.send(mockloop.Message{Type: "answer", ID: "a1", Text: weakAnswer})
 		ack, _ := c.waitFor("ack")
 		if ack.ID != "a1" || ack.TurnSeq == 0 {
 			t.Fatalf("ack = %+v, want id a1 and a turn seq", ack)
@@ -225,7 +225,7 @@ func TestTypedRoundOverWebsocket(t *testing.T) {
 			}
 		}
 		next, _ := c.waitFor("interviewer")
-		if next.Turn.Kind != server.TurnProbe {
+		if next.Turn.Kind != mockloop.TurnProbe {
 			t.Errorf("after a weak answer the interviewer turn is %q %q, want a probe", next.Turn.Kind, next.Turn.Text)
 		}
 	})
@@ -234,11 +234,11 @@ func TestTypedRoundOverWebsocket(t *testing.T) {
 		srv.Stop()
 		srv2 := startServer(t, srv.main.Config)
 		c2 := srv2.mustDial(r.ID)
-		c2.send(server.Message{Type: "hello"})
+		c2.send(mockloop.Message{Type: "hello"})
 		st, _ := c2.waitFor("state")
 		var answers int
 		for _, turn := range st.Turns {
-			if turn.Role == server.RoleCandidate {
+			if turn.Role == mockloop.RoleCandidate {
 				answers++
 				if turn.Text != weakAnswer || turn.Report == nil {
 					t.Errorf("stored answer = %q (report %v), want the typed text with its report", turn.Text, turn.Report != nil)
@@ -248,7 +248,7 @@ func TestTypedRoundOverWebsocket(t *testing.T) {
 		if answers != 1 {
 			t.Fatalf("after restart the round has %d answers, want 1", answers)
 		}
-		if st.Phase != server.PhaseAnswering || st.Question == nil {
+		if st.Phase != mockloop.PhaseAnswering || st.Question == nil {
 			t.Errorf("after restart phase = %q question = %+v, want answering the probe", st.Phase, st.Question)
 		}
 	})
@@ -268,7 +268,7 @@ func TestWebsocketRejectsBadInput(t *testing.T) {
 	t.Run("an unknown round is reported and closed", func(t *testing.T) {
 		c := srv.mustDial("nope")
 		e, _ := c.waitFor("error")
-		if e.Code != server.CodeNotFound {
+		if e.Code != mockloop.CodeNotFound {
 			t.Fatalf("code = %q, want not_found", e.Code)
 		}
 	})
@@ -277,9 +277,9 @@ func TestWebsocketRejectsBadInput(t *testing.T) {
 	cases := []struct {
 		name, raw, code string
 	}{
-		{"malformed JSON", `{"v":1,"type":`, server.CodeBadJSON},
-		{"another protocol version", `{"v":9,"type":"hello"}`, server.CodeBadVersion},
-		{"an unknown type", `{"v":1,"type":"sudo"}`, server.CodeUnknownType},
+		{"malformed JSON", `{"v":1,"type":`, mockloop.CodeBadJSON},
+		{"another protocol version", `{"v":9,"type":"hello"}`, mockloop.CodeBadVersion},
+		{"an unknown type", `{"v":1,"type":"sudo"}`, mockloop.CodeUnknownType},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" gets an error and the connection stays open", func(t *testing.T) {
@@ -290,16 +290,16 @@ func TestWebsocketRejectsBadInput(t *testing.T) {
 			if e.Code != tc.code {
 				t.Fatalf("code = %q, want %q", e.Code, tc.code)
 			}
-			c.send(server.Message{Type: "ping"})
+			c.send(mockloop.Message{Type: "ping"})
 			c.waitFor("pong")
 		})
 	}
 
 	t.Run("a 20,000-word answer is stored, cut to the cap, with a notice", func(t *testing.T) {
-		c.send(server.Message{Type: "hello"})
+		c.send(mockloop.Message{Type: "hello"})
 		c.waitFor("interviewer")
 		long := strings.Repeat("I measured it. ", 8000) // 24,000 words
-		c.send(server.Message{Type: "answer", ID: "long", Text: long})
+		c.send(mockloop.Message{Type: "answer", ID: "long", Text: long})
 		ack, skipped := c.waitFor("ack")
 		if ack.ID != "long" {
 			t.Fatalf("ack = %+v", ack)
@@ -312,13 +312,13 @@ func TestWebsocketRejectsBadInput(t *testing.T) {
 			t.Errorf("no notice about the cut; got %v", types(skipped))
 		}
 		fb, _ := c.waitFor("feedback")
-		if n := fb.Report.Metrics.Words; n != server.MaxAnswerWords {
-			t.Errorf("analysed %d words, want the cap %d", n, server.MaxAnswerWords)
+		if n := fb.Report.Metrics.Words; n != mockloop.MaxAnswerWords {
+			t.Errorf("analysed %d words, want the cap %d", n, mockloop.MaxAnswerWords)
 		}
 	})
 
 	t.Run("an oversized frame closes the connection with status 1009", func(t *testing.T) {
-		big := `{"v":1,"type":"draft","text":"` + strings.Repeat("x", server.MaxMessageBytes) + `"}`
+		big := `{"v":1,"type":"draft","text":"` + strings.Repeat("x", mockloop.MaxMessageBytes) + `"}`
 		if err := c.conn.WriteMessage(websocket.TextMessage, []byte(big)); err != nil {
 			t.Fatal(err)
 		}
@@ -334,14 +334,14 @@ func TestSecondTabTakesOver(t *testing.T) {
 	srv := startServer(t, testConfig(t.TempDir()))
 	r := srv.createRound("behavioral", 10, 3)
 	first := srv.mustDial(r.ID)
-	first.send(server.Message{Type: "hello"})
+	first.send(mockloop.Message{Type: "hello"})
 	first.waitFor("state")
 	second := srv.mustDial(r.ID)
 	e, _ := first.waitFor("error")
-	if e.Code != server.CodeTakenOver {
+	if e.Code != mockloop.CodeTakenOver {
 		t.Fatalf("first tab got %q, want taken_over", e.Code)
 	}
-	second.send(server.Message{Type: "hello"})
+	second.send(mockloop.Message{Type: "hello"})
 	if st, _ := second.waitFor("state"); st.Round.ID != r.ID {
 		t.Fatalf("second tab state for %q", st.Round.ID)
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
-	"github.com/mockloop/mockloop/server/dial"
+	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 	"github.com/mockloop/mockloop/server/speechdata"
 	"github.com/mockloop/mockloop/server/sphinx"
 	"github.com/mockloop/mockloop/server/voice"
@@ -146,7 +146,7 @@ func TestBargeInStopsTheInterviewer(t *testing.T) {
 		case dial.MarkSpeechStart:
 			spoke = ev.At + onset
 		case "listen":
-			var m server.Message
+			var m mockloop.Message
 			if json.Unmarshal(ev.Msg, &m) == nil && m.State == "interrupted" {
 				interrupted = true
 			}
@@ -186,7 +186,7 @@ func TestBargeInStopsTheInterviewer(t *testing.T) {
 	// when it did; talking over it keeps the stored question whole and
 	// makes the speech the answer to it.
 	turns := getRound(t, srv.URL, res.RoundID).Turns
-	if len(turns) < 2 || turns[0].Kind != server.TurnQuestion || len(turns[0].Text) < 40 || turns[1].Role != server.RoleCandidate {
+	if len(turns) < 2 || turns[0].Kind != mockloop.TurnQuestion || len(turns[0].Text) < 40 || turns[1].Role != mockloop.RoleCandidate {
 		t.Errorf("want the whole question then the answer; got %+v", turns)
 	}
 }
@@ -208,7 +208,7 @@ func TestPageGoneMidAnswerKeepsWhatWasSaid(t *testing.T) {
 		t.Fatal("no round was created")
 	}
 	deadline := time.Now().Add(15 * time.Second)
-	var utts []server.Utterance
+	var utts []mockloop.Utterance
 	for time.Now().Before(deadline) {
 		if utts = getRound(t, srv.URL, res.RoundID).Utterances; len(utts) > 0 {
 			break
@@ -224,12 +224,12 @@ func TestPageGoneMidAnswerKeepsWhatWasSaid(t *testing.T) {
 	}
 	// The page comes back: the answer is still open and carries on.
 	c := srv.mustDial(res.RoundID)
-	c.send(server.Message{Type: "hello"})
+	c.send(mockloop.Message{Type: "hello"})
 	st, _ := c.waitFor("state")
-	if st.Phase != server.PhaseAnswering {
+	if st.Phase != mockloop.PhaseAnswering {
 		t.Errorf("after reconnecting the phase is %q, want answering", st.Phase)
 	}
-	c.send(server.Message{Type: "answer", ID: "rest", Text: "and I measured the result: errors fell by 40 percent."})
+	c.send(mockloop.Message{Type: "answer", ID: "rest", Text: "and I measured the result: errors fell by 40 percent."})
 	c.waitFor("ack")
 	fb, _ := c.waitFor("feedback")
 	if got := len(strings.Fields(fb.Report.Text)); got < words {

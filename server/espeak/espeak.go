@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/voice"
 )
 
@@ -44,7 +44,7 @@ type Synth struct {
 	args []string
 }
 
-var _ server.Synthesizer = (*Synth)(nil)
+var _ mockloop.Synthesizer = (*Synth)(nil)
 
 // New finds the espeak-ng program and checks the settings.
 func New(cfg Config) (*Synth, error) {
@@ -88,9 +88,9 @@ func (s *Synth) Name() string { return "espeak-ng" }
 // Synthesize speaks text. The text goes to espeak-ng's standard input, never
 // its arguments, so a reply starting with "-" cannot become an option.
 // Cancelling ctx kills the process.
-func (s *Synth) Synthesize(ctx context.Context, text string) (server.Audio, error) {
+func (s *Synth) Synthesize(ctx context.Context, text string) (mockloop.Audio, error) {
 	if strings.TrimSpace(text) == "" {
-		return server.Audio{SampleRate: SampleRate}, nil
+		return mockloop.Audio{SampleRate: SampleRate}, nil
 	}
 	cmd := exec.CommandContext(ctx, s.path, s.args...)
 	cmd.Stdin = strings.NewReader(text)
@@ -102,16 +102,16 @@ func (s *Synth) Synthesize(ctx context.Context, text string) (server.Audio, erro
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctxErr := context.Cause(ctx); ctxErr != nil {
-			return server.Audio{}, fmt.Errorf("espeak: synthesize: %w", ctxErr)
+			return mockloop.Audio{}, fmt.Errorf("espeak: synthesize: %w", ctxErr)
 		}
 		msg := strings.TrimSpace(stderr.String())
-		return server.Audio{}, fmt.Errorf("espeak: synthesize: %w (%s)", err, msg)
+		return mockloop.Audio{}, fmt.Errorf("espeak: synthesize: %w (%s)", err, msg)
 	}
 	pcm, rate, err := parseWAV(stdout.Bytes())
 	if err != nil {
-		return server.Audio{}, fmt.Errorf("espeak: read its output: %w", err)
+		return mockloop.Audio{}, fmt.Errorf("espeak: read its output: %w", err)
 	}
-	return server.Audio{SampleRate: rate, PCM: pcm}, nil
+	return mockloop.Audio{SampleRate: rate, PCM: pcm}, nil
 }
 
 // parseWAV reads espeak-ng's output. It writes to a pipe, so it cannot

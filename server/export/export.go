@@ -14,8 +14,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 // FormatV1 names the JSON layout; bump it when a field changes meaning.
@@ -26,21 +26,21 @@ const FormatV1 = "mockloop.round.v1"
 const maxQuoteRunes = 160
 
 type document struct {
-	Format     string             `json:"format"`
-	Round      server.Round       `json:"round"`
-	Turns      []server.Turn      `json:"turns"`
-	Utterances []server.Utterance `json:"utterances"`
+	Format     string               `json:"format"`
+	Round      mockloop.Round       `json:"round"`
+	Turns      []mockloop.Turn      `json:"turns"`
+	Utterances []mockloop.Utterance `json:"utterances"`
 }
 
 // JSON writes {"format":"mockloop.round.v1","round":…,"turns":[…],
 // "utterances":[…]}, indented, with turns ordered by seq and utterances by
 // turn seq then seq, so the same round always exports to the same bytes.
-func JSON(w io.Writer, r server.Round, turns []server.Turn, utts []server.Utterance) error {
+func JSON(w io.Writer, r mockloop.Round, turns []mockloop.Turn, utts []mockloop.Utterance) error {
 	doc := document{Format: FormatV1, Round: r, Turns: sortedTurns(turns), Utterances: slices.Clone(utts)}
 	if doc.Utterances == nil {
-		doc.Utterances = []server.Utterance{}
+		doc.Utterances = []mockloop.Utterance{}
 	}
-	slices.SortStableFunc(doc.Utterances, func(a, b server.Utterance) int {
+	slices.SortStableFunc(doc.Utterances, func(a, b mockloop.Utterance) int {
 		return cmp.Or(cmp.Compare(a.TurnSeq, b.TurnSeq), cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.ID, b.ID))
 	})
 	var buf bytes.Buffer
@@ -57,12 +57,12 @@ func JSON(w io.Writer, r server.Round, turns []server.Turn, utts []server.Uttera
 	return nil
 }
 
-func sortedTurns(turns []server.Turn) []server.Turn {
+func sortedTurns(turns []mockloop.Turn) []mockloop.Turn {
 	out := slices.Clone(turns)
 	if out == nil {
-		out = []server.Turn{}
+		out = []mockloop.Turn{}
 	}
-	slices.SortStableFunc(out, func(a, b server.Turn) int {
+	slices.SortStableFunc(out, func(a, b mockloop.Turn) int {
 		return cmp.Or(cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.ID, b.ID))
 	})
 	return out
@@ -71,7 +71,7 @@ func sortedTurns(turns []server.Turn) []server.Turn {
 // Markdown writes the round as a document: the questions, the candidate's
 // answers quoted, the analyzer's findings with the words they point at, a
 // metrics line per answer and the debrief, labelled as the tool's opinion.
-func Markdown(w io.Writer, r server.Round, turns []server.Turn) error {
+func Markdown(w io.Writer, r mockloop.Round, turns []mockloop.Turn) error {
 	var b strings.Builder
 	ts := sortedTurns(turns)
 
@@ -113,30 +113,30 @@ func Markdown(w io.Writer, r server.Round, turns []server.Turn) error {
 	return nil
 }
 
-func writeTurn(b *strings.Builder, t server.Turn) {
-	if t.Role == server.RoleCandidate {
+func writeTurn(b *strings.Builder, t mockloop.Turn) {
+	if t.Role == mockloop.RoleCandidate {
 		writeAnswer(b, t)
 		return
 	}
 	switch t.Kind {
-	case server.TurnQuestion:
+	case mockloop.TurnQuestion:
 		fmt.Fprintf(b, "## Question %d", t.QuestionIdx+1)
 		if t.Principle != "" {
 			fmt.Fprintf(b, ": %s", escape(t.Principle))
 		}
 		fmt.Fprintf(b, "\n\n**Interviewer:** %s\n\n", escape(oneLine(t.Text)))
-	case server.TurnProbe:
+	case mockloop.TurnProbe:
 		fmt.Fprintf(b, "**Interviewer, following up:** %s\n\n", escape(oneLine(t.Text)))
-	case server.TurnCutIn:
+	case mockloop.TurnCutIn:
 		fmt.Fprintf(b, "**Interviewer, cutting in:** %s\n\n", escape(oneLine(t.Text)))
-	case server.TurnClosing:
+	case mockloop.TurnClosing:
 		fmt.Fprintf(b, "## Closing\n\n**Interviewer:** %s\n\n", escape(oneLine(t.Text)))
 	default:
 		fmt.Fprintf(b, "**Interviewer:** %s\n\n", escape(oneLine(t.Text)))
 	}
 }
 
-func writeAnswer(b *strings.Builder, t server.Turn) {
+func writeAnswer(b *strings.Builder, t mockloop.Turn) {
 	how := "typed"
 	if t.Source != "" && t.Source != "typed" {
 		how = "spoken, transcribed by " + t.Source
@@ -208,7 +208,7 @@ func formatDuration(sec float64) string {
 	return fmt.Sprintf("%d:%02d min", s/60, s%60)
 }
 
-func writeDebrief(b *strings.Builder, d server.Debrief, turns []server.Turn) {
+func writeDebrief(b *strings.Builder, d mockloop.Debrief, turns []mockloop.Turn) {
 	b.WriteString("## Debrief (the tool's opinion)\n\n")
 	b.WriteString("*This is what mockloop's rules make of the round, written in the style of a loop debrief. It is not a hiring decision.*\n\n")
 	if d.Signal != "" {
@@ -245,7 +245,7 @@ func writeDebrief(b *strings.Builder, d server.Debrief, turns []server.Turn) {
 
 // turnLabel names an answer by its question, which is what the reader sees
 // as headings.
-func turnLabel(seq int, turns []server.Turn) string {
+func turnLabel(seq int, turns []mockloop.Turn) string {
 	for _, t := range turns {
 		if t.Seq == seq {
 			return fmt.Sprintf("question %d, turn %d", t.QuestionIdx+1, seq)
@@ -264,17 +264,17 @@ func signalLabel(s string) string {
 	return string(r)
 }
 
-func kindTitle(k server.RoundKind) string {
+func kindTitle(k mockloop.RoundKind) string {
 	switch k {
-	case server.KindBehavioral:
+	case mockloop.KindBehavioral:
 		return "Behavioral"
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return "System design"
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return "Coding"
-	case server.KindBarRaiser:
+	case mockloop.KindBarRaiser:
 		return "Bar Raiser"
-	case server.KindLoop:
+	case mockloop.KindLoop:
 		return "Full loop"
 	}
 	if k == "" {

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -28,7 +28,7 @@ func ptr[T any](v T) *T { return &v }
 // offset and a code-point offset differ: "Café" is 4 code points, 5 bytes.
 const answerText = "Um, at Café Ω we had a 30-minute outage. I rolled back the *bad* deploy and latency dropped 40%."
 
-func finishedRound() (server.Round, []server.Turn, []server.Utterance) {
+func finishedRound() (mockloop.Round, []mockloop.Turn, []mockloop.Utterance) {
 	rep := &analysis.Report{
 		Round:    analysis.Behavioral,
 		Question: "Tell me about an outage you owned.",
@@ -57,44 +57,44 @@ func finishedRound() (server.Round, []server.Turn, []server.Utterance) {
 		Metrics: analysis.Metrics{Words: 18, DurationSec: 7.4, HasTimings: true, WPM: 145.9,
 			Fillers: 1, FillersPerMin: 8.1, I: 1, We: 1},
 	}
-	r := server.Round{
-		ID: "r-7f3a", Kind: server.KindBehavioral, Status: server.StatusFinished, Seed: 7, Minutes: 30,
+	r := mockloop.Round{
+		ID: "r-7f3a", Kind: mockloop.KindBehavioral, Status: mockloop.StatusFinished, Seed: 7, Minutes: 30,
 		CreatedAt: t0, UpdatedAt: at(1700), FinishedAt: ptr(at(1700)),
 		State:   []byte(`{"private":"engine state is not exported"}`),
 		Engines: map[string]string{"tts": "espeak-ng", "stt": "sphinx en-us", "llm": "scripted"},
-		Debrief: &server.Debrief{
+		Debrief: &mockloop.Debrief{
 			Signal:     "lean_hire",
 			Reasons:    []string{"Took ownership of the rollback.", "Result lacked a customer metric."},
-			Principles: []server.PrincipleEvidence{{Principle: "Ownership", TurnSeq: 1, Quote: "I rolled back the bad deploy"}},
+			Principles: []mockloop.PrincipleEvidence{{Principle: "Ownership", TurnSeq: 1, Quote: "I rolled back the bad deploy"}},
 			Strongest:  1, Weakest: 3,
 			Practise: []string{"Lead with the result, then the story."},
 		},
 	}
 	// Deliberately out of order: exports sort by seq.
-	turns := []server.Turn{
-		{ID: 3, RoundID: r.ID, Seq: 2, Role: server.RoleInterviewer, Kind: server.TurnProbe, ProbeCode: "vague_result",
+	turns := []mockloop.Turn{
+		{ID: 3, RoundID: r.ID, Seq: 2, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnProbe, ProbeCode: "vague_result",
 			Text: "What changed for customers?", Source: "scripted", StartedAt: at(60)},
-		{ID: 1, RoundID: r.ID, Seq: 0, Role: server.RoleInterviewer, Kind: server.TurnQuestion, QuestionIdx: 0,
+		{ID: 1, RoundID: r.ID, Seq: 0, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion, QuestionIdx: 0,
 			QuestionID: "own-1", Principle: "Ownership", Text: "Tell me about an outage\nyou owned.", Source: "scripted", StartedAt: at(1)},
-		{ID: 2, RoundID: r.ID, Seq: 1, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: answerText,
+		{ID: 2, RoundID: r.ID, Seq: 1, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: answerText,
 			Source: "sphinx", StartedAt: at(10), EndedAt: ptr(at(18)), Report: rep, AudioPath: "audio/r-7f3a/1.wav",
-			Latency: &server.Latency{TranscriptMS: 120, FirstTokenMS: 5, FirstAudioMS: 210}},
-		{ID: 4, RoundID: r.ID, Seq: 3, Role: server.RoleCandidate, Kind: server.TurnAnswer,
+			Latency: &mockloop.Latency{TranscriptMS: 120, FirstTokenMS: 5, FirstAudioMS: 210}},
+		{ID: 4, RoundID: r.ID, Seq: 3, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer,
 			Text: "# Not a heading\n1. not a list\n\n- nor this <b>tag</b> | pipe", Source: "typed", StartedAt: at(70),
 			Report: &analysis.Report{Round: analysis.Behavioral, Text: "x", Metrics: analysis.Metrics{Words: 12, Fillers: 0}}},
-		{ID: 5, RoundID: r.ID, Seq: 4, Role: server.RoleInterviewer, Kind: server.TurnCutIn, Text: "Let me stop you there.", StartedAt: at(90)},
-		{ID: 6, RoundID: r.ID, Seq: 5, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: "", StartedAt: at(95)},
-		{ID: 7, RoundID: r.ID, Seq: 6, Role: server.RoleInterviewer, Kind: server.TurnClosing, Text: "Thanks, that's time.", StartedAt: at(100)},
+		{ID: 5, RoundID: r.ID, Seq: 4, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnCutIn, Text: "Let me stop you there.", StartedAt: at(90)},
+		{ID: 6, RoundID: r.ID, Seq: 5, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: "", StartedAt: at(95)},
+		{ID: 7, RoundID: r.ID, Seq: 6, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnClosing, Text: "Thanks, that's time.", StartedAt: at(100)},
 	}
-	utts := []server.Utterance{
+	utts := []mockloop.Utterance{
 		{ID: 2, RoundID: r.ID, TurnSeq: 1, Seq: 1, Text: "I rolled back the bad deploy", Offset: 3.5, Duration: 3.9, Engine: "sphinx en-us", CreatedAt: at(18)},
 		{ID: 1, RoundID: r.ID, TurnSeq: 1, Seq: 0, Text: "Um at Café Ω we had", Words: rep.Words, Offset: 0, Duration: 3.2, Engine: "sphinx en-us", CreatedAt: at(14)},
 	}
 	return r, turns, utts
 }
 
-func emptyRound() server.Round {
-	return server.Round{ID: "r-empty", Kind: server.KindSystemDesign, Status: server.StatusActive, CreatedAt: t0, UpdatedAt: t0}
+func emptyRound() mockloop.Round {
+	return mockloop.Round{ID: "r-empty", Kind: mockloop.KindSystemDesign, Status: mockloop.StatusActive, CreatedAt: t0, UpdatedAt: t0}
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -122,8 +122,8 @@ func TestMarkdown(t *testing.T) {
 	cases := []struct {
 		name   string
 		golden string
-		round  server.Round
-		turns  []server.Turn
+		round  mockloop.Round
+		turns  []mockloop.Turn
 		// must and mustNot are checked on top of the golden file so the
 		// properties that matter survive a careless -update.
 		must, mustNot []string
@@ -245,15 +245,15 @@ func TestJSON(t *testing.T) {
 		}
 	})
 	t.Run("the same round exports to the same bytes whatever the input order", func(t *testing.T) {
-		rev := func(ts []server.Turn) []server.Turn {
-			out := make([]server.Turn, len(ts))
+		rev := func(ts []mockloop.Turn) []mockloop.Turn {
+			out := make([]mockloop.Turn, len(ts))
 			for i := range ts {
 				out[len(ts)-1-i] = ts[i]
 			}
 			return out
 		}
 		var again bytes.Buffer
-		if err := JSON(&again, r, rev(turns), []server.Utterance{utts[1], utts[0]}); err != nil {
+		if err := JSON(&again, r, rev(turns), []mockloop.Utterance{utts[1], utts[0]}); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(again.Bytes(), buf.Bytes()) {

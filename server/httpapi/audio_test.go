@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/oggopus"
 	"github.com/mockloop/mockloop/server/voice"
 )
@@ -29,7 +29,7 @@ func TestAudioServedByFormat(t *testing.T) {
 	for i := range pcm {
 		pcm[i] = int16(8000 * math.Sin(2*math.Pi*300*float64(i)/16000))
 	}
-	a := server.Audio{SampleRate: 16000, PCM: pcm}
+	a := mockloop.Audio{SampleRate: 16000, PCM: pcm}
 	var opusFile, wavFile bytes.Buffer
 	if err := oggopus.Encode(&opusFile, a, 0); err != nil {
 		t.Fatal(err)
@@ -45,17 +45,17 @@ func TestAudioServedByFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := &server.Round{ID: id, Kind: server.KindBehavioral, Status: server.StatusFinished, Seed: 1, Minutes: 30, CreatedAt: progressT0, UpdatedAt: progressT0, State: []byte("{}")}
+	r := &mockloop.Round{ID: id, Kind: mockloop.KindBehavioral, Status: mockloop.StatusFinished, Seed: 1, Minutes: 30, CreatedAt: progressT0, UpdatedAt: progressT0, State: []byte("{}")}
 	if err := db.CreateRound(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	turns := []*server.Turn{
-		{RoundID: id, Seq: 0, Role: server.RoleInterviewer, Kind: server.TurnQuestion, Text: "Tell me about a time.", StartedAt: progressT0},
-		{RoundID: id, Seq: 1, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: "kept as opus", StartedAt: progressT0, AudioPath: "1.opus"},
-		{RoundID: id, Seq: 2, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: "kept as wav", StartedAt: progressT0, AudioPath: "2.wav"},
-		{RoundID: id, Seq: 3, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: "typed", StartedAt: progressT0},
+	turns := []*mockloop.Turn{
+		{RoundID: id, Seq: 0, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion, Text: "Tell me about a time.", StartedAt: progressT0},
+		{RoundID: id, Seq: 1, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: "kept as opus", StartedAt: progressT0, AudioPath: "1.opus"},
+		{RoundID: id, Seq: 2, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: "kept as wav", StartedAt: progressT0, AudioPath: "2.wav"},
+		{RoundID: id, Seq: 3, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: "typed", StartedAt: progressT0},
 	}
-	if err := db.SaveStep(ctx, server.Step{Round: r, Turns: turns}); err != nil {
+	if err := db.SaveStep(ctx, mockloop.Step{Round: r, Turns: turns}); err != nil {
 		t.Fatal(err)
 	}
 	h := (&API{Store: db, AudioDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()

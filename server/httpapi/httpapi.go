@@ -10,7 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // Error is an HTTP error with a message meant for the user.
@@ -35,7 +35,7 @@ func badRequest(code, msg string) error {
 }
 
 func notFound(what string) error {
-	return &Error{Status: http.StatusNotFound, Code: server.CodeNotFound, Msg: what + " not found"}
+	return &Error{Status: http.StatusNotFound, Code: mockloop.CodeNotFound, Msg: what + " not found"}
 }
 
 // handlerFunc is an http handler that returns an error.
@@ -50,10 +50,10 @@ func (a *API) wrap(h handlerFunc) http.Handler {
 		var he *Error
 		if !errors.As(err, &he) {
 			he = &Error{Status: http.StatusInternalServerError, Code: "internal", Msg: "Something went wrong on the server.", Err: err}
-			if errors.Is(err, server.ErrNotFound) {
-				he = &Error{Status: http.StatusNotFound, Code: server.CodeNotFound, Msg: "Not found.", Err: err}
-			} else if errors.Is(err, server.ErrReadOnly) {
-				he = &Error{Status: http.StatusServiceUnavailable, Code: server.CodeStorage, Msg: "The database is read-only; mockloop cannot save. Check the data directory's permissions and free space.", Err: err}
+			if errors.Is(err, mockloop.ErrNotFound) {
+				he = &Error{Status: http.StatusNotFound, Code: mockloop.CodeNotFound, Msg: "Not found.", Err: err}
+			} else if errors.Is(err, mockloop.ErrReadOnly) {
+				he = &Error{Status: http.StatusServiceUnavailable, Code: mockloop.CodeStorage, Msg: "The database is read-only; mockloop cannot save. Check the data directory's permissions and free space.", Err: err}
 			}
 		}
 		if he.Status >= 500 {
@@ -84,9 +84,9 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &Error{Status: http.StatusRequestEntityTooLarge, Code: server.CodeTooLarge, Msg: "request body too large"}
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: mockloop.CodeTooLarge, Msg: "request body too large"}
 		}
-		return badRequest(server.CodeBadJSON, "invalid JSON body: "+err.Error())
+		return badRequest(mockloop.CodeBadJSON, "invalid JSON body: "+err.Error())
 	}
 	return nil
 }

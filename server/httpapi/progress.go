@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/charts"
 	"github.com/mockloop/mockloop/server/progress"
 )
@@ -26,7 +26,7 @@ func (a *API) registerProgress(mux *http.ServeMux) {
 }
 
 // loadHistory reads the newest limit rounds with their turns.
-func loadHistory(ctx context.Context, store server.Store, limit int) ([]progress.RoundTurns, error) {
+func loadHistory(ctx context.Context, store mockloop.Store, limit int) ([]progress.RoundTurns, error) {
 	rounds, err := store.Rounds(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list rounds: %w", err)
@@ -46,7 +46,7 @@ func loadHistory(ctx context.Context, store server.Store, limit int) ([]progress
 // stored rounds, in Amazon's order, for a "practise my gaps" round
 // (round.Config.Focus). All sixteen when nothing has been practised yet;
 // none when every principle has a strong story.
-func GapFocus(ctx context.Context, store server.Store) ([]string, error) {
+func GapFocus(ctx context.Context, store mockloop.Store) ([]string, error) {
 	h, err := loadHistory(ctx, store, progressRounds)
 	if err != nil {
 		return nil, fmt.Errorf("gap focus: %w", err)
@@ -166,7 +166,7 @@ func (a *API) answerChart(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, t := range turns {
-		if t.Seq == seq && t.Role == server.RoleCandidate && t.Report != nil {
+		if t.Seq == seq && t.Role == mockloop.RoleCandidate && t.Report != nil {
 			writeSVG(w, draw(*t.Report))
 			return nil
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 // BenchmarkProgress serves GET /api/progress over a full window of 200
@@ -25,24 +25,24 @@ func BenchmarkProgress(b *testing.B) {
 	ctx := context.Background()
 	for i := range progressRounds {
 		id := fmt.Sprintf("r%03d", i)
-		r := &server.Round{ID: id, Kind: server.KindBehavioral, Status: server.StatusFinished, Seed: 1, Minutes: 30,
+		r := &mockloop.Round{ID: id, Kind: mockloop.KindBehavioral, Status: mockloop.StatusFinished, Seed: 1, Minutes: 30,
 			CreatedAt: progressT0.Add(time.Duration(i) * time.Hour), UpdatedAt: progressT0, State: []byte("{}")}
 		if err := db.CreateRound(ctx, r); err != nil {
 			b.Fatal(err)
 		}
-		var turns []*server.Turn
+		var turns []*mockloop.Turn
 		for q, p := range []string{"Ownership", "Earn Trust", "Dive Deep"} {
 			base := q * 4
 			turns = append(turns,
-				&server.Turn{Seq: base, Role: server.RoleInterviewer, Kind: server.TurnQuestion, QuestionIdx: q, Principle: p},
-				&server.Turn{Seq: base + 1, Role: server.RoleCandidate, Kind: server.TurnAnswer, QuestionIdx: q, Principle: p, Report: &main},
-				&server.Turn{Seq: base + 2, Role: server.RoleInterviewer, Kind: server.TurnProbe, QuestionIdx: q, Principle: p},
-				&server.Turn{Seq: base + 3, Role: server.RoleCandidate, Kind: server.TurnAnswer, QuestionIdx: q, Principle: p, Report: &follow})
+				&mockloop.Turn{Seq: base, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion, QuestionIdx: q, Principle: p},
+				&mockloop.Turn{Seq: base + 1, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, QuestionIdx: q, Principle: p, Report: &main},
+				&mockloop.Turn{Seq: base + 2, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnProbe, QuestionIdx: q, Principle: p},
+				&mockloop.Turn{Seq: base + 3, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, QuestionIdx: q, Principle: p, Report: &follow})
 		}
 		for _, tu := range turns {
 			tu.RoundID = id
 		}
-		if err := db.SaveStep(ctx, server.Step{Round: r, Turns: turns}); err != nil {
+		if err := db.SaveStep(ctx, mockloop.Step{Round: r, Turns: turns}); err != nil {
 			b.Fatal(err)
 		}
 	}

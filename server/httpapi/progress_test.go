@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/progress"
-	"github.com/mockloop/mockloop/server/sqlite"
+	"github.com/mockloop/mockloop/server/sqlitestore"
 )
 
 var progressT0 = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
@@ -31,9 +31,9 @@ func progressCtx(t testing.TB) context.Context {
 }
 
 // progressDB opens a real database in a temporary directory.
-func progressDB(t testing.TB) *sqlite.DB {
+func progressDB(t testing.TB) *sqlitestore.DB {
 	t.Helper()
-	db, err := sqlite.Open(progressCtx(t), filepath.Join(t.TempDir(), "mockloop.db"))
+	db, err := sqlitestore.Open(progressCtx(t), filepath.Join(t.TempDir(), "mockloop.db"))
 	if err != nil {
 		t.Fatalf("open db: %v", err)
 	}
@@ -53,30 +53,30 @@ func spoken(text string) []analysis.Word {
 // seedRound stores a round and its conversation: a string is an
 // interviewer turn ("Q:Principle" a main question, "P" a probe), a
 // *analysis.Report a candidate answer.
-func seedRound(t *testing.T, db *sqlite.DB, id string, kind server.RoundKind, created time.Time, script ...any) {
+func seedRound(t *testing.T, db *sqlitestore.DB, id string, kind mockloop.RoundKind, created time.Time, script ...any) {
 	t.Helper()
 	ctx := progressCtx(t)
-	r := &server.Round{ID: id, Kind: kind, Status: server.StatusFinished, Seed: 1, Minutes: 30, CreatedAt: created, UpdatedAt: created, State: []byte("{}")}
+	r := &mockloop.Round{ID: id, Kind: kind, Status: mockloop.StatusFinished, Seed: 1, Minutes: 30, CreatedAt: created, UpdatedAt: created, State: []byte("{}")}
 	if err := db.CreateRound(ctx, r); err != nil {
 		t.Fatalf("create round: %v", err)
 	}
-	var turns []*server.Turn
+	var turns []*mockloop.Turn
 	principle := ""
 	for seq, s := range script {
-		turn := &server.Turn{RoundID: id, Seq: seq, StartedAt: created.Add(time.Duration(seq) * time.Minute)}
+		turn := &mockloop.Turn{RoundID: id, Seq: seq, StartedAt: created.Add(time.Duration(seq) * time.Minute)}
 		switch v := s.(type) {
 		case string:
-			turn.Role, turn.Kind, turn.Text = server.RoleInterviewer, server.TurnProbe, v
+			turn.Role, turn.Kind, turn.Text = mockloop.RoleInterviewer, mockloop.TurnProbe, v
 			if p, ok := strings.CutPrefix(v, "Q:"); ok {
-				turn.Kind, principle = server.TurnQuestion, p
+				turn.Kind, principle = mockloop.TurnQuestion, p
 			}
 		case *analysis.Report:
-			turn.Role, turn.Kind, turn.Report, turn.Text = server.RoleCandidate, server.TurnAnswer, v, v.Text
+			turn.Role, turn.Kind, turn.Report, turn.Text = mockloop.RoleCandidate, mockloop.TurnAnswer, v, v.Text
 		}
 		turn.Principle = principle
 		turns = append(turns, turn)
 	}
-	if err := db.SaveStep(ctx, server.Step{Round: r, Turns: turns}); err != nil {
+	if err := db.SaveStep(ctx, mockloop.Step{Round: r, Turns: turns}); err != nil {
 		t.Fatalf("save step: %v", err)
 	}
 }
@@ -91,7 +91,7 @@ func strongStory(principle string) *analysis.Report {
 
 const spokenStory = "So um last year our checkout service was timing out during the holiday sale. I profiled the database and I added an index and we rolled it out. As a result p99 latency fell from 2 seconds to 300 milliseconds."
 
-func progressAPI(t testing.TB, db *sqlite.DB) http.Handler {
+func progressAPI(t testing.TB, db *sqlitestore.DB) http.Handler {
 	t.Helper()
 	a := &API{Store: db, Summaries: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
@@ -106,15 +106,15 @@ func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
 	return rec
 }
 
-func seededDB(t *testing.T) *sqlite.DB {
+func seededDB(t *testing.T) *sqlitestore.DB {
 	t.Helper()
 	db := progressDB(t)
 	timed := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Words: spoken(spokenStory)})
 	followUp := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Words: spoken("We measured it on the p99 dashboard for a week.")})
-	seedRound(t, db, "r1", server.KindBehavioral, progressT0, "Q:Ownership", &timed, "P", &followUp, "Q:Frugality", strongStory("Frugality"))
+	seedRound(t, db, "r1", mockloop.KindBehavioral, progressT0, "Q:Ownership", &timed, "P", &followUp, "Q:Frugality", strongStory("Frugality"))
 	typed := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Text: "We shipped it."})
-	seedRound(t, db, "r2", server.KindLoop, progressT0.Add(24*time.Hour), "Q:Earn Trust", &typed)
-	seedRound(t, db, "empty", server.KindCoding, progressT0.Add(48*time.Hour))
+	seedRound(t, db, "r2", mockloop.KindLoop, progressT0.Add(24*time.Hour), "Q:Earn Trust", &typed)
+	seedRound(t, db, "empty", mockloop.KindCoding, progressT0.Add(48*time.Hour))
 	return db
 }
 

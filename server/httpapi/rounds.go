@@ -10,11 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/export"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/round"
-	"github.com/mockloop/mockloop/server/sqlite"
 )
 
 func (a *API) config(w http.ResponseWriter, r *http.Request) error {
@@ -22,15 +21,15 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 		"version": a.Version,
 		"engines": a.Engines,
 		"voice":   a.Voice,
-		"kinds":   []server.RoundKind{server.KindBehavioral, server.KindSystemDesign, server.KindCoding, server.KindBarRaiser, server.KindLoop},
+		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
 	})
 	return nil
 }
 
 type createRequest struct {
-	Kind    server.RoundKind `json:"kind"`
-	Minutes int              `json:"minutes"`
-	Seed    int64            `json:"seed"`
+	Kind    mockloop.RoundKind `json:"kind"`
+	Minutes int                `json:"minutes"`
+	Seed    int64              `json:"seed"`
 	// Nudges turns live coaching on (the default); false is a realistic
 	// round with feedback only afterwards.
 	Nudges *bool `json:"nudges"`
@@ -68,7 +67,7 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	switch req.Focus {
 	case "":
 	case "gaps":
-		if req.Kind != server.KindBehavioral && req.Kind != server.KindBarRaiser {
+		if req.Kind != mockloop.KindBehavioral && req.Kind != mockloop.KindBarRaiser {
 			return badRequest("bad_focus", "practising gaps works with behavioral and bar_raiser rounds")
 		}
 		gaps, err := GapFocus(r.Context(), a.Store)
@@ -84,10 +83,10 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("plan round: %w", err)
 	}
-	rd := &server.Round{
+	rd := &mockloop.Round{
 		ID:        a.newID(),
 		Kind:      req.Kind,
-		Status:    server.StatusActive,
+		Status:    mockloop.StatusActive,
 		Seed:      req.Seed,
 		Minutes:   req.Minutes,
 		CreatedAt: now,
@@ -114,8 +113,8 @@ func (a *API) newID() string {
 
 // RoundSummary is a round with the figures the history page shows.
 type RoundSummary struct {
-	server.Round
-	Summary *sqlite.RoundSummary `json:"summary,omitempty"`
+	mockloop.Round
+	Summary *mockloop.RoundSummary `json:"summary,omitempty"`
 }
 
 func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
@@ -131,7 +130,7 @@ func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("list rounds: %w", err)
 	}
-	sums := map[string]*sqlite.RoundSummary{}
+	sums := map[string]*mockloop.RoundSummary{}
 	if a.Summaries != nil {
 		list, err := a.Summaries.Summaries(r.Context(), limit)
 		if err != nil {
@@ -149,10 +148,10 @@ func (a *API) listRounds(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) load(r *http.Request) (*server.Round, []server.Turn, error) {
+func (a *API) load(r *http.Request) (*mockloop.Round, []mockloop.Turn, error) {
 	id := r.PathValue("id")
 	rd, err := a.Store.Round(r.Context(), id)
-	if errors.Is(err, server.ErrNotFound) {
+	if errors.Is(err, mockloop.ErrNotFound) {
 		return nil, nil, notFound("round")
 	}
 	if err != nil {
@@ -180,7 +179,7 @@ func (a *API) getRound(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) deleteRound(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	if _, err := a.Store.Round(r.Context(), id); errors.Is(err, server.ErrNotFound) {
+	if _, err := a.Store.Round(r.Context(), id); errors.Is(err, mockloop.ErrNotFound) {
 		return notFound("round")
 	}
 	a.Hub.Stop(id)

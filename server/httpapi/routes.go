@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/live"
-	"github.com/mockloop/mockloop/server/sqlite"
 )
 
 // Engine describes one configured engine for the page and for doctor.
@@ -36,12 +35,12 @@ type Pages interface {
 
 // Summarizer totals rounds for the history list in one query.
 type Summarizer interface {
-	Summaries(ctx context.Context, limit int) ([]sqlite.RoundSummary, error)
+	Summaries(ctx context.Context, limit int) ([]mockloop.RoundSummary, error)
 }
 
 // API is the HTTP side of the server.
 type API struct {
-	Store     server.Store
+	Store     mockloop.Store
 	Summaries Summarizer // optional
 	Hub       *live.Hub
 	Deps      live.Deps // for planning new rounds

@@ -13,26 +13,26 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 // Outbox is the write side of one client connection. Send never blocks: a
 // client that cannot keep up is disconnected and Send returns false.
 type Outbox interface {
-	Send(m server.Message) bool
+	Send(m mockloop.Message) bool
 	// Close sends an error message with code and text, then closes.
 	Close(code, text string)
 }
 
 // Deps are the engines a session uses; cmd/mockloop wires them.
 type Deps struct {
-	Store server.Store
+	Store mockloop.Store
 	Bank  *prompts.Bank
 	// Interviewer words each move; Scripted is the fallback when it fails
 	// (and the interviewer itself when no LLM is configured).
-	Interviewer server.Interviewer
-	Scripted    server.Interviewer
+	Interviewer mockloop.Interviewer
+	Scripted    mockloop.Interviewer
 	Voice       *VoiceDeps // nil: typed answers only
 	Observer    Observer   // nil: no measurements
 	Logger      *slog.Logger
@@ -133,7 +133,7 @@ func (h *Hub) Shutdown() {
 func (h *Hub) start(roundID string) (*Session, error) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	r, err := h.deps.Store.Round(ctx, roundID)
-	if errors.Is(err, server.ErrNotFound) {
+	if errors.Is(err, mockloop.ErrNotFound) {
 		cancel(nil)
 		return nil, ErrRoundNotFound
 	}
@@ -187,7 +187,7 @@ func (h *Hub) Stop(roundID string) {
 	if s != nil {
 		s.Do(func() {
 			if s.out != nil {
-				s.out.Close(server.CodeNotFound, "This round was deleted.")
+				s.out.Close(mockloop.CodeNotFound, "This round was deleted.")
 			}
 			s.stop()
 		})

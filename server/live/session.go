@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/round"
 )
 
@@ -27,8 +27,8 @@ type Session struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	round   *server.Round
-	turns   []server.Turn
+	round   *mockloop.Round
+	turns   []mockloop.Turn
 	eng     *round.State
 	pending *round.Move // decided but not yet spoken (or being spoken)
 	current *round.Move // the move the candidate is answering
@@ -40,7 +40,7 @@ type Session struct {
 	voice   *voiceSession
 	// openUtts are the stored utterances of the answer not yet committed;
 	// they survive a refresh or restart and join the answer when it ends.
-	openUtts []server.Utterance
+	openUtts []mockloop.Utterance
 	// nudges are the live coaching lines of the current answer; noNudges
 	// is the candidate's choice of a realistic round without them.
 	nudges   nudgeState
@@ -111,18 +111,18 @@ func (s *Session) run() {
 func (s *Session) live(text string) {
 	rep := analysis.Analyze(s.analysisInput(text, nil))
 	s.lastLive = &rep
-	s.send(server.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
+	s.send(mockloop.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
 	s.maybeNudge(&rep)
 }
 
 func (s *Session) maybeNudge(rep *analysis.Report) {
-	if s.noNudges || s.current == nil || s.phase() != server.PhaseAnswering || s.out == nil {
+	if s.noNudges || s.current == nil || s.phase() != mockloop.PhaseAnswering || s.out == nil {
 		return
 	}
 	m := s.current
 	in := nudgeInput{round: m.AnalysisRound, elapsed: s.now().Sub(s.askedAt), target: m.Timebox * 2 / 3, timebox: m.Timebox, report: rep}
 	if code, text := s.nudges.next(in, s.now()); code != "" {
-		s.send(server.Message{Type: "nudge", Code: code, Text: text})
+		s.send(mockloop.Message{Type: "nudge", Code: code, Text: text})
 	}
 }
 
@@ -148,7 +148,7 @@ func (s *Session) restore() error {
 
 // restoreOpen picks up the utterances of an answer that was being spoken
 // when the page or the server went away.
-func (s *Session) restoreOpen(utts []server.Utterance) {
+func (s *Session) restoreOpen(utts []mockloop.Utterance) {
 	for _, u := range utts {
 		if u.TurnSeq >= s.nextSeq {
 			s.openUtts = append(s.openUtts, u)
@@ -179,25 +179,25 @@ func NewRoundState(deps Deps, cfg round.Config, nudges bool) ([]byte, error) {
 	return json.Marshal(persisted{Engine: raw, Pending: &first, NoNudges: !nudges})
 }
 
-func (s *Session) send(m server.Message) {
+func (s *Session) send(m mockloop.Message) {
 	if s.out == nil {
 		return
 	}
-	m.V = server.ProtocolVersion
+	m.V = mockloop.ProtocolVersion
 	s.out.Send(m)
 }
 
 func (s *Session) sendError(code, text string) {
-	s.send(server.Message{Type: "error", Code: code, Message: text})
+	s.send(mockloop.Message{Type: "error", Code: code, Message: text})
 }
 
 func (s *Session) notice(level, text string) {
-	s.send(server.Message{Type: "notice", Level: level, Text: text})
+	s.send(mockloop.Message{Type: "notice", Level: level, Text: text})
 }
 
 func (s *Session) attach(out Outbox) {
 	if s.out != nil && s.out != out {
-		s.out.Close(server.CodeTakenOver, "This round was opened in another tab or window; continue there.")
+		s.out.Close(mockloop.CodeTakenOver, "This round was opened in another tab or window; continue there.")
 	}
 	s.out = out
 }
@@ -217,15 +217,15 @@ func (s *Session) stop() {
 // Phase is what the page shows: asking, answering or finished.
 func (s *Session) phase() string {
 	switch {
-	case s.round.Status == server.StatusFinished:
-		return server.PhaseFinished
+	case s.round.Status == mockloop.StatusFinished:
+		return mockloop.PhaseFinished
 	case s.pending != nil || s.reply != nil:
-		return server.PhaseAsking
+		return mockloop.PhaseAsking
 	}
-	return server.PhaseAnswering
+	return mockloop.PhaseAnswering
 }
 
-func (s *Session) question() *server.Question {
+func (s *Session) question() *mockloop.Question {
 	m := s.current
 	if m == nil {
 		m = s.pending
@@ -234,7 +234,7 @@ func (s *Session) question() *server.Question {
 		return nil
 	}
 	cur := s.eng.Current()
-	return &server.Question{
+	return &mockloop.Question{
 		Idx:        m.QuestionIdx,
 		Of:         cur.QuestionCount,
 		ID:         m.QuestionID,
@@ -254,15 +254,15 @@ func (s *Session) question() *server.Question {
 // the reply), speaks the pending move.
 func (s *Session) Hello() {
 	s.Do(func() {
-		s.send(server.Message{Type: "state", Round: s.round, Turns: s.turns, Phase: s.phase(), Question: s.question(), Elapsed: s.elapsed()})
-		if s.round.Status != server.StatusFinished && s.pending != nil && s.reply == nil {
+		s.send(mockloop.Message{Type: "state", Round: s.round, Turns: s.turns, Phase: s.phase(), Question: s.question(), Elapsed: s.elapsed()})
+		if s.round.Status != mockloop.StatusFinished && s.pending != nil && s.reply == nil {
 			s.speak(*s.pending, time.Time{})
 		}
 	})
 }
 
 func (s *Session) elapsed() float64 {
-	if s.askedAt.IsZero() || s.phase() != server.PhaseAnswering {
+	if s.askedAt.IsZero() || s.phase() != mockloop.PhaseAnswering {
 		return 0
 	}
 	return s.now().Sub(s.askedAt).Seconds()
@@ -271,13 +271,13 @@ func (s *Session) elapsed() float64 {
 // Answer commits a typed answer. id is echoed in the ack.
 func (s *Session) Answer(id, text string) {
 	s.Do(func() {
-		if s.round.Status == server.StatusFinished {
-			s.sendError(server.CodeRoundFinished, "This round is over; open the review page to see it.")
+		if s.round.Status == mockloop.StatusFinished {
+			s.sendError(mockloop.CodeRoundFinished, "This round is over; open the review page to see it.")
 			return
 		}
 		text = strings.TrimSpace(text)
 		if text == "" {
-			s.sendError(server.CodeEmptyAnswer, "The answer is empty; say or type something first.")
+			s.sendError(mockloop.CodeEmptyAnswer, "The answer is empty; say or type something first.")
 			return
 		}
 		text = s.capAnswer(text)
@@ -289,7 +289,7 @@ func (s *Session) Answer(id, text string) {
 func (s *Session) capAnswer(text string) string {
 	capped, cut := capWords(text)
 	if cut > 0 {
-		s.notice("warn", fmt.Sprintf("That answer had %d words; mockloop keeps the first %d.", cut, server.MaxAnswerWords))
+		s.notice("warn", fmt.Sprintf("That answer had %d words; mockloop keeps the first %d.", cut, mockloop.MaxAnswerWords))
 	}
 	return capped
 }
@@ -298,16 +298,16 @@ func (s *Session) capAnswer(text string) string {
 // count when it cut, else 0.
 func capWords(text string) (capped string, n int) {
 	fields := strings.Fields(text)
-	if len(fields) <= server.MaxAnswerWords {
+	if len(fields) <= mockloop.MaxAnswerWords {
 		return text, 0
 	}
-	return strings.Join(fields[:server.MaxAnswerWords], " "), len(fields)
+	return strings.Join(fields[:mockloop.MaxAnswerWords], " "), len(fields)
 }
 
 // Draft updates the live meters from the answer box as typed so far.
 func (s *Session) Draft(text string) {
 	s.Do(func() {
-		if s.current == nil || s.round.Status == server.StatusFinished {
+		if s.current == nil || s.round.Status == mockloop.StatusFinished {
 			return
 		}
 		capped, _ := capWords(text)
@@ -318,7 +318,7 @@ func (s *Session) Draft(text string) {
 // Skip moves on to the next question.
 func (s *Session) Skip() {
 	s.Do(func() {
-		if s.round.Status == server.StatusFinished {
+		if s.round.Status == mockloop.StatusFinished {
 			return
 		}
 		s.interrupt(errors.New("skipped"))
@@ -329,7 +329,7 @@ func (s *Session) Skip() {
 // End closes the round now.
 func (s *Session) End() {
 	s.Do(func() {
-		if s.round.Status == server.StatusFinished {
+		if s.round.Status == mockloop.StatusFinished {
 			return
 		}
 		s.interrupt(errors.New("ended"))
@@ -342,12 +342,12 @@ func (s *Session) decide(m round.Move) {
 	s.pending = &m
 	if err := s.saveStep(); err != nil {
 		s.log.Error("save move", "err", err)
-		s.sendError(server.CodeStorage, "Could not save the round: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save the round: "+err.Error())
 	}
 	s.speak(m, time.Time{})
 }
 
-func (s *Session) saveStep(turns ...*server.Turn) error {
+func (s *Session) saveStep(turns ...*mockloop.Turn) error {
 	state, err := s.state()
 	if err != nil {
 		return err
@@ -355,7 +355,7 @@ func (s *Session) saveStep(turns ...*server.Turn) error {
 	r := *s.round
 	r.State = state
 	r.UpdatedAt = s.now()
-	if err := s.deps.Store.SaveStep(s.ctx, server.Step{Round: &r, Turns: turns}); err != nil {
+	if err := s.deps.Store.SaveStep(s.ctx, mockloop.Step{Round: &r, Turns: turns}); err != nil {
 		return err
 	}
 	s.round = &r
@@ -370,7 +370,7 @@ func (s *Session) analysisInput(text string, words []analysis.Word) analysis.Inp
 	if m := s.current; m != nil {
 		in.Round = m.AnalysisRound
 		in.Question = m.Prompt.Question
-		if m.Prompt.Kind == server.TurnProbe || m.Prompt.Kind == server.TurnCutIn {
+		if m.Prompt.Kind == mockloop.TurnProbe || m.Prompt.Kind == mockloop.TurnCutIn {
 			in.Question = m.Prompt.Scripted
 			in.FollowUp = true
 		}
@@ -399,7 +399,7 @@ func (s *Session) commit(a answer) {
 		s.interrupt(errors.New("candidate answered"))
 	}
 	if s.current == nil {
-		s.sendError(server.CodeRoundFinished, "There is no question to answer right now.")
+		s.sendError(mockloop.CodeRoundFinished, "There is no question to answer right now.")
 		return
 	}
 	if a.source == "typed" && len(s.openUtts) > 0 {
@@ -412,17 +412,17 @@ func (s *Session) commit(a answer) {
 	s.deps.Observer.Answer(a.source, time.Since(t0))
 	before, err := s.eng.Marshal()
 	if err != nil {
-		s.sendError(server.CodeStorage, "Could not save the answer: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save the answer: "+err.Error())
 		return
 	}
 	q := *s.current
 	next := s.eng.Answered(a.text, rep)
 	end := a.at
-	turn := &server.Turn{
+	turn := &mockloop.Turn{
 		RoundID:     s.id,
 		Seq:         s.nextSeq,
-		Role:        server.RoleCandidate,
-		Kind:        server.TurnAnswer,
+		Role:        mockloop.RoleCandidate,
+		Kind:        mockloop.TurnAnswer,
 		QuestionIdx: q.QuestionIdx,
 		QuestionID:  q.QuestionID,
 		Principle:   q.Principle,
@@ -443,15 +443,15 @@ func (s *Session) commit(a answer) {
 		}
 		s.pending, s.current = prevPending, prevCurrent
 		s.log.Error("save answer", "err", err)
-		s.sendError(server.CodeStorage, "Your answer could not be saved ("+err.Error()+"). It is still in the box; try again.")
+		s.sendError(mockloop.CodeStorage, "Your answer could not be saved ("+err.Error()+"). It is still in the box; try again.")
 		return
 	}
 	s.nextSeq++
 	s.openUtts = nil
 	s.nudges.reset()
 	s.lastLive = nil
-	s.send(server.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
-	s.send(server.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
+	s.send(mockloop.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
+	s.send(mockloop.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
 	s.speak(next, a.at)
 }
 
@@ -479,14 +479,14 @@ func (r *reply) add(chunk string, at time.Time) {
 	r.text.WriteString(chunk)
 }
 
-func (r *reply) snapshot() (text, source string, lat *server.Latency) {
+func (r *reply) snapshot() (text, source string, lat *mockloop.Latency) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	text, source = r.text.String(), r.source
 	if r.committed.IsZero() {
 		return text, source, nil
 	}
-	lat = &server.Latency{TranscriptMS: ms(r.started.Sub(r.committed))}
+	lat = &mockloop.Latency{TranscriptMS: ms(r.started.Sub(r.committed))}
 	if !r.firstToken.IsZero() {
 		lat.FirstTokenMS = ms(r.firstToken.Sub(r.committed))
 	}
@@ -507,7 +507,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 	s.nextSeq++
 	s.reply = r
 	p := m.Prompt
-	p.History = append([]server.Turn(nil), s.turns...)
+	p.History = append([]mockloop.Turn(nil), s.turns...)
 	out := s.voiceOut(ctx, r)
 	go func() {
 		emit := func(chunk string) {
@@ -515,7 +515,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 			if out != nil {
 				out.push(chunk)
 			}
-			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
+			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
 		}
 		_, err := s.deps.Interviewer.Say(ctx, p, emit)
 		r.mu.Lock()
@@ -534,7 +534,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 			if out != nil {
 				out.reset()
 			}
-			s.Do(func() { s.send(server.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
+			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
 			_, err = s.deps.Scripted.Say(ctx, p, emit)
 		}
 		if out != nil {
@@ -577,10 +577,10 @@ func (s *Session) finishReply(r *reply) {
 	}
 	now := s.now()
 	m := r.move
-	turn := &server.Turn{
+	turn := &mockloop.Turn{
 		RoundID:     s.id,
 		Seq:         r.seq,
-		Role:        server.RoleInterviewer,
+		Role:        mockloop.RoleInterviewer,
 		Kind:        m.Prompt.Kind,
 		QuestionIdx: m.QuestionIdx,
 		QuestionID:  m.QuestionID,
@@ -604,21 +604,21 @@ func (s *Session) finishReply(r *reply) {
 		// Keep the move pending so a reconnect speaks it again.
 		s.pending, s.current, s.askedAt = prevPending, prevCurrent, prevAsked
 		if m.Done {
-			s.round.Status, s.round.FinishedAt, s.round.Debrief = server.StatusActive, nil, nil
+			s.round.Status, s.round.FinishedAt, s.round.Debrief = mockloop.StatusActive, nil, nil
 		}
 		s.log.Error("save interviewer turn", "err", err)
-		s.sendError(server.CodeStorage, "Could not save the interviewer's turn: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save the interviewer's turn: "+err.Error())
 		return
 	}
 	// The latency goes first: clients that stop reading once the
 	// interviewer's turn arrives (dial, bench) still get it.
 	if lat != nil {
-		s.send(server.Message{Type: "latency", TurnSeq: turn.Seq, Latency: lat})
+		s.send(mockloop.Message{Type: "latency", TurnSeq: turn.Seq, Latency: lat})
 		s.observeLatency(*lat)
 	}
-	s.send(server.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
+	s.send(mockloop.Message{Type: "interviewer", Turn: turn, Phase: s.phase(), Question: s.question()})
 	if m.Done {
-		s.send(server.Message{Type: "finished", Round: s.round})
+		s.send(mockloop.Message{Type: "finished", Round: s.round})
 		s.stopVoice("finished")
 		return
 	}
@@ -629,14 +629,14 @@ func (s *Session) finishReply(r *reply) {
 
 func (s *Session) finishRound(now time.Time) {
 	r := *s.round
-	r.Status = server.StatusFinished
+	r.Status = mockloop.StatusFinished
 	r.FinishedAt = &now
 	d := round.Debrief(r, s.turns)
 	r.Debrief = &d
 	s.round = &r
 }
 
-func (s *Session) observeLatency(l server.Latency) {
+func (s *Session) observeLatency(l mockloop.Latency) {
 	o := s.deps.Observer
 	o.TurnLatency("transcript", time.Duration(l.TranscriptMS*float64(time.Millisecond)))
 	if l.FirstTokenMS > 0 {

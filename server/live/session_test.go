@@ -7,23 +7,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/round"
-	"github.com/mockloop/mockloop/server/sqlite"
+	"github.com/mockloop/mockloop/server/sqlitestore"
 )
 
 // fakeOutbox collects what the session sends.
-type fakeOutbox struct{ msgs chan server.Message }
+type fakeOutbox struct{ msgs chan mockloop.Message }
 
-func (o *fakeOutbox) Send(m server.Message) bool { o.msgs <- m; return true }
+func (o *fakeOutbox) Send(m mockloop.Message) bool { o.msgs <- m; return true }
 func (o *fakeOutbox) Close(code, text string) {
-	o.msgs <- server.Message{Type: "error", Code: code, Message: text}
+	o.msgs <- mockloop.Message{Type: "error", Code: code, Message: text}
 }
 
-func (o *fakeOutbox) next(t *testing.T, typ string) (server.Message, []server.Message) {
+func (o *fakeOutbox) next(t *testing.T, typ string) (mockloop.Message, []mockloop.Message) {
 	t.Helper()
-	var skipped []server.Message
+	var skipped []mockloop.Message
 	for {
 		select {
 		case m := <-o.msgs:
@@ -53,7 +53,7 @@ func (c *fakeClock) Add(d time.Duration) {
 func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeClock) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/t.db")
+	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,17 +64,17 @@ func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeCloc
 	}
 	clk := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	deps := Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now}
-	state, err := NewRoundState(deps, round.Config{Kind: server.KindBehavioral, Minutes: 20, Seed: 1}, nudges)
+	state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: 1}, nudges)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &server.Round{ID: "r1", Kind: server.KindBehavioral, Status: server.StatusActive, Seed: 1, Minutes: 20, CreatedAt: clk.Now(), UpdatedAt: clk.Now(), State: state}
+	r := &mockloop.Round{ID: "r1", Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: 1, Minutes: 20, CreatedAt: clk.Now(), UpdatedAt: clk.Now(), State: state}
 	if err := db.CreateRound(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	hub := NewHub(deps)
 	t.Cleanup(hub.Shutdown)
-	out := &fakeOutbox{msgs: make(chan server.Message, 256)}
+	out := &fakeOutbox{msgs: make(chan mockloop.Message, 256)}
 	s, err := hub.Attach(ctx, "r1", out)
 	if err != nil {
 		t.Fatal(err)

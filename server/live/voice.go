@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/oggopus"
-	"github.com/mockloop/mockloop/server/openai"
 	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
 	"github.com/mockloop/mockloop/server/voice"
@@ -20,9 +19,9 @@ import (
 
 // VoiceDeps are the engines of the spoken path.
 type VoiceDeps struct {
-	STT      server.Transcriber
-	Fallback server.Transcriber // the embedded engine when STT is remote; may be nil
-	Synth    server.Synthesizer // nil: captions only, no interviewer voice
+	STT      mockloop.Transcriber
+	Fallback mockloop.Transcriber // the embedded engine when STT is remote; may be nil
+	Synth    mockloop.Synthesizer // nil: captions only, no interviewer voice
 	RTC      rtc.Config
 	Turn     voice.TurnConfig
 	// AudioDir keeps each spoken answer as <round>/<seq>.opus (Ogg Opus);
@@ -53,17 +52,17 @@ var errBargeIn = errors.New("candidate started talking")
 func (s *Session) startVoice(sdp string) {
 	vd := s.deps.Voice
 	if vd == nil || vd.STT == nil {
-		s.sendError(server.CodeRTC, "Voice is not enabled on this server; type your answers.")
+		s.sendError(mockloop.CodeRTC, "Voice is not enabled on this server; type your answers.")
 		return
 	}
-	if s.round.Status == server.StatusFinished {
-		s.sendError(server.CodeRoundFinished, "This round is over.")
+	if s.round.Status == mockloop.StatusFinished {
+		s.sendError(mockloop.CodeRoundFinished, "This round is over.")
 		return
 	}
 	s.closeVoice()
 	vctx, cancel := context.WithCancelCause(s.ctx)
 	onICE := func(c []byte) {
-		s.Do(func() { s.send(server.Message{Type: "rtc_ice", Candidate: c}) })
+		s.Do(func() { s.send(mockloop.Message{Type: "rtc_ice", Candidate: c}) })
 	}
 	cfg := vd.RTC
 	cfg.Logger = s.log
@@ -71,14 +70,14 @@ func (s *Session) startVoice(sdp string) {
 	if err != nil {
 		cancel(err)
 		s.log.Warn("webrtc offer refused", "err", err)
-		s.sendError(server.CodeRTC, "Could not start the microphone connection: "+err.Error())
+		s.sendError(mockloop.CodeRTC, "Could not start the microphone connection: "+err.Error())
 		return
 	}
 	vs := &voiceSession{peer: peer, ctl: make(chan voice.Control, 8), cancel: cancel}
 	vs.speaker = voice.NewSpeaker(peer.WriteAudio, nil)
 	vs.speaker.Now = s.deps.Now
 	s.voice = vs
-	s.send(server.Message{Type: "rtc_answer", SDP: answer})
+	s.send(mockloop.Message{Type: "rtc_answer", SDP: answer})
 
 	l := voice.NewListener(voice.ListenerConfig{
 		Turn:     vd.Turn,
@@ -136,7 +135,7 @@ func (s *Session) addICE(candidate []byte) {
 		return
 	}
 	if err := s.voice.peer.AddICECandidate(candidate); err != nil {
-		s.sendError(server.CodeRTC, "Bad ICE candidate: "+err.Error())
+		s.sendError(mockloop.CodeRTC, "Bad ICE candidate: "+err.Error())
 	}
 }
 
@@ -205,7 +204,7 @@ func (s *Session) replayQuestion(vs *voiceSession) {
 	}
 	var text string
 	for i := len(s.turns) - 1; i >= 0; i-- {
-		if s.turns[i].Role == server.RoleInterviewer {
+		if s.turns[i].Role == mockloop.RoleInterviewer {
 			text = s.turns[i].Text
 			break
 		}
@@ -246,15 +245,15 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		if vs.replay != nil {
 			vs.replay(errBargeIn)
 			vs.replay = nil
-			s.send(server.Message{Type: "listen", State: "interrupted"})
+			s.send(mockloop.Message{Type: "listen", State: "interrupted"})
 		}
 		if s.reply != nil {
 			s.log.Info("barge-in: interviewer interrupted")
-			s.send(server.Message{Type: "listen", State: "interrupted"})
+			s.send(mockloop.Message{Type: "listen", State: "interrupted"})
 			s.interrupt(errBargeIn)
 		}
 	case voice.Partial:
-		s.send(server.Message{Type: "partial", Text: ev.Text})
+		s.send(mockloop.Message{Type: "partial", Text: ev.Text})
 		if s.current != nil {
 			s.live(strings.TrimSpace(s.openText() + " " + ev.Text))
 		}
@@ -266,7 +265,7 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		}
 		s.commitSpoken(ev)
 	case voice.State:
-		s.send(server.Message{Type: "listen", State: ev.State})
+		s.send(mockloop.Message{Type: "listen", State: ev.State})
 	case voice.Notice:
 		s.notice("warn", ev.Text)
 		if strings.Contains(ev.Text, "transcri") {
@@ -289,7 +288,7 @@ func (s *Session) openText() string {
 // keepUtterance stores a finalised utterance, then acknowledges it to the
 // page; its audio joins the answer's recording.
 func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
-	u := &server.Utterance{
+	u := &mockloop.Utterance{
 		RoundID:   s.id,
 		TurnSeq:   s.nextSeq,
 		Seq:       len(s.openUtts),
@@ -306,7 +305,7 @@ func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
 	}
 	if err := s.deps.Store.AddUtterance(s.ctx, u); err != nil {
 		s.log.Error("save utterance", "err", err)
-		s.sendError(server.CodeStorage, "Could not save what you just said: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save what you just said: "+err.Error())
 		return
 	}
 	s.openUtts = append(s.openUtts, *u)
@@ -314,7 +313,7 @@ func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
 	if s.deps.Voice.AudioDir != "" {
 		vs.audio = placeAudio(vs.audio, ev.PCM, ev.Offset)
 	}
-	s.send(server.Message{Type: "utterance", Utterance: u})
+	s.send(mockloop.Message{Type: "utterance", Utterance: u})
 }
 
 // placeAudio writes pcm at offset into the answer's timeline, padding the
@@ -352,8 +351,8 @@ func (s *Session) commitSpoken(ev voice.Event) {
 		return
 	}
 	a := answer{text: s.capAnswer(text), words: words, source: engine, at: s.now()}
-	if len(words) > server.MaxAnswerWords {
-		a.words = words[:server.MaxAnswerWords]
+	if len(words) > mockloop.MaxAnswerWords {
+		a.words = words[:mockloop.MaxAnswerWords]
 	}
 	if vs := s.voice; vs != nil && len(vs.audio) > 0 {
 		a.audioPath = s.saveAudio(vs.audio)
@@ -389,7 +388,7 @@ func writeOpus(path string, pcm []int16) error {
 	if err != nil {
 		return err
 	}
-	err = oggopus.Encode(f, server.Audio{SampleRate: voice.SampleRate, PCM: pcm}, oggopus.DefaultBitrate)
+	err = oggopus.Encode(f, mockloop.Audio{SampleRate: voice.SampleRate, PCM: pcm}, oggopus.DefaultBitrate)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -408,7 +407,7 @@ func writeOpus(path string, pcm []int16) error {
 type speechOut struct {
 	ctx       context.Context
 	sentences chan string
-	split     openai.SentenceSplitter
+	split     voice.SentenceSplitter
 	done      chan struct{}
 }
 
@@ -420,7 +419,7 @@ func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
 		return nil
 	}
 	o := &speechOut{ctx: ctx, sentences: make(chan string, 16), done: make(chan struct{})}
-	audio := make(chan server.Audio, 2)
+	audio := make(chan mockloop.Audio, 2)
 	synth := s.deps.Voice.Synth
 	go func() {
 		defer close(audio)
@@ -493,7 +492,7 @@ func (o *speechOut) finish() {
 func (s *Session) Done() {
 	s.Do(func() {
 		if s.voice == nil {
-			s.sendError(server.CodeRTC, "The microphone is not connected; submit a typed answer instead.")
+			s.sendError(mockloop.CodeRTC, "The microphone is not connected; submit a typed answer instead.")
 			return
 		}
 		s.voiceDone()

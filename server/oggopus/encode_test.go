@@ -17,7 +17,7 @@ import (
 
 	"gopkg.in/hraban/opus.v2"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/speechdata"
 	"github.com/mockloop/mockloop/server/voice"
 )
@@ -115,7 +115,7 @@ func bestLag(src, got []int16, maxLag int, rate int) int {
 }
 
 // speechClip loads a clip of the shared speech set at 16 kHz.
-func speechClip(t *testing.T, name string) server.Audio {
+func speechClip(t *testing.T, name string) mockloop.Audio {
 	t.Helper()
 	dir, err := speechdata.Dir()
 	if err != nil {
@@ -141,13 +141,15 @@ func TestEncodeRoundTrip(t *testing.T) {
 	// from a whole period: timing is checked on speech only.
 	tests := []struct {
 		name        string
-		audio       func(t *testing.T) server.Audio
+		audio       func(t *testing.T) mockloop.Audio
 		checkTiming bool
 	}{
-		{"a spoken answer with thinking pauses keeps its length, timing and energy", func(t *testing.T) server.Audio { return speechClip(t, "mfa_surround.wav") }, true},
-		{"a short introduction keeps its length, timing and energy", func(t *testing.T) server.Audio { return speechClip(t, "ami_es2011a_intro.wav") }, true},
-		{"a tone at 8 kHz keeps its length and energy", func(*testing.T) server.Audio { return server.Audio{SampleRate: 8000, PCM: tone(8000, 8000*3/2)} }, false},
-		{"a tone at 48 kHz whose length is not a whole number of frames keeps its length and energy", func(*testing.T) server.Audio { return server.Audio{SampleRate: 48000, PCM: tone(48000, 48000+4321)} }, false},
+		{"a spoken answer with thinking pauses keeps its length, timing and energy", func(t *testing.T) mockloop.Audio { return speechClip(t, "mfa_surround.wav") }, true},
+		{"a short introduction keeps its length, timing and energy", func(t *testing.T) mockloop.Audio { return speechClip(t, "ami_es2011a_intro.wav") }, true},
+		{"a tone at 8 kHz keeps its length and energy", func(*testing.T) mockloop.Audio { return mockloop.Audio{SampleRate: 8000, PCM: tone(8000, 8000*3/2)} }, false},
+		{"a tone at 48 kHz whose length is not a whole number of frames keeps its length and energy", func(*testing.T) mockloop.Audio {
+			return mockloop.Audio{SampleRate: 48000, PCM: tone(48000, 48000+4321)}
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,7 +216,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 func TestEncodeLayout(t *testing.T) {
 	// 2.3 s of tone at 16 kHz: 115 frames of audio plus the pre-skip
 	// flush make 116 packets, on pages of 50, 50 and 16.
-	a := server.Audio{SampleRate: 16000, PCM: tone(16000, 16000*23/10)}
+	a := mockloop.Audio{SampleRate: 16000, PCM: tone(16000, 16000*23/10)}
 	var file bytes.Buffer
 	if err := Encode(&file, a, 24000); err != nil {
 		t.Fatal(err)
@@ -288,12 +290,12 @@ func TestEncodeErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		w       io.Writer
-		audio   server.Audio
+		audio   mockloop.Audio
 		wantErr string
 	}{
-		{"a rate Opus does not take is refused", io.Discard, server.Audio{SampleRate: 22050, PCM: make([]int16, 100)}, "22050 Hz"},
-		{"a failure writing the head is reported as such", &failWriter{}, server.Audio{SampleRate: 16000, PCM: make([]int16, 100)}, "opus head: write ogg page 0: disk full"},
-		{"a failure writing audio names the page", &failWriter{after: 2}, server.Audio{SampleRate: 16000, PCM: make([]int16, 100)}, "write ogg page 2: disk full"},
+		{"a rate Opus does not take is refused", io.Discard, mockloop.Audio{SampleRate: 22050, PCM: make([]int16, 100)}, "22050 Hz"},
+		{"a failure writing the head is reported as such", &failWriter{}, mockloop.Audio{SampleRate: 16000, PCM: make([]int16, 100)}, "opus head: write ogg page 0: disk full"},
+		{"a failure writing audio names the page", &failWriter{after: 2}, mockloop.Audio{SampleRate: 16000, PCM: make([]int16, 100)}, "write ogg page 2: disk full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,7 +307,7 @@ func TestEncodeErrors(t *testing.T) {
 	}
 	t.Run("an empty answer is still a valid file that decodes to nothing", func(t *testing.T) {
 		var file bytes.Buffer
-		if err := Encode(&file, server.Audio{SampleRate: 16000}, 0); err != nil {
+		if err := Encode(&file, mockloop.Audio{SampleRate: 16000}, 0); err != nil {
 			t.Fatal(err)
 		}
 		if got := decode(t, file.Bytes()); len(got) != 0 {

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/voice"
 )
 
@@ -267,7 +267,7 @@ func TestReaderAgainstOpusenc(t *testing.T) {
 	}
 	wav := filepath.Join(t.TempDir(), "tone.wav")
 	var w bytes.Buffer
-	if err := voice.WriteWAV(&w, server.Audio{SampleRate: 16000, PCM: tone(16000, 16000)}); err != nil {
+	if err := voice.WriteWAV(&w, mockloop.Audio{SampleRate: 16000, PCM: tone(16000, 16000)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(wav, w.Bytes(), 0o644); err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/hraban/opus.v2"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // DefaultBitrate is used when Encode is given a bitrate of 0 or less. 24
@@ -61,7 +61,7 @@ var ErrSampleRate = errors.New("oggopus: sample rate must be 8, 12, 16, 24 or 48
 // Encode writes a as an Ogg Opus file (mono, VoIP mode, 20 ms packets) at
 // bitrate bits per second, or DefaultBitrate when bitrate <= 0. The file
 // decodes to exactly len(a.PCM) samples at the input rate's duration.
-func Encode(w io.Writer, a server.Audio, bitrate int) error {
+func Encode(w io.Writer, a mockloop.Audio, bitrate int) error {
 	switch a.SampleRate {
 	case 8000, 12000, 16000, 24000, 48000:
 	default:

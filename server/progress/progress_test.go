@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -92,31 +92,31 @@ func cmpRound(r analysis.Round) analysis.Round {
 
 // convo builds a round's turns from a script: "Q:Principle" is a main
 // question, "P" a probe, "C" a cut-in, and a rep is the candidate's answer.
-func convo(id string, kind server.RoundKind, created time.Time, script ...any) RoundTurns {
-	rt := RoundTurns{Round: server.Round{ID: id, Kind: kind, Status: server.StatusFinished, CreatedAt: created}}
+func convo(id string, kind mockloop.RoundKind, created time.Time, script ...any) RoundTurns {
+	rt := RoundTurns{Round: mockloop.Round{ID: id, Kind: kind, Status: mockloop.StatusFinished, CreatedAt: created}}
 	qi := -1
 	principle := ""
 	for seq, s := range script {
-		t := server.Turn{RoundID: id, Seq: seq, StartedAt: created.Add(time.Duration(seq) * time.Minute)}
+		t := mockloop.Turn{RoundID: id, Seq: seq, StartedAt: created.Add(time.Duration(seq) * time.Minute)}
 		switch v := s.(type) {
 		case string:
-			t.Role = server.RoleInterviewer
+			t.Role = mockloop.RoleInterviewer
 			switch {
 			case strings.HasPrefix(v, "Q:"):
 				qi++
 				principle = strings.TrimPrefix(v, "Q:")
-				t.Kind = server.TurnQuestion
+				t.Kind = mockloop.TurnQuestion
 			case v == "P":
-				t.Kind = server.TurnProbe
+				t.Kind = mockloop.TurnProbe
 			case v == "C":
-				t.Kind = server.TurnCutIn
+				t.Kind = mockloop.TurnCutIn
 			case v == "end":
-				t.Kind = server.TurnClosing
+				t.Kind = mockloop.TurnClosing
 			}
 			t.Principle = principle
 			t.Text = v
 		case rep:
-			t.Role, t.Kind, t.Principle = server.RoleCandidate, server.TurnAnswer, principle
+			t.Role, t.Kind, t.Principle = mockloop.RoleCandidate, mockloop.TurnAnswer, principle
 			t.Report = v.build()
 			t.Text = v.text
 		}
@@ -132,7 +132,7 @@ const longStory = "So at my last company, our checkout service was timing out du
 func history() []RoundTurns {
 	return []RoundTurns{
 		// Newest first, as the store returns them.
-		convo("r3", server.KindBehavioral, day(2),
+		convo("r3", mockloop.KindBehavioral, day(2),
 			"Q:Ownership",
 			rep{text: longStory, pace: 150, fillers: 1, i: 6, we: 1, metrics: 1, situation: [2]int{0, 12},
 				principles: map[string]float64{"Ownership": 0.8, "Dive Deep": 0.6, "Frugality": 0.2}},
@@ -143,14 +143,14 @@ func history() []RoundTurns {
 			rep{text: "Um, well, there was this time the team disagreed with me about a launch date.", pace: 130, fillers: 2, i: 1, we: 3,
 				situation: [2]int{0, 15}, findings: []analysis.Severity{analysis.High, analysis.Medium}},
 			"end"),
-		convo("r1", server.KindBehavioral, day(0),
+		convo("r1", mockloop.KindBehavioral, day(0),
 			"Q:Customer Obsession",
 			rep{text: "We um shipped a fix for the customer and like they were happy I think.", pace: 190, fillers: 6, i: 1, we: 4,
 				findings: []analysis.Severity{analysis.High, analysis.High, analysis.Low}},
 			"end"),
 		// An abandoned round: no answers, so no trend point.
-		convo("r0", server.KindCoding, day(-1), "Q:"),
-		convo("r2", server.KindLoop, day(1),
+		convo("r0", mockloop.KindCoding, day(-1), "Q:"),
+		convo("r2", mockloop.KindLoop, day(1),
 			"Q:Customer Obsession",
 			rep{text: "Our biggest customer, a bank, could not export reports. I built the export in two days and they renewed.", i: 3, we: 2, metrics: 1,
 				situation: [2]int{0, 9}, principles: map[string]float64{"Customer Obsession": 0.9, "Bias for Action": 0.55},
@@ -220,7 +220,7 @@ func TestTrends(t *testing.T) {
 		}
 	})
 	t.Run("a round with no first-person pronouns has no ownership", func(t *testing.T) {
-		rt := convo("x", server.KindBehavioral, t0, "Q:Ownership", rep{text: "The system was fixed."})
+		rt := convo("x", mockloop.KindBehavioral, t0, "Q:Ownership", rep{text: "The system was fixed."})
 		if p := Trends([]RoundTurns{rt}).Rounds[0]; p.Ownership != nil {
 			t.Errorf("ownership = %v, want nil", *p.Ownership)
 		}
@@ -334,7 +334,7 @@ func TestStoryBank(t *testing.T) {
 		}},
 		{"a short answer is not strong however few its findings", func(t *testing.T) {
 			for _, code := range []string{"too_short", "missing_action", "missing_result"} {
-				r := convo("s", server.KindBehavioral, t0, "Q:Ownership", rep{text: "We shipped it."})
+				r := convo("s", mockloop.KindBehavioral, t0, "Q:Ownership", rep{text: "We shipped it."})
 				r.Turns[1].Report.Findings = []analysis.Finding{{Code: code, Severity: analysis.Low}}
 				if s := StoryBank([]RoundTurns{r})[0]; s.Score != 95 || s.Strong {
 					t.Errorf("%s: score %d strong %v, want 95 and not strong", code, s.Score, s.Strong)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 	"github.com/mockloop/mockloop/server/round"
 )
 
@@ -30,10 +30,10 @@ const (
 // Story is one story the candidate told: a behavioral or Bar Raiser main
 // answer with the answers to its follow-ups.
 type Story struct {
-	Title     string           `json:"title"`
-	RoundID   string           `json:"round_id"`
-	RoundKind server.RoundKind `json:"round_kind"`
-	CreatedAt time.Time        `json:"created_at"` // the round's
+	Title     string             `json:"title"`
+	RoundID   string             `json:"round_id"`
+	RoundKind mockloop.RoundKind `json:"round_kind"`
+	CreatedAt time.Time          `json:"created_at"` // the round's
 	// Seq is the main answer's turn; FollowUps the answers to follow-ups
 	// on the same question.
 	Seq        int    `json:"seq"`
@@ -75,16 +75,16 @@ func storyRound(r analysis.Round) bool {
 
 func roundStories(rt RoundTurns) []Story {
 	turns := slices.Clone(rt.Turns)
-	slices.SortStableFunc(turns, func(a, b server.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortStableFunc(turns, func(a, b mockloop.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
 	var (
 		out []Story
 		// reports of the current story's answers, main first.
 		reps []analysis.Report
 		// question is the last main question asked; answered says whether
 		// it has had its main answer.
-		question *server.Turn
+		question *mockloop.Turn
 		answered bool
-		lastKind server.TurnKind
+		lastKind mockloop.TurnKind
 	)
 	finish := func() {
 		if len(reps) > 0 {
@@ -94,18 +94,18 @@ func roundStories(rt RoundTurns) []Story {
 	}
 	for i := range turns {
 		t := &turns[i]
-		if t.Role == server.RoleInterviewer {
+		if t.Role == mockloop.RoleInterviewer {
 			lastKind = t.Kind
-			if t.Kind == server.TurnQuestion {
+			if t.Kind == mockloop.TurnQuestion {
 				finish()
 				question, answered = t, false
 			}
 			continue
 		}
-		if t.Role != server.RoleCandidate || t.Report == nil || question == nil || !storyRound(t.Report.Round) {
+		if t.Role != mockloop.RoleCandidate || t.Report == nil || question == nil || !storyRound(t.Report.Round) {
 			continue
 		}
-		if !answered && lastKind == server.TurnQuestion {
+		if !answered && lastKind == mockloop.TurnQuestion {
 			answered = true
 			out = append(out, newStory(rt.Round, question, t))
 			reps = append(reps, *t.Report)
@@ -121,7 +121,7 @@ func roundStories(rt RoundTurns) []Story {
 	return out
 }
 
-func newStory(r server.Round, q, answer *server.Turn) Story {
+func newStory(r mockloop.Round, q, answer *mockloop.Turn) Story {
 	rep := *answer.Report
 	asked := cmp.Or(answer.Principle, q.Principle)
 	if name, ok := prompts.CanonicalPrinciple(asked); ok {

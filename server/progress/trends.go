@@ -13,13 +13,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // RoundTurns is one stored round with its turns, as the store returns them.
 type RoundTurns struct {
-	Round server.Round
-	Turns []server.Turn
+	Round mockloop.Round
+	Turns []mockloop.Turn
 }
 
 // Metric names a trend. The values are part of the JSON and URL contract
@@ -104,11 +104,11 @@ func rules(m Metric) metricRule {
 // to take it over (no timed answers, no first-person pronouns), so a chart
 // can leave a gap rather than draw a misleading zero.
 type Point struct {
-	RoundID   string           `json:"round_id"`
-	Kind      server.RoundKind `json:"kind"`
-	CreatedAt time.Time        `json:"created_at"`
-	Answers   int              `json:"answers"`
-	// The figures follow sqlite.RoundSummary's definitions so that the
+	RoundID   string             `json:"round_id"`
+	Kind      mockloop.RoundKind `json:"kind"`
+	CreatedAt time.Time          `json:"created_at"`
+	Answers   int                `json:"answers"`
+	// The figures follow mockloop.RoundSummary's definitions so that the
 	// history list and the trends agree: fillers and pace are totals over
 	// total speaking time of the timed answers; metric share is the share
 	// of answers with at least one quantity; ownership is I / (I + we)
@@ -238,7 +238,7 @@ func point(rt RoundTurns) (Point, bool) {
 		seconds                                              float64
 	)
 	for _, t := range rt.Turns {
-		if t.Role != server.RoleCandidate || t.Report == nil {
+		if t.Role != mockloop.RoleCandidate || t.Report == nil {
 			continue
 		}
 		m := t.Report.Metrics

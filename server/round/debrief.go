@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 // Debrief scoring. These weights are mockloop's own heuristic, not Amazon's:
@@ -62,19 +62,19 @@ func Score(rep analysis.Report) int {
 // answers (turn seq, -1 when there were no answers), three things to
 // practise next, and for a loop or a Bar Raiser round an overall signal
 // with its reasons. It is a pure function of its inputs.
-func Debrief(r server.Round, turns []server.Turn) server.Debrief {
+func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	turns = slices.Clone(turns)
-	slices.SortStableFunc(turns, func(a, b server.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortStableFunc(turns, func(a, b mockloop.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
 	var answers []answer
 	// asked and unanswered count main questions (and design or coding
 	// phases) with no answer before the next one.
 	asked, unanswered, pending := 0, 0, false
 	principle := ""
-	var lastKind server.TurnKind
+	var lastKind mockloop.TurnKind
 	for _, t := range turns {
-		if t.Role == server.RoleInterviewer {
+		if t.Role == mockloop.RoleInterviewer {
 			lastKind = t.Kind
-			if t.Kind == server.TurnQuestion {
+			if t.Kind == mockloop.TurnQuestion {
 				if pending {
 					unanswered++
 				}
@@ -93,12 +93,12 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 			p = principle
 		}
 		r := *t.Report
-		if lastKind == server.TurnProbe || lastKind == server.TurnCutIn {
+		if lastKind == mockloop.TurnProbe || lastKind == mockloop.TurnCutIn {
 			r.Findings = forFollowUp(r.Findings)
 		}
 		answers = append(answers, answer{seq: t.Seq, principle: p, rep: r, score: Score(r)})
 	}
-	d := server.Debrief{Strongest: -1, Weakest: -1}
+	d := mockloop.Debrief{Strongest: -1, Weakest: -1}
 	if len(answers) > 0 {
 		// Ties go to the earlier answer.
 		best, worst := answers[0], answers[0]
@@ -123,9 +123,9 @@ func Debrief(r server.Round, turns []server.Turn) server.Debrief {
 
 // evidence picks, for each principle, the answer that shows it best, in
 // Amazon's order of the principles.
-func evidence(answers []answer) []server.PrincipleEvidence {
+func evidence(answers []answer) []mockloop.PrincipleEvidence {
 	type best struct {
-		ev       server.PrincipleEvidence
+		ev       mockloop.PrincipleEvidence
 		strength float64
 	}
 	found := map[string]best{}
@@ -137,7 +137,7 @@ func evidence(answers []answer) []server.PrincipleEvidence {
 		if b, ok := found[name]; ok && b.strength >= strength {
 			return
 		}
-		found[name] = best{server.PrincipleEvidence{Principle: name, TurnSeq: seq, Quote: quote}, strength}
+		found[name] = best{mockloop.PrincipleEvidence{Principle: name, TurnSeq: seq, Quote: quote}, strength}
 	}
 	for _, a := range answers {
 		quality := float64(a.score) / 100
@@ -157,14 +157,14 @@ func evidence(answers []answer) []server.PrincipleEvidence {
 			offer(a.principle, a.seq, excerpt(a.rep.Text), 0.5*quality)
 		}
 	}
-	var out []server.PrincipleEvidence
+	var out []mockloop.PrincipleEvidence
 	for _, p := range prompts.Principles() {
 		if b, ok := found[p]; ok {
 			out = append(out, b.ev)
 		}
 	}
 	if out == nil {
-		out = []server.PrincipleEvidence{}
+		out = []mockloop.PrincipleEvidence{}
 	}
 	return out
 }
@@ -258,7 +258,7 @@ func advice(code string) string {
 // that cost the most across the round (count times severity), then, if
 // the answers left fewer than three, principles with no evidence yet
 // (behavioral rounds) or the round's core habits.
-func practise(kind server.RoundKind, answers []answer, covered []server.PrincipleEvidence) []string {
+func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.PrincipleEvidence) []string {
 	weight := map[string]int{}
 	example := map[string]analysis.Finding{}
 	for _, a := range answers {
@@ -303,16 +303,16 @@ func practise(kind server.RoundKind, answers []answer, covered []server.Principl
 	return out
 }
 
-func fillers(kind server.RoundKind, covered []server.PrincipleEvidence) []string {
+func fillers(kind mockloop.RoundKind, covered []mockloop.PrincipleEvidence) []string {
 	var out []string
 	switch kind {
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return []string{advice("no_failure_handling"), advice("no_scale_estimates"), advice("no_tradeoffs")}
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return []string{advice("no_complexity"), advice("no_edge_cases"), advice("no_walkthrough")}
 	}
 	for _, p := range prompts.Principles() {
-		if !slices.ContainsFunc(covered, func(e server.PrincipleEvidence) bool { return e.Principle == p }) {
+		if !slices.ContainsFunc(covered, func(e mockloop.PrincipleEvidence) bool { return e.Principle == p }) {
 			out = append(out, fmt.Sprintf("Prepare a story that shows %s, with your own actions and a measured result.", p))
 		}
 	}
@@ -346,7 +346,7 @@ func signalName(level int) string {
 // (other kinds get reasons only) from the average answer score, lowered
 // one step when fewer than half the questions were answered, and for a Bar
 // Raiser capped at hire when no answer reached beyond the candidate's team.
-func signal(kind server.RoundKind, answers []answer, asked, unanswered int) (string, []string) {
+func signal(kind mockloop.RoundKind, answers []answer, asked, unanswered int) (string, []string) {
 	if len(answers) == 0 {
 		return "", []string{"No answers were given, so there is nothing to judge."}
 	}
@@ -382,11 +382,11 @@ func signal(kind server.RoundKind, answers []answer, asked, unanswered int) (str
 			level++
 		}
 	}
-	if kind == server.KindBarRaiser && !wide {
+	if kind == mockloop.KindBarRaiser && !wide {
 		reasons = append(reasons, "No answer showed impact beyond the candidate's own team.")
 		level = max(level, 1)
 	}
-	if kind != server.KindLoop && kind != server.KindBarRaiser {
+	if kind != mockloop.KindLoop && kind != mockloop.KindBarRaiser {
 		return "", reasons
 	}
 	return signalName(level), reasons

@@ -6,20 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
-func askT(seq int, principle string) server.Turn {
-	return server.Turn{Seq: seq, Role: server.RoleInterviewer, Kind: server.TurnQuestion, Principle: principle, Text: "question " + principle}
+func askT(seq int, principle string) mockloop.Turn {
+	return mockloop.Turn{Seq: seq, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion, Principle: principle, Text: "question " + principle}
 }
 
-func probeT(seq int) server.Turn {
-	return server.Turn{Seq: seq, Role: server.RoleInterviewer, Kind: server.TurnProbe, Text: "How did you measure it?"}
+func probeT(seq int) mockloop.Turn {
+	return mockloop.Turn{Seq: seq, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnProbe, Text: "How did you measure it?"}
 }
 
-func answerT(seq int, r analysis.Report) server.Turn {
-	return server.Turn{Seq: seq, Role: server.RoleCandidate, Kind: server.TurnAnswer, Text: r.Text, Report: &r}
+func answerT(seq int, r analysis.Report) mockloop.Turn {
+	return mockloop.Turn{Seq: seq, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Text: r.Text, Report: &r}
 }
 
 func withText(r analysis.Report, text string) analysis.Report {
@@ -38,13 +38,13 @@ func TestDebrief(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		kind  server.RoundKind
-		turns []server.Turn
-		check func(t *testing.T, d server.Debrief)
+		kind  mockloop.RoundKind
+		turns []mockloop.Turn
+		check func(t *testing.T, d mockloop.Debrief)
 	}{
-		{"a round with no answers has no strongest or weakest answer and no signal", server.KindLoop,
-			[]server.Turn{askT(1, "Ownership")},
-			func(t *testing.T, d server.Debrief) {
+		{"a round with no answers has no strongest or weakest answer and no signal", mockloop.KindLoop,
+			[]mockloop.Turn{askT(1, "Ownership")},
+			func(t *testing.T, d mockloop.Debrief) {
 				if d.Strongest != -1 || d.Weakest != -1 || d.Signal != "" || len(d.Principles) != 0 {
 					t.Errorf("debrief = %+v", d)
 				}
@@ -52,23 +52,23 @@ func TestDebrief(t *testing.T) {
 					t.Errorf("reasons = %q", d.Reasons)
 				}
 			}},
-		{"the strongest and weakest answers are ranked by the severity of their findings", server.KindBehavioral,
-			[]server.Turn{
+		{"the strongest and weakest answers are ranked by the severity of their findings", mockloop.KindBehavioral,
+			[]mockloop.Turn{
 				askT(1, "Ownership"), answerT(2, rep("missing_metric:high")), probeT(3), answerT(4, rep("missing_metric:low")),
 				askT(5, "Dive Deep"), answerT(6, rep()),
 				askT(7, "Frugality"), answerT(8, rep("weak_ownership:high", "missing_result:medium")),
 			},
-			func(t *testing.T, d server.Debrief) {
+			func(t *testing.T, d mockloop.Debrief) {
 				if d.Strongest != 6 || d.Weakest != 8 {
 					t.Errorf("strongest %d, weakest %d; want 6 and 8", d.Strongest, d.Weakest)
 				}
 			}},
-		{"an answer to a follow-up is not marked down for not being a whole story", server.KindBehavioral,
-			[]server.Turn{
+		{"an answer to a follow-up is not marked down for not being a whole story", mockloop.KindBehavioral,
+			[]mockloop.Turn{
 				askT(1, "Ownership"), answerT(2, rep("missing_metric:high")),
 				probeT(3), answerT(4, rep("missing_context:high", "unbalanced_star", "too_short:high")),
 			},
-			func(t *testing.T, d server.Debrief) {
+			func(t *testing.T, d mockloop.Debrief) {
 				if d.Strongest != 4 || d.Weakest != 2 {
 					t.Errorf("strongest %d, weakest %d; want 4 and 2", d.Strongest, d.Weakest)
 				}
@@ -76,72 +76,72 @@ func TestDebrief(t *testing.T) {
 					t.Errorf("practise = %q", d.Practise)
 				}
 			}},
-		{"a principle the analyzer heard is quoted from its evidence span", server.KindBehavioral,
-			[]server.Turn{askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "Café first. I traced the leak to a pool."), "dive deep", 0.8, analysis.Span{Start: 12, End: 39}))},
-			func(t *testing.T, d server.Debrief) {
-				want := []server.PrincipleEvidence{{Principle: "Dive Deep", TurnSeq: 2, Quote: "I traced the leak to a pool"}}
+		{"a principle the analyzer heard is quoted from its evidence span", mockloop.KindBehavioral,
+			[]mockloop.Turn{askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "Café first. I traced the leak to a pool."), "dive deep", 0.8, analysis.Span{Start: 12, End: 39}))},
+			func(t *testing.T, d mockloop.Debrief) {
+				want := []mockloop.PrincipleEvidence{{Principle: "Dive Deep", TurnSeq: 2, Quote: "I traced the leak to a pool"}}
 				if !reflect.DeepEqual(d.Principles, want) {
 					t.Errorf("principles = %+v, want %+v", d.Principles, want)
 				}
 			}},
-		{"a question's principle counts only when the answer was decent", server.KindBehavioral,
-			[]server.Turn{
+		{"a question's principle counts only when the answer was decent", mockloop.KindBehavioral,
+			[]mockloop.Turn{
 				askT(1, "Ownership"), answerT(2, withText(rep("weak_ownership:high", "missing_metric:high"), "We did things.")),
 				askT(3, "Frugality"), answerT(4, withText(rep("hedging:low"), "I cut the bill by half by moving logs to cold storage.")),
 			},
-			func(t *testing.T, d server.Debrief) {
-				want := []server.PrincipleEvidence{{Principle: "Frugality", TurnSeq: 4, Quote: "I cut the bill by half by moving logs to cold storage."}}
+			func(t *testing.T, d mockloop.Debrief) {
+				want := []mockloop.PrincipleEvidence{{Principle: "Frugality", TurnSeq: 4, Quote: "I cut the bill by half by moving logs to cold storage."}}
 				if !reflect.DeepEqual(d.Principles, want) {
 					t.Errorf("principles = %+v, want %+v", d.Principles, want)
 				}
 			}},
-		{"weak analyzer evidence and unknown principle names are left out", server.KindBehavioral,
-			[]server.Turn{askT(1, ""), answerT(2, withPrinciple(withPrinciple(rep(), "Think Big", 0.2), "Be Nice", 0.9))},
-			func(t *testing.T, d server.Debrief) {
+		{"weak analyzer evidence and unknown principle names are left out", mockloop.KindBehavioral,
+			[]mockloop.Turn{askT(1, ""), answerT(2, withPrinciple(withPrinciple(rep(), "Think Big", 0.2), "Be Nice", 0.9))},
+			func(t *testing.T, d mockloop.Debrief) {
 				if len(d.Principles) != 0 {
 					t.Errorf("principles = %+v", d.Principles)
 				}
 			}},
-		{"the better answer is the evidence when two show the same principle", server.KindBehavioral,
-			[]server.Turn{
+		{"the better answer is the evidence when two show the same principle", mockloop.KindBehavioral,
+			[]mockloop.Turn{
 				askT(1, ""), answerT(2, withPrinciple(withText(rep("missing_metric:high"), "first story"), "Ownership", 0.9)),
 				askT(3, ""), answerT(4, withPrinciple(withText(rep(), "second story"), "Ownership", 0.9)),
 			},
-			func(t *testing.T, d server.Debrief) {
+			func(t *testing.T, d mockloop.Debrief) {
 				if len(d.Principles) != 1 || d.Principles[0].TurnSeq != 4 || d.Principles[0].Quote != "second story" {
 					t.Errorf("principles = %+v", d.Principles)
 				}
 			}},
-		{"practice follows the most frequent and severe gaps, worded concretely", server.KindBehavioral,
-			[]server.Turn{
+		{"practice follows the most frequent and severe gaps, worded concretely", mockloop.KindBehavioral,
+			[]mockloop.Turn{
 				askT(1, "Ownership"), answerT(2, rep("weak_ownership", "missing_metric:high", "rambling:low")),
 				askT(3, "Frugality"), answerT(4, rep("weak_ownership", "missing_metric:high")),
 				askT(5, "Dive Deep"), answerT(6, rep("weak_ownership", "weak_ownership")),
 			},
-			func(t *testing.T, d server.Debrief) {
+			func(t *testing.T, d mockloop.Debrief) {
 				want := []string{advice("missing_metric"), advice("weak_ownership"), advice("rambling")}
 				if !slices.Equal(d.Practise, want) {
 					t.Errorf("practise = %q, want %q", d.Practise, want)
 				}
 			}},
-		{"a finding without stock advice uses the analyzer's suggestion", server.KindCoding,
-			[]server.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words."}}})},
-			func(t *testing.T, d server.Debrief) {
+		{"a finding without stock advice uses the analyzer's suggestion", mockloop.KindCoding,
+			[]mockloop.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words."}}})},
+			func(t *testing.T, d mockloop.Debrief) {
 				want := []string{"Explain terms in plain words.", advice("no_complexity"), advice("no_edge_cases")}
 				if !slices.Equal(d.Practise, want) {
 					t.Errorf("practise = %q, want %q", d.Practise, want)
 				}
 			}},
-		{"few gaps are topped up with principles that have no story yet", server.KindBehavioral,
-			[]server.Turn{askT(1, "Customer Obsession"), answerT(2, withText(rep(), "A good story."))},
-			func(t *testing.T, d server.Debrief) {
+		{"few gaps are topped up with principles that have no story yet", mockloop.KindBehavioral,
+			[]mockloop.Turn{askT(1, "Customer Obsession"), answerT(2, withText(rep(), "A good story."))},
+			func(t *testing.T, d mockloop.Debrief) {
 				if len(d.Practise) != 3 || !strings.Contains(d.Practise[0], "Ownership") || !strings.Contains(d.Practise[1], "Invent and Simplify") {
 					t.Errorf("practise = %q", d.Practise)
 				}
 			}},
-		{"a behavioral round gets reasons but no hire signal", server.KindBehavioral,
-			[]server.Turn{askT(1, "Ownership"), answerT(2, clean("org"))},
-			func(t *testing.T, d server.Debrief) {
+		{"a behavioral round gets reasons but no hire signal", mockloop.KindBehavioral,
+			[]mockloop.Turn{askT(1, "Ownership"), answerT(2, clean("org"))},
+			func(t *testing.T, d mockloop.Debrief) {
 				if d.Signal != "" || len(d.Reasons) == 0 {
 					t.Errorf("signal %q, reasons %q", d.Signal, d.Reasons)
 				}
@@ -149,11 +149,11 @@ func TestDebrief(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Debrief(server.Round{Kind: tt.kind}, tt.turns)
+			d := Debrief(mockloop.Round{Kind: tt.kind}, tt.turns)
 			tt.check(t, d)
 			shuffled := slices.Clone(tt.turns)
 			slices.Reverse(shuffled)
-			if again := Debrief(server.Round{Kind: tt.kind}, shuffled); !reflect.DeepEqual(again, d) {
+			if again := Debrief(mockloop.Round{Kind: tt.kind}, shuffled); !reflect.DeepEqual(again, d) {
 				t.Errorf("turn order changed the debrief:\n%+v\n%+v", again, d)
 			}
 		})
@@ -161,8 +161,8 @@ func TestDebrief(t *testing.T) {
 }
 
 func TestDebriefSignal(t *testing.T) {
-	answers := func(scope string, reports ...analysis.Report) []server.Turn {
-		var ts []server.Turn
+	answers := func(scope string, reports ...analysis.Report) []mockloop.Turn {
+		var ts []mockloop.Turn
 		for i, r := range reports {
 			ts = append(ts, askT(2*i+1, "Ownership"), answerT(2*i+2, scoped(r, scope)))
 		}
@@ -170,24 +170,24 @@ func TestDebriefSignal(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		kind       server.RoundKind
-		turns      []server.Turn
+		kind       mockloop.RoundKind
+		turns      []mockloop.Turn
 		want       string
 		wantReason string
 	}{
-		{"clean answers in a loop are a strong hire", server.KindLoop, answers("org", rep(), rep(), rep()), "strong_hire", "Average answer score 100"},
-		{"a few medium gaps in a loop are a hire", server.KindLoop, answers("org", rep("missing_metric"), rep("weak_ownership"), rep("hedging")), "hire", "Average answer score 88"},
-		{"one serious gap per answer is a lean hire", server.KindLoop, answers("team", rep("missing_metric:high", "hedging:low"), rep("weak_ownership:high", "vague:low")), "lean_hire", "2 serious gaps"},
-		{"two serious gaps per answer is a lean no hire", server.KindLoop, answers("team", rep("missing_metric:high", "weak_ownership:high"), rep("missing_metric:high", "missing_result:high")), "lean_no_hire", "most often missing metric"},
-		{"answers full of serious gaps are a strong no hire", server.KindLoop, answers("self", rep("missing_metric:high", "weak_ownership:high", "missing_result:high", "vague:high")), "strong_no_hire", "4 serious gaps"},
-		{"a Bar Raiser caps clean answers that never left the team at hire", server.KindBarRaiser, answers("team", rep(), rep()), "hire", "beyond the candidate's own team"},
-		{"a Bar Raiser gives a strong hire when impact reached other teams", server.KindBarRaiser, answers("multi_team", rep(), rep()), "strong_hire", "Average"},
-		{"most questions unanswered lowers the signal a step", server.KindLoop,
+		{"clean answers in a loop are a strong hire", mockloop.KindLoop, answers("org", rep(), rep(), rep()), "strong_hire", "Average answer score 100"},
+		{"a few medium gaps in a loop are a hire", mockloop.KindLoop, answers("org", rep("missing_metric"), rep("weak_ownership"), rep("hedging")), "hire", "Average answer score 88"},
+		{"one serious gap per answer is a lean hire", mockloop.KindLoop, answers("team", rep("missing_metric:high", "hedging:low"), rep("weak_ownership:high", "vague:low")), "lean_hire", "2 serious gaps"},
+		{"two serious gaps per answer is a lean no hire", mockloop.KindLoop, answers("team", rep("missing_metric:high", "weak_ownership:high"), rep("missing_metric:high", "missing_result:high")), "lean_no_hire", "most often missing metric"},
+		{"answers full of serious gaps are a strong no hire", mockloop.KindLoop, answers("self", rep("missing_metric:high", "weak_ownership:high", "missing_result:high", "vague:high")), "strong_no_hire", "4 serious gaps"},
+		{"a Bar Raiser caps clean answers that never left the team at hire", mockloop.KindBarRaiser, answers("team", rep(), rep()), "hire", "beyond the candidate's own team"},
+		{"a Bar Raiser gives a strong hire when impact reached other teams", mockloop.KindBarRaiser, answers("multi_team", rep(), rep()), "strong_hire", "Average"},
+		{"most questions unanswered lowers the signal a step", mockloop.KindLoop,
 			append(answers("org", rep()), askT(10, "Frugality"), askT(11, "Dive Deep")), "hire", "2 of 3 questions had no answer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Debrief(server.Round{Kind: tt.kind}, tt.turns)
+			d := Debrief(mockloop.Round{Kind: tt.kind}, tt.turns)
 			if d.Signal != tt.want {
 				t.Errorf("signal = %q, want %q (reasons %q)", d.Signal, tt.want, d.Reasons)
 			}

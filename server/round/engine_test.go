@@ -7,14 +7,14 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 func TestProbeSelection(t *testing.T) {
 	bank := loadBank(t)
-	behavioral := Config{Kind: server.KindBehavioral, Minutes: 30, Seed: 42}
+	behavioral := Config{Kind: mockloop.KindBehavioral, Minutes: 30, Seed: 42}
 	tests := []struct {
 		name    string
 		cfg     Config
@@ -22,40 +22,40 @@ func TestProbeSelection(t *testing.T) {
 		// want lists the probe code of each move after an answer; "" means
 		// the engine moved on to a new question or phase.
 		want     []string
-		wantKind server.TurnKind // of the first move after an answer
+		wantKind mockloop.TurnKind // of the first move after an answer
 	}{
 		{"a rambling answer gets a polite cut-in before any other probe", behavioral,
-			[]analysis.Report{rep("missing_metric:high", "rambling:low")}, []string{"rambling"}, server.TurnCutIn},
+			[]analysis.Report{rep("missing_metric:high", "rambling:low")}, []string{"rambling"}, mockloop.TurnCutIn},
 		{"the priority list beats the analyzer's order and severity", behavioral,
-			[]analysis.Report{rep("missing_metric:high", "weak_ownership:low")}, []string{"weak_ownership"}, server.TurnProbe},
+			[]analysis.Report{rep("missing_metric:high", "weak_ownership:low")}, []string{"weak_ownership"}, mockloop.TurnProbe},
 		{"a finding the question has no probe for is not probed", behavioral,
-			[]analysis.Report{rep("filler_words:high", "missing_metric")}, []string{"missing_metric"}, server.TurnProbe},
+			[]analysis.Report{rep("filler_words:high", "missing_metric")}, []string{"missing_metric"}, mockloop.TurnProbe},
 		{"a clean answer moves on", behavioral,
-			[]analysis.Report{rep()}, []string{""}, server.TurnQuestion},
+			[]analysis.Report{rep()}, []string{""}, mockloop.TurnQuestion},
 		{"only findings nobody can probe move on", behavioral,
-			[]analysis.Report{rep("filler_words", "fast_pace")}, []string{""}, server.TurnQuestion},
+			[]analysis.Report{rep("filler_words", "fast_pace")}, []string{""}, mockloop.TurnQuestion},
 		{"the same code is never probed twice on one question", behavioral,
-			[]analysis.Report{rep("missing_metric"), rep("missing_metric")}, []string{"missing_metric", ""}, server.TurnProbe},
+			[]analysis.Report{rep("missing_metric"), rep("missing_metric")}, []string{"missing_metric", ""}, mockloop.TurnProbe},
 		{"an interviewer asks at most two follow-ups", behavioral,
-			[]analysis.Report{rep("missing_metric"), rep("weak_ownership"), rep("missing_result")}, []string{"missing_metric", "weak_ownership", ""}, server.TurnProbe},
+			[]analysis.Report{rep("missing_metric"), rep("weak_ownership"), rep("missing_result")}, []string{"missing_metric", "weak_ownership", ""}, mockloop.TurnProbe},
 		{"a duplicated finding code counts once", behavioral,
-			[]analysis.Report{rep("missing_metric", "missing_metric"), rep("missing_metric")}, []string{"missing_metric", ""}, server.TurnProbe},
+			[]analysis.Report{rep("missing_metric", "missing_metric"), rep("missing_metric")}, []string{"missing_metric", ""}, mockloop.TurnProbe},
 		{"an answer to a follow-up is not asked for the parts of a whole story", behavioral,
 			[]analysis.Report{rep("missing_metric"), rep("missing_context:high", "unbalanced_star", "missing_result", "too_short", "weak_ownership:low")},
-			[]string{"missing_metric", "weak_ownership"}, server.TurnProbe},
+			[]string{"missing_metric", "weak_ownership"}, mockloop.TurnProbe},
 		{"scope alone does not make an interviewer probe", behavioral,
-			[]analysis.Report{scoped(rep(), "self")}, []string{""}, server.TurnQuestion},
-		{"a system design requirements phase leaves failures for the deep dive", Config{Kind: server.KindSystemDesign, Seed: 1},
-			[]analysis.Report{rep("no_failure_handling:high", "no_observability:high")}, []string{""}, server.TurnQuestion},
-		{"a coding clarify phase asks for clarifying questions", Config{Kind: server.KindCoding, Seed: 1},
-			[]analysis.Report{rep("no_complexity:high", "no_clarifying:low")}, []string{"no_clarifying"}, server.TurnProbe},
+			[]analysis.Report{scoped(rep(), "self")}, []string{""}, mockloop.TurnQuestion},
+		{"a system design requirements phase leaves failures for the deep dive", Config{Kind: mockloop.KindSystemDesign, Seed: 1},
+			[]analysis.Report{rep("no_failure_handling:high", "no_observability:high")}, []string{""}, mockloop.TurnQuestion},
+		{"a coding clarify phase asks for clarifying questions", Config{Kind: mockloop.KindCoding, Seed: 1},
+			[]analysis.Report{rep("no_complexity:high", "no_clarifying:low")}, []string{"no_clarifying"}, mockloop.TurnProbe},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newState(t, bank, tt.cfg)
 			s.Begin()
 			var got []string
-			var kinds []server.TurnKind
+			var kinds []mockloop.TurnKind
 			for _, r := range tt.answers {
 				m := s.Answered("my answer", r)
 				got = append(got, m.Prompt.ProbeCode)
@@ -71,7 +71,7 @@ func TestProbeSelection(t *testing.T) {
 	}
 
 	t.Run("a probe asks with the question's own wording and keeps the question", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindSystemDesign, Seed: 9})
+		s := newState(t, bank, Config{Kind: mockloop.KindSystemDesign, Seed: 9})
 		first := s.Begin()
 		s.Answered("a", rep())
 		s.Answered("a", rep())
@@ -95,7 +95,7 @@ func TestProbeSelection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := newState(t, b, Config{Kind: server.KindBehavioral, Minutes: 8, Seed: 1})
+		s := newState(t, b, Config{Kind: mockloop.KindBehavioral, Minutes: 8, Seed: 1})
 		if m := s.Begin(); !strings.HasSuffix(m.Prompt.Scripted, "Mine.") {
 			t.Fatalf("the user's question did not replace %s: %q", m.QuestionID, m.Prompt.Scripted)
 		}
@@ -122,8 +122,8 @@ func userQuestions() string {
 
 func TestEveryProbeableCodeHasWording(t *testing.T) {
 	bank := loadBank(t)
-	kinds := map[server.RoundKind]prompts.Kind{
-		server.KindBehavioral: prompts.Behavioral, server.KindSystemDesign: prompts.SystemDesign, server.KindCoding: prompts.Coding,
+	kinds := map[mockloop.RoundKind]prompts.Kind{
+		mockloop.KindBehavioral: prompts.Behavioral, mockloop.KindSystemDesign: prompts.SystemDesign, mockloop.KindCoding: prompts.Coding,
 	}
 	for block, kind := range kinds {
 		t.Run("every "+string(kind)+" question can word every code its phases probe", func(t *testing.T) {
@@ -145,28 +145,28 @@ func TestBarRaiser(t *testing.T) {
 	narrow := func(codes ...string) analysis.Report { return scoped(rep(codes...), "team") }
 	tests := []struct {
 		name    string
-		kind    server.RoundKind
+		kind    mockloop.RoundKind
 		answers []analysis.Report
 		want    []string
 	}{
-		{"the Bar Raiser asks about scope when the impact stayed in the team", server.KindBarRaiser,
+		{"the Bar Raiser asks about scope when the impact stayed in the team", mockloop.KindBarRaiser,
 			[]analysis.Report{narrow()}, []string{ProbeScope}},
-		{"the Bar Raiser asks about scope when the candidate only spoke of themselves", server.KindBarRaiser,
+		{"the Bar Raiser asks about scope when the candidate only spoke of themselves", mockloop.KindBarRaiser,
 			[]analysis.Report{scoped(rep(), "self")}, []string{ProbeScope}},
-		{"the Bar Raiser asks about scope when the analyzer found it narrow", server.KindBarRaiser,
+		{"the Bar Raiser asks about scope when the analyzer found it narrow", mockloop.KindBarRaiser,
 			[]analysis.Report{rep("narrow_scope")}, []string{ProbeScope}},
-		{"the Bar Raiser keeps the third follow-up for scope", server.KindBarRaiser,
+		{"the Bar Raiser keeps the third follow-up for scope", mockloop.KindBarRaiser,
 			[]analysis.Report{narrow("missing_metric", "hedging", "weak_ownership"), narrow("missing_metric", "hedging"), narrow("hedging"), narrow()},
 			[]string{"weak_ownership", "missing_metric", ProbeScope, ""}},
-		{"the Bar Raiser asks three follow-ups where an interviewer asks two", server.KindBarRaiser,
+		{"the Bar Raiser asks three follow-ups where an interviewer asks two", mockloop.KindBarRaiser,
 			[]analysis.Report{scoped(rep("missing_metric", "hedging", "weak_ownership"), "org"), scoped(rep("missing_metric", "hedging"), "org"), scoped(rep("hedging"), "org"), scoped(rep("vague_claims"), "org")},
 			[]string{"weak_ownership", "missing_metric", "hedging", ""}},
-		{"an interviewer given the same answers stops at two", server.KindBehavioral,
+		{"an interviewer given the same answers stops at two", mockloop.KindBehavioral,
 			[]analysis.Report{scoped(rep("missing_metric", "hedging", "weak_ownership"), "org"), scoped(rep("missing_metric", "hedging"), "org"), scoped(rep("hedging"), "org")},
 			[]string{"weak_ownership", "missing_metric", ""}},
-		{"the Bar Raiser challenges an answer that left nothing to probe, once", server.KindBarRaiser,
+		{"the Bar Raiser challenges an answer that left nothing to probe, once", mockloop.KindBarRaiser,
 			[]analysis.Report{scoped(rep(), "org"), scoped(rep(), "org")}, []string{ProbeChallenge, ""}},
-		{"the Bar Raiser does not ask about scope twice", server.KindBarRaiser,
+		{"the Bar Raiser does not ask about scope twice", mockloop.KindBarRaiser,
 			[]analysis.Report{narrow(), narrow()}, []string{ProbeScope, ""}},
 	}
 	for _, tt := range tests {
@@ -184,9 +184,9 @@ func TestBarRaiser(t *testing.T) {
 	}
 
 	t.Run("the Bar Raiser speaks as the bar raiser persona and is analysed as one", func(t *testing.T) {
-		br := newState(t, bank, Config{Kind: server.KindBarRaiser, Seed: 8}).Begin()
-		iv := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 8}).Begin()
-		if br.Prompt.Persona != PersonaBarRaiser || br.AnalysisRound != analysis.BarRaiser || br.Prompt.RoundKind != server.KindBarRaiser {
+		br := newState(t, bank, Config{Kind: mockloop.KindBarRaiser, Seed: 8}).Begin()
+		iv := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 8}).Begin()
+		if br.Prompt.Persona != PersonaBarRaiser || br.AnalysisRound != analysis.BarRaiser || br.Prompt.RoundKind != mockloop.KindBarRaiser {
 			t.Errorf("bar raiser move: %+v", br)
 		}
 		if iv.Prompt.Persona != PersonaInterviewer || iv.AnalysisRound != analysis.Behavioral {
@@ -206,17 +206,17 @@ func TestPlan(t *testing.T) {
 		questions int
 		slots     int
 	}{
-		{"a default behavioral round has three questions", Config{Kind: server.KindBehavioral}, 3, 3},
-		{"a short behavioral round still has one question", Config{Kind: server.KindBehavioral, Minutes: 3}, 1, 1},
-		{"a 60-minute behavioral round has seven questions", Config{Kind: server.KindBehavioral, Minutes: 60}, 7, 7},
-		{"a four-hour behavioral round asks each principle at most once", Config{Kind: server.KindBehavioral, Minutes: 240}, 16, 16},
-		{"a 45-minute Bar Raiser round has four questions", Config{Kind: server.KindBarRaiser, Minutes: 45}, 4, 4},
-		{"a system design round is one prompt in three phases", Config{Kind: server.KindSystemDesign, Minutes: 45}, 1, 3},
-		{"a 30-minute coding round is one prompt in four phases", Config{Kind: server.KindCoding, Minutes: 30}, 1, 4},
-		{"a 45-minute coding round is two prompts", Config{Kind: server.KindCoding, Minutes: 45}, 2, 8},
-		{"a default two-hour loop has every part", Config{Kind: server.KindLoop}, 3 + 1 + 1 + 2, 3 + 3 + 4 + 2},
-		{"a four-hour loop has two coding prompts", Config{Kind: server.KindLoop, Minutes: 240}, 7 + 1 + 2 + 4, 7 + 3 + 8 + 4},
-		{"a 20-minute loop still has every part", Config{Kind: server.KindLoop, Minutes: 20}, 4, 1 + 3 + 4 + 1},
+		{"a default behavioral round has three questions", Config{Kind: mockloop.KindBehavioral}, 3, 3},
+		{"a short behavioral round still has one question", Config{Kind: mockloop.KindBehavioral, Minutes: 3}, 1, 1},
+		{"a 60-minute behavioral round has seven questions", Config{Kind: mockloop.KindBehavioral, Minutes: 60}, 7, 7},
+		{"a four-hour behavioral round asks each principle at most once", Config{Kind: mockloop.KindBehavioral, Minutes: 240}, 16, 16},
+		{"a 45-minute Bar Raiser round has four questions", Config{Kind: mockloop.KindBarRaiser, Minutes: 45}, 4, 4},
+		{"a system design round is one prompt in three phases", Config{Kind: mockloop.KindSystemDesign, Minutes: 45}, 1, 3},
+		{"a 30-minute coding round is one prompt in four phases", Config{Kind: mockloop.KindCoding, Minutes: 30}, 1, 4},
+		{"a 45-minute coding round is two prompts", Config{Kind: mockloop.KindCoding, Minutes: 45}, 2, 8},
+		{"a default two-hour loop has every part", Config{Kind: mockloop.KindLoop}, 3 + 1 + 1 + 2, 3 + 3 + 4 + 2},
+		{"a four-hour loop has two coding prompts", Config{Kind: mockloop.KindLoop, Minutes: 240}, 7 + 1 + 2 + 4, 7 + 3 + 8 + 4},
+		{"a 20-minute loop still has every part", Config{Kind: mockloop.KindLoop, Minutes: 20}, 4, 1 + 3 + 4 + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,8 +252,8 @@ func TestPlan(t *testing.T) {
 		want string
 	}{
 		{"an unknown kind is an error", Config{Kind: "trivia"}, `round kind "trivia"`},
-		{"a negative length is an error", Config{Kind: server.KindCoding, Minutes: -1}, "round length -1"},
-		{"an absurd length is an error", Config{Kind: server.KindCoding, Minutes: 10000}, "round length 10000"},
+		{"a negative length is an error", Config{Kind: mockloop.KindCoding, Minutes: -1}, "round length -1"},
+		{"an absurd length is an error", Config{Kind: mockloop.KindCoding, Minutes: 10000}, "round length 10000"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,20 +266,20 @@ func TestPlan(t *testing.T) {
 
 func TestLoop(t *testing.T) {
 	bank := loadBank(t)
-	s := newState(t, bank, Config{Kind: server.KindLoop, Minutes: 120, Seed: 21})
+	s := newState(t, bank, Config{Kind: mockloop.KindLoop, Minutes: 120, Seed: 21})
 	moves := []Move{s.Begin()}
 	for !moves[len(moves)-1].Done && len(moves) < 100 {
 		moves = append(moves, s.Answered("my answer", rep()))
 	}
 
 	t.Run("a loop runs behavioral, system design, coding, then the Bar Raiser", func(t *testing.T) {
-		var blocks []server.RoundKind
+		var blocks []mockloop.RoundKind
 		for _, m := range moves[:len(moves)-1] {
 			if len(blocks) == 0 || blocks[len(blocks)-1] != m.Prompt.RoundKind {
 				blocks = append(blocks, m.Prompt.RoundKind)
 			}
 		}
-		want := []server.RoundKind{server.KindBehavioral, server.KindSystemDesign, server.KindCoding, server.KindBarRaiser}
+		want := []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser}
 		if !slices.Equal(blocks, want) {
 			t.Errorf("blocks = %v, want %v", blocks, want)
 		}
@@ -296,19 +296,19 @@ func TestLoop(t *testing.T) {
 	})
 
 	t.Run("each part is analysed with its own rules and the Bar Raiser speaks last", func(t *testing.T) {
-		want := map[server.RoundKind]analysis.Round{
-			server.KindBehavioral: analysis.Behavioral, server.KindSystemDesign: analysis.SystemDesign,
-			server.KindCoding: analysis.Coding, server.KindBarRaiser: analysis.BarRaiser,
+		want := map[mockloop.RoundKind]analysis.Round{
+			mockloop.KindBehavioral: analysis.Behavioral, mockloop.KindSystemDesign: analysis.SystemDesign,
+			mockloop.KindCoding: analysis.Coding, mockloop.KindBarRaiser: analysis.BarRaiser,
 		}
 		for _, m := range moves[:len(moves)-1] {
 			if m.AnalysisRound != want[m.Prompt.RoundKind] {
 				t.Errorf("%s move analysed as %s", m.Prompt.RoundKind, m.AnalysisRound)
 			}
-			if (m.Prompt.Persona == PersonaBarRaiser) != (m.Prompt.RoundKind == server.KindBarRaiser) {
+			if (m.Prompt.Persona == PersonaBarRaiser) != (m.Prompt.RoundKind == mockloop.KindBarRaiser) {
 				t.Errorf("%s move with persona %s", m.Prompt.RoundKind, m.Prompt.Persona)
 			}
 		}
-		if last := moves[len(moves)-1]; !last.Done || last.Prompt.Kind != server.TurnClosing {
+		if last := moves[len(moves)-1]; !last.Done || last.Prompt.Kind != mockloop.TurnClosing {
 			t.Errorf("last move = %+v", last)
 		}
 	})
@@ -341,7 +341,7 @@ func TestDeterminism(t *testing.T) {
 	}
 
 	t.Run("the same seed gives the same questions and wording", func(t *testing.T) {
-		for _, kind := range []server.RoundKind{server.KindBehavioral, server.KindBarRaiser, server.KindLoop, server.KindSystemDesign, server.KindCoding} {
+		for _, kind := range []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindBarRaiser, mockloop.KindLoop, mockloop.KindSystemDesign, mockloop.KindCoding} {
 			cfg := Config{Kind: kind, Seed: 99}
 			if a, b := transcript(cfg), transcript(cfg); a != b {
 				t.Errorf("%s: two runs differ:\n%s\n%s", kind, a, b)
@@ -352,7 +352,7 @@ func TestDeterminism(t *testing.T) {
 	t.Run("different seeds give different rounds", func(t *testing.T) {
 		seen := map[string]bool{}
 		for seed := range int64(10) {
-			seen[transcript(Config{Kind: server.KindBehavioral, Seed: seed})] = true
+			seen[transcript(Config{Kind: mockloop.KindBehavioral, Seed: seed})] = true
 		}
 		if len(seen) < 9 {
 			t.Errorf("10 seeds gave only %d distinct rounds", len(seen))
@@ -362,7 +362,7 @@ func TestDeterminism(t *testing.T) {
 	t.Run("transitions vary with the seed", func(t *testing.T) {
 		leads := map[string]bool{}
 		for seed := range int64(20) {
-			s := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: seed})
+			s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: seed})
 			s.Begin()
 			m := s.Answered("a", rep())
 			q, _ := bank.Question(m.QuestionID)
@@ -379,7 +379,7 @@ func TestRestore(t *testing.T) {
 	script := []analysis.Report{
 		rep("rambling"), rep("missing_metric"), rep(), scoped(rep(), "team"), rep("weak_ownership"), rep(), rep(), rep(), rep(), rep(),
 	}
-	for _, kind := range []server.RoundKind{server.KindBehavioral, server.KindBarRaiser, server.KindLoop, server.KindSystemDesign, server.KindCoding} {
+	for _, kind := range []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindBarRaiser, mockloop.KindLoop, mockloop.KindSystemDesign, mockloop.KindCoding} {
 		for cut := range 4 {
 			t.Run("a restored "+string(kind)+" round continues exactly as the original after step "+string(rune('0'+cut)), func(t *testing.T) {
 				cfg := Config{Kind: kind, Minutes: 40, Seed: 1234}
@@ -416,7 +416,7 @@ func TestRestore(t *testing.T) {
 		}
 	}
 
-	good, _ := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 1}).Marshal()
+	good, _ := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 1}).Marshal()
 	bad := []struct {
 		name, data, want string
 	}{
@@ -439,18 +439,18 @@ func TestRestore(t *testing.T) {
 
 func TestLifecycle(t *testing.T) {
 	bank := loadBank(t)
-	cfg := Config{Kind: server.KindBehavioral, Minutes: 16, Seed: 5}
+	cfg := Config{Kind: mockloop.KindBehavioral, Minutes: 16, Seed: 5}
 
 	t.Run("Begin twice repeats the first question", func(t *testing.T) {
 		s := newState(t, bank, cfg)
-		if a, b := s.Begin(), s.Begin(); line(a) != line(b) || a.Prompt.Kind != server.TurnQuestion || a.Timebox != starAnswer {
+		if a, b := s.Begin(), s.Begin(); line(a) != line(b) || a.Prompt.Kind != mockloop.TurnQuestion || a.Timebox != starAnswer {
 			t.Errorf("Begin twice: %s / %s", line(a), line(b))
 		}
 	})
 
 	t.Run("an answer before Begin begins the round", func(t *testing.T) {
 		s := newState(t, bank, cfg)
-		if m := s.Answered("a", rep("missing_metric")); m.Prompt.Kind != server.TurnQuestion || m.QuestionIdx != 0 {
+		if m := s.Answered("a", rep("missing_metric")); m.Prompt.Kind != mockloop.TurnQuestion || m.QuestionIdx != 0 {
 			t.Errorf("got %s", line(m))
 		}
 	})
@@ -458,7 +458,7 @@ func TestLifecycle(t *testing.T) {
 	t.Run("an empty answer is treated as a skip", func(t *testing.T) {
 		s := newState(t, bank, cfg)
 		s.Begin()
-		if m := s.Answered("  ", analysis.Report{Findings: []analysis.Finding{{Code: "too_short"}}}); m.Prompt.Kind != server.TurnQuestion || m.QuestionIdx != 1 {
+		if m := s.Answered("  ", analysis.Report{Findings: []analysis.Finding{{Code: "too_short"}}}); m.Prompt.Kind != mockloop.TurnQuestion || m.QuestionIdx != 1 {
 			t.Errorf("got %s", line(m))
 		}
 	})
@@ -467,7 +467,7 @@ func TestLifecycle(t *testing.T) {
 		s := newState(t, bank, cfg)
 		s.Begin()
 		end := s.End()
-		if !end.Done || end.Prompt.Kind != server.TurnClosing || end.Timebox != 0 {
+		if !end.Done || end.Prompt.Kind != mockloop.TurnClosing || end.Timebox != 0 {
 			t.Fatalf("End = %s", line(end))
 		}
 		for name, m := range map[string]Move{"Answered": s.Answered("a", rep("missing_metric")), "Skip": s.Skip(), "End": s.End(), "Begin": s.Begin()} {
@@ -481,7 +481,7 @@ func TestLifecycle(t *testing.T) {
 	})
 
 	t.Run("Current follows the round for the UI", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindSystemDesign, Minutes: 45, Seed: 2})
+		s := newState(t, bank, Config{Kind: mockloop.KindSystemDesign, Minutes: 45, Seed: 2})
 		if c := s.Current(); c.Started || c.Phase != "requirements" || c.PhaseNum != 1 || c.PhaseCount != 3 {
 			t.Errorf("before Begin: %+v", c)
 		}
@@ -512,7 +512,7 @@ func FuzzRestore(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, kind := range []server.RoundKind{server.KindBehavioral, server.KindLoop, server.KindSystemDesign} {
+	for _, kind := range []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindLoop, mockloop.KindSystemDesign} {
 		s, _ := New(bank, Config{Kind: kind, Seed: 1})
 		s.Begin()
 		s.Answered("a", rep("missing_metric"))

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 // planPrinciples lists the principle of each planned question.
@@ -45,7 +45,7 @@ func TestFocusPlan(t *testing.T) {
 		check func(t *testing.T, got []string)
 	}{
 		{"every question comes from a focus principle, one each, when there are enough",
-			Config{Kind: server.KindBehavioral, Minutes: 30, Seed: 3, Focus: []string{"Frugality", "Think Big", "Earn Trust", "Dive Deep"}},
+			Config{Kind: mockloop.KindBehavioral, Minutes: 30, Seed: 3, Focus: []string{"Frugality", "Think Big", "Earn Trust", "Dive Deep"}},
 			func(t *testing.T, got []string) {
 				if len(got) != 3 {
 					t.Fatalf("plan has %d questions, want 3", len(got))
@@ -60,14 +60,14 @@ func TestFocusPlan(t *testing.T) {
 				}
 			}},
 		{"a single gap is asked again rather than leaving it for another principle",
-			Config{Kind: server.KindBehavioral, Minutes: 16, Seed: 5, Focus: []string{"Frugality"}},
+			Config{Kind: mockloop.KindBehavioral, Minutes: 16, Seed: 5, Focus: []string{"Frugality"}},
 			func(t *testing.T, got []string) {
 				if !slices.Equal(got, []string{"Frugality", "Frugality"}) {
 					t.Errorf("plan = %v, want two Frugality questions", got)
 				}
 			}},
 		{"a focus the bank runs short on falls back to other principles",
-			Config{Kind: server.KindBehavioral, Minutes: 60, Seed: 7, Focus: []string{"Frugality"}},
+			Config{Kind: mockloop.KindBehavioral, Minutes: 60, Seed: 7, Focus: []string{"Frugality"}},
 			func(t *testing.T, got []string) {
 				n := perPrinciple["Frugality"]
 				if len(got) != 7 {
@@ -80,14 +80,14 @@ func TestFocusPlan(t *testing.T) {
 				}
 			}},
 		{"a Bar Raiser round takes a focus too",
-			Config{Kind: server.KindBarRaiser, Minutes: 20, Seed: 2, Focus: []string{"Ownership", "Deliver Results"}},
+			Config{Kind: mockloop.KindBarRaiser, Minutes: 20, Seed: 2, Focus: []string{"Ownership", "Deliver Results"}},
 			func(t *testing.T, got []string) {
 				if !slices.Equal(slices.Sorted(slices.Values(got)), []string{"Deliver Results", "Ownership"}) {
 					t.Errorf("plan = %v", got)
 				}
 			}},
 		{"focus names are matched whatever their case and spacing",
-			Config{Kind: server.KindBehavioral, Minutes: 8, Seed: 1, Focus: []string{"  bias FOR   action "}},
+			Config{Kind: mockloop.KindBehavioral, Minutes: 8, Seed: 1, Focus: []string{"  bias FOR   action "}},
 			func(t *testing.T, got []string) {
 				if !slices.Equal(got, []string{"Bias for Action"}) {
 					t.Errorf("plan = %v", got)
@@ -105,8 +105,8 @@ func TestFocusDeterminism(t *testing.T) {
 	bank := loadBank(t)
 	focus := []string{"Frugality", "Think Big", "Earn Trust", "Dive Deep", "Ownership"}
 	t.Run("the same seed and focus give the same plan", func(t *testing.T) {
-		a := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 11, Focus: focus})
-		b := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 11, Focus: slices.Clone(focus)})
+		a := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 11, Focus: focus})
+		b := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 11, Focus: slices.Clone(focus)})
 		if !slices.Equal(planIDs(a), planIDs(b)) {
 			t.Errorf("plans differ: %v and %v", planIDs(a), planIDs(b))
 		}
@@ -114,7 +114,7 @@ func TestFocusDeterminism(t *testing.T) {
 	t.Run("different seeds draw different focus questions", func(t *testing.T) {
 		seen := map[string]bool{}
 		for seed := range int64(8) {
-			seen[strings.Join(planIDs(newState(t, bank, Config{Kind: server.KindBehavioral, Seed: seed, Focus: focus})), ",")] = true
+			seen[strings.Join(planIDs(newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: seed, Focus: focus})), ",")] = true
 		}
 		if len(seen) < 2 {
 			t.Errorf("eight seeds gave %d plan(s)", len(seen))
@@ -122,8 +122,8 @@ func TestFocusDeterminism(t *testing.T) {
 	})
 	t.Run("an empty focus plans exactly as no focus", func(t *testing.T) {
 		for seed := range int64(5) {
-			a := newState(t, bank, Config{Kind: server.KindBehavioral, Minutes: 60, Seed: seed})
-			b := newState(t, bank, Config{Kind: server.KindBehavioral, Minutes: 60, Seed: seed, Focus: []string{}})
+			a := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Minutes: 60, Seed: seed})
+			b := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Minutes: 60, Seed: seed, Focus: []string{}})
 			if !slices.Equal(planIDs(a), planIDs(b)) {
 				t.Errorf("seed %d: %v and %v", seed, planIDs(a), planIDs(b))
 			}
@@ -134,7 +134,7 @@ func TestFocusDeterminism(t *testing.T) {
 func TestFocusConfig(t *testing.T) {
 	bank := loadBank(t)
 	t.Run("focus is made canonical and deduplicated", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 1, Focus: []string{"earn trust", "Earn  Trust", "Frugality"}})
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 1, Focus: []string{"earn trust", "Earn  Trust", "Frugality"}})
 		if got := s.Config().Focus; !slices.Equal(got, []string{"Earn Trust", "Frugality"}) {
 			t.Errorf("focus = %v", got)
 		}
@@ -144,9 +144,9 @@ func TestFocusConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"an unknown principle is an error", Config{Kind: server.KindBehavioral, Focus: []string{"Synergy"}}, `"Synergy" is not a Leadership Principle`},
-		{"a focus on a system design round is an error", Config{Kind: server.KindSystemDesign, Focus: []string{"Ownership"}}, "only for behavioral and bar_raiser"},
-		{"a focus on a loop is an error", Config{Kind: server.KindLoop, Focus: []string{"Ownership"}}, "only for behavioral and bar_raiser"},
+		{"an unknown principle is an error", Config{Kind: mockloop.KindBehavioral, Focus: []string{"Synergy"}}, `"Synergy" is not a Leadership Principle`},
+		{"a focus on a system design round is an error", Config{Kind: mockloop.KindSystemDesign, Focus: []string{"Ownership"}}, "only for behavioral and bar_raiser"},
+		{"a focus on a loop is an error", Config{Kind: mockloop.KindLoop, Focus: []string{"Ownership"}}, "only for behavioral and bar_raiser"},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,7 +161,7 @@ func TestFocusConfig(t *testing.T) {
 func TestFocusRestore(t *testing.T) {
 	bank := loadBank(t)
 	t.Run("a focused round restores with its focus and plan", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 4, Focus: []string{"Think Big"}})
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 4, Focus: []string{"Think Big"}})
 		s.Begin()
 		data, err := s.Marshal()
 		if err != nil {
@@ -176,7 +176,7 @@ func TestFocusRestore(t *testing.T) {
 		}
 	})
 	t.Run("a round saved before focus existed restores unchanged", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 4})
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 4})
 		s.Begin()
 		data, err := s.Marshal()
 		if err != nil {
@@ -194,7 +194,7 @@ func TestFocusRestore(t *testing.T) {
 		}
 	})
 	t.Run("a saved focus that is not a principle is refused", func(t *testing.T) {
-		s := newState(t, bank, Config{Kind: server.KindBehavioral, Seed: 4, Focus: []string{"Frugality"}})
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 4, Focus: []string{"Frugality"}})
 		data, err := s.Marshal()
 		if err != nil {
 			t.Fatal(err)

@@ -7,16 +7,16 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 // Config is what the candidate picked for a round.
 type Config struct {
-	Kind    server.RoundKind `json:"kind"`
-	Minutes int              `json:"minutes"` // 0 means the kind's default length
-	Seed    int64            `json:"seed"`
+	Kind    mockloop.RoundKind `json:"kind"`
+	Minutes int                `json:"minutes"` // 0 means the kind's default length
+	Seed    int64              `json:"seed"`
 	// Focus lists Leadership Principles to practise ("practise my gaps").
 	// A behavioral or Bar Raiser round then draws its questions from these
 	// principles first, and from the others only when the bank has no
@@ -89,11 +89,11 @@ func codingPhases() []phase {
 
 // phasesFor returns the phases of a block; behavioral blocks have one
 // unnamed phase per question.
-func phasesFor(block server.RoundKind) []phase {
+func phasesFor(block mockloop.RoundKind) []phase {
 	switch block {
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return designPhases()
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return codingPhases()
 	}
 	// too_short comes late: a short answer with a specific gap is better
@@ -105,29 +105,29 @@ func phasesFor(block server.RoundKind) []phase {
 // item is one slot of the plan: one main question, or one phase of a
 // system design or coding prompt. Phases of one prompt share QuestionIdx.
 type item struct {
-	Block       server.RoundKind `json:"block"`
-	QuestionIdx int              `json:"question_idx"`
-	QuestionID  string           `json:"question_id"`
-	Phase       int              `json:"phase"`
-	Timebox     time.Duration    `json:"timebox"`
+	Block       mockloop.RoundKind `json:"block"`
+	QuestionIdx int                `json:"question_idx"`
+	QuestionID  string             `json:"question_id"`
+	Phase       int                `json:"phase"`
+	Timebox     time.Duration      `json:"timebox"`
 }
 
 func (it item) phase() phase { return phasesFor(it.Block)[it.Phase] }
 
 func (it item) analysisRound() analysis.Round {
 	switch it.Block {
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return analysis.SystemDesign
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return analysis.Coding
-	case server.KindBarRaiser:
+	case mockloop.KindBarRaiser:
 		return analysis.BarRaiser
 	}
 	return analysis.Behavioral
 }
 
 func (it item) persona() string {
-	if it.Block == server.KindBarRaiser {
+	if it.Block == mockloop.KindBarRaiser {
 		return PersonaBarRaiser
 	}
 	return PersonaInterviewer
@@ -136,16 +136,16 @@ func (it item) persona() string {
 // loopBlocks is the order and share of a loop's time, like an on-site:
 // behavioral first, the Bar Raiser last.
 type loopBlock struct {
-	kind  server.RoundKind
+	kind  mockloop.RoundKind
 	share float64
 }
 
 func loopBlocks() []loopBlock {
 	return []loopBlock{
-		{server.KindBehavioral, 0.25},
-		{server.KindSystemDesign, 0.30},
-		{server.KindCoding, 0.25},
-		{server.KindBarRaiser, 0.20},
+		{mockloop.KindBehavioral, 0.25},
+		{mockloop.KindSystemDesign, 0.30},
+		{mockloop.KindCoding, 0.25},
+		{mockloop.KindBarRaiser, 0.20},
 	}
 }
 
@@ -174,7 +174,7 @@ func normalise(cfg Config) (Config, error) {
 		return cfg, fmt.Errorf("round length %d minutes: want 0 to %d", cfg.Minutes, maxMinutes)
 	}
 	if len(cfg.Focus) > 0 {
-		if cfg.Kind != server.KindBehavioral && cfg.Kind != server.KindBarRaiser {
+		if cfg.Kind != mockloop.KindBehavioral && cfg.Kind != mockloop.KindBarRaiser {
 			return cfg, fmt.Errorf("focus on principles: only for behavioral and bar_raiser rounds, not %q", cfg.Kind)
 		}
 		focus := make([]string, 0, len(cfg.Focus))
@@ -191,7 +191,7 @@ func normalise(cfg Config) (Config, error) {
 	}
 	if cfg.Minutes == 0 {
 		cfg.Minutes = defaultMinutes
-		if cfg.Kind == server.KindLoop {
+		if cfg.Kind == mockloop.KindLoop {
 			cfg.Minutes = defaultLoopMinutes
 		}
 	}
@@ -211,7 +211,7 @@ func plan(bank *prompts.Bank, cfg Config) ([]item, error) {
 	for _, f := range cfg.Focus {
 		p.focus[f] = true
 	}
-	if cfg.Kind != server.KindLoop {
+	if cfg.Kind != mockloop.KindLoop {
 		if err := p.block(cfg.Kind, float64(cfg.Minutes)); err != nil {
 			return nil, err
 		}
@@ -225,11 +225,11 @@ func plan(bank *prompts.Bank, cfg Config) ([]item, error) {
 	return p.items, nil
 }
 
-func (p *planner) block(kind server.RoundKind, minutes float64) error {
+func (p *planner) block(kind mockloop.RoundKind, minutes float64) error {
 	switch kind {
-	case server.KindBehavioral, server.KindBarRaiser:
+	case mockloop.KindBehavioral, mockloop.KindBarRaiser:
 		per := minutesPerQuestion
-		if kind == server.KindBarRaiser {
+		if kind == mockloop.KindBarRaiser {
 			per = minutesPerBRQuestion
 		}
 		n := max(1, min(int(minutes)/per, len(prompts.Principles())))
@@ -240,9 +240,9 @@ func (p *planner) block(kind server.RoundKind, minutes float64) error {
 			}
 			p.add(kind, q, []time.Duration{starAnswer})
 		}
-	case server.KindSystemDesign, server.KindCoding:
+	case mockloop.KindSystemDesign, mockloop.KindCoding:
 		bankKind, n := prompts.SystemDesign, 1
-		if kind == server.KindCoding {
+		if kind == mockloop.KindCoding {
 			bankKind = prompts.Coding
 			if minutes >= twoCodingPromptsFrom {
 				n = 2
@@ -317,7 +317,7 @@ func (p *planner) draw(qs []prompts.Question) (prompts.Question, error) {
 	return q, nil
 }
 
-func (p *planner) add(kind server.RoundKind, q prompts.Question, boxes []time.Duration) {
+func (p *planner) add(kind mockloop.RoundKind, q prompts.Question, boxes []time.Duration) {
 	for i, box := range boxes {
 		p.items = append(p.items, item{Block: kind, QuestionIdx: p.questions, QuestionID: q.ID, Phase: i, Timebox: box})
 	}

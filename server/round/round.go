@@ -2,7 +2,7 @@
 // asked in which order, when to probe an answer and with what, when to move
 // on, and the debrief at the end. It also holds the scripted interviewer.
 //
-// The engine decides the move; a server.Interviewer only words it. A round
+// The engine decides the move; a mockloop.Interviewer only words it. A round
 // is a plan of answer slots fixed from the seed when it is created: one slot
 // per behavioral or Bar Raiser question, one per phase of a system design
 // prompt (requirements and scale, high-level design, deep dive) and of a
@@ -12,7 +12,7 @@
 //
 // The session drives a State:
 //
-//	s, _ := round.New(bank, round.Config{Kind: server.KindBehavioral, Minutes: 30, Seed: seed})
+//	s, _ := round.New(bank, round.Config{Kind: mockloop.KindBehavioral, Minutes: 30, Seed: seed})
 //	m := s.Begin()                // greeting and first question
 //	m = s.Answered(text, report) // after each committed answer: a probe, the next question, or the closing
 //	m = s.Skip()                 // the candidate skipped
@@ -41,12 +41,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
-// Personas, for server.Prompt.Persona.
+// Personas, for mockloop.Prompt.Persona.
 const (
 	PersonaInterviewer = "interviewer"
 	PersonaBarRaiser   = "bar_raiser"
@@ -73,11 +73,11 @@ const (
 // Move is the engine's next step: what the interviewer should say, and what
 // the session needs to record and time the answer that follows.
 type Move struct {
-	Prompt      server.Prompt `json:"prompt"`
-	QuestionIdx int           `json:"question_idx"`
-	QuestionID  string        `json:"question_id,omitempty"`
-	Principle   string        `json:"principle,omitempty"`
-	Phase       string        `json:"phase,omitempty"`
+	Prompt      mockloop.Prompt `json:"prompt"`
+	QuestionIdx int             `json:"question_idx"`
+	QuestionID  string          `json:"question_id,omitempty"`
+	Principle   string          `json:"principle,omitempty"`
+	Phase       string          `json:"phase,omitempty"`
 	// AnalysisRound is the analyzer round whose rules apply to the next
 	// answer.
 	AnalysisRound analysis.Round `json:"analysis_round"`
@@ -89,22 +89,22 @@ type Move struct {
 
 // Current describes where the round is, for the UI.
 type Current struct {
-	Block         server.RoundKind `json:"block"` // the kind of the current part; differs from the round's kind in a loop
-	Persona       string           `json:"persona"`
-	QuestionIdx   int              `json:"question_idx"`
-	QuestionNum   int              `json:"question_num"` // 1-based, for "question 2 of 4"
-	QuestionCount int              `json:"question_count"`
-	QuestionID    string           `json:"question_id"`
-	Question      string           `json:"question"`
-	Principle     string           `json:"principle,omitempty"`
-	Phase         string           `json:"phase,omitempty"` // requirements, high_level, deep_dive; clarify, approach, complexity, edge_cases
-	PhaseNum      int              `json:"phase_num,omitempty"`
-	PhaseCount    int              `json:"phase_count,omitempty"`
-	AnalysisRound analysis.Round   `json:"analysis_round"`
-	Timebox       time.Duration    `json:"timebox"`
-	Probes        int              `json:"probes"` // follow-ups asked in this slot so far
-	Started       bool             `json:"started"`
-	Done          bool             `json:"done"`
+	Block         mockloop.RoundKind `json:"block"` // the kind of the current part; differs from the round's kind in a loop
+	Persona       string             `json:"persona"`
+	QuestionIdx   int                `json:"question_idx"`
+	QuestionNum   int                `json:"question_num"` // 1-based, for "question 2 of 4"
+	QuestionCount int                `json:"question_count"`
+	QuestionID    string             `json:"question_id"`
+	Question      string             `json:"question"`
+	Principle     string             `json:"principle,omitempty"`
+	Phase         string             `json:"phase,omitempty"` // requirements, high_level, deep_dive; clarify, approach, complexity, edge_cases
+	PhaseNum      int                `json:"phase_num,omitempty"`
+	PhaseCount    int                `json:"phase_count,omitempty"`
+	AnalysisRound analysis.Round     `json:"analysis_round"`
+	Timebox       time.Duration      `json:"timebox"`
+	Probes        int                `json:"probes"` // follow-ups asked in this slot so far
+	Started       bool               `json:"started"`
+	Done          bool               `json:"done"`
 }
 
 // State is one round in progress. It is not safe for concurrent use; the
@@ -183,7 +183,7 @@ func Restore(bank *prompts.Bank, data []byte) (*State, error) {
 	}
 	for _, it := range r.Plan {
 		switch it.Block {
-		case server.KindBehavioral, server.KindSystemDesign, server.KindCoding, server.KindBarRaiser:
+		case mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser:
 		default:
 			return nil, fmt.Errorf("restore round: question %q in a %q block", it.QuestionID, it.Block)
 		}
@@ -303,7 +303,7 @@ func (s *State) Current() Current {
 // probe picks the follow-up for an answer, if one is due.
 func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, bool) {
 	limit := maxProbes
-	br := it.Block == server.KindBarRaiser
+	br := it.Block == mockloop.KindBarRaiser
 	if br {
 		limit = maxBarRaiserProbes
 	}
@@ -345,13 +345,13 @@ func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, b
 	}
 	s.st.Probes++
 	s.st.Probed = append(s.st.Probed, code)
-	kind, box := server.TurnProbe, probeAnswer
-	if it.Block == server.KindSystemDesign || it.Block == server.KindCoding {
+	kind, box := mockloop.TurnProbe, probeAnswer
+	if it.Block == mockloop.KindSystemDesign || it.Block == mockloop.KindCoding {
 		box = designProbe
 	}
 	if code == "rambling" {
 		// The probe text is itself the polite interruption.
-		kind, box = server.TurnCutIn, cutInAnswer
+		kind, box = mockloop.TurnCutIn, cutInAnswer
 	} else {
 		text = s.pick("ack", acks()) + text
 	}
@@ -455,7 +455,7 @@ func (s *State) advance(lead string, findings []analysis.Finding) Move {
 func (s *State) opening(it item, first bool) string {
 	q, _ := s.bank.Question(it.QuestionID)
 	switch it.Block {
-	case server.KindSystemDesign, server.KindCoding:
+	case mockloop.KindSystemDesign, mockloop.KindCoding:
 		return "Here's the problem. " + q.Text + " " + it.phase().lead
 	}
 	if first {
@@ -468,7 +468,7 @@ func (s *State) question(it item, text string, findings []analysis.Finding) Move
 	q, _ := s.bank.Question(it.QuestionID)
 	s.st.Timebox = it.Timebox
 	return Move{
-		Prompt:        s.prompt(it, q, server.TurnQuestion, text, "", findings),
+		Prompt:        s.prompt(it, q, mockloop.TurnQuestion, text, "", findings),
 		QuestionIdx:   it.QuestionIdx,
 		QuestionID:    it.QuestionID,
 		Principle:     q.Principle,
@@ -483,7 +483,7 @@ func (s *State) closing(text string, findings []analysis.Finding) Move {
 	q, _ := s.bank.Question(it.QuestionID)
 	s.st.Done, s.st.Started, s.st.Timebox = true, true, 0
 	m := Move{
-		Prompt:        s.prompt(it, q, server.TurnClosing, text, "", findings),
+		Prompt:        s.prompt(it, q, mockloop.TurnClosing, text, "", findings),
 		QuestionIdx:   it.QuestionIdx,
 		QuestionID:    it.QuestionID,
 		Principle:     q.Principle,
@@ -493,8 +493,8 @@ func (s *State) closing(text string, findings []analysis.Finding) Move {
 	return s.emit(m)
 }
 
-func (s *State) prompt(it item, q prompts.Question, kind server.TurnKind, text, code string, findings []analysis.Finding) server.Prompt {
-	return server.Prompt{
+func (s *State) prompt(it item, q prompts.Question, kind mockloop.TurnKind, text, code string, findings []analysis.Finding) mockloop.Prompt {
+	return mockloop.Prompt{
 		Kind:      kind,
 		RoundKind: it.Block,
 		Persona:   it.persona(),

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -106,7 +106,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a behavioral round cuts in, probes by priority, never repeats a probe and closes",
 			golden: "behavioral_round.golden",
-			cfg:    Config{Kind: server.KindBehavioral, Minutes: 24, Seed: 7},
+			cfg:    Config{Kind: mockloop.KindBehavioral, Minutes: 24, Seed: 7},
 			steps: []step{
 				{rep: rep("missing_metric:high", "weak_ownership", "rambling")}, // cut-in first
 				{rep: rep("missing_metric:high", "weak_ownership")},             // weak_ownership outranks missing_metric
@@ -119,7 +119,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a bar raiser round probes harder and asks about scope",
 			golden: "bar_raiser_round.golden",
-			cfg:    Config{Kind: server.KindBarRaiser, Minutes: 20, Seed: 3},
+			cfg:    Config{Kind: mockloop.KindBarRaiser, Minutes: 20, Seed: 3},
 			steps: []step{
 				{rep: scoped(rep("weak_ownership:high", "missing_metric:high", "missing_result"), "team")},
 				{rep: scoped(rep("missing_metric:high", "missing_context:high", "vague_claims"), "team")}, // a follow-up answer need not set the scene
@@ -132,7 +132,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a system design round walks the phases and words the failure probe for its prompt",
 			golden: "system_design_round.golden",
-			cfg:    Config{Kind: server.KindSystemDesign, Minutes: 45, Seed: 11},
+			cfg:    Config{Kind: mockloop.KindSystemDesign, Minutes: 45, Seed: 11},
 			steps: []step{
 				{rep: rep("no_failure_handling:high", "no_scale_estimates")}, // requirements: scale, not failures yet
 				{rep: rep()},
@@ -146,7 +146,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a coding round talks through clarify, approach, complexity and edge cases",
 			golden: "coding_round.golden",
-			cfg:    Config{Kind: server.KindCoding, Minutes: 30, Seed: 5},
+			cfg:    Config{Kind: mockloop.KindCoding, Minutes: 30, Seed: 5},
 			steps: []step{
 				{rep: rep()},
 				{rep: rep("no_complexity")}, // approach phase leaves complexity to its own phase
@@ -160,7 +160,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a short loop runs every part in order and hands over to the Bar Raiser",
 			golden: "loop_round.golden",
-			cfg:    Config{Kind: server.KindLoop, Minutes: 20, Seed: 4},
+			cfg:    Config{Kind: mockloop.KindLoop, Minutes: 20, Seed: 4},
 			steps: []step{
 				{rep: rep("weak_ownership")}, {rep: rep()}, // behavioral
 				{rep: rep()}, {rep: rep()}, {rep: rep("no_failure_handling:high")}, {rep: rep()}, // system design
@@ -171,7 +171,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		{
 			name:   "a skipped question moves on without probing",
 			golden: "skip_round.golden",
-			cfg:    Config{Kind: server.KindBehavioral, Minutes: 16, Seed: 1},
+			cfg:    Config{Kind: mockloop.KindBehavioral, Minutes: 16, Seed: 1},
 			steps:  []step{{skip: true}, {rep: rep("missing_metric:high")}, {skip: true}},
 		},
 	}
@@ -183,7 +183,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 				sb.WriteString(line(m) + "\n")
 			}
 			checkGolden(t, tt.golden, sb.String())
-			if last := moves[len(moves)-1]; !last.Done || last.Prompt.Kind != server.TurnClosing {
+			if last := moves[len(moves)-1]; !last.Done || last.Prompt.Kind != mockloop.TurnClosing {
 				t.Errorf("the round did not close: %s", line(last))
 			}
 		})

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server"
 )
 
 // Scripted is the interviewer that needs no model: it says the engine's
@@ -16,17 +16,17 @@ import (
 // synthesis can start before the whole reply is out, as with an LLM.
 type Scripted struct{}
 
-var _ server.Interviewer = Scripted{}
+var _ mockloop.Interviewer = Scripted{}
 
 // ErrNothingToSay means the prompt had no scripted wording.
 var ErrNothingToSay = errors.New("scripted interviewer: empty prompt")
 
-// Name implements server.Interviewer.
+// Name implements mockloop.Interviewer.
 func (Scripted) Name() string { return "scripted" }
 
-// Say implements server.Interviewer. If ctx is cancelled (the candidate
+// Say implements mockloop.Interviewer. If ctx is cancelled (the candidate
 // barged in) it stops between sentences and returns what it had said.
-func (Scripted) Say(ctx context.Context, p server.Prompt, emit func(chunk string)) (string, error) {
+func (Scripted) Say(ctx context.Context, p mockloop.Prompt, emit func(chunk string)) (string, error) {
 	if strings.TrimSpace(p.Scripted) == "" {
 		return "", ErrNothingToSay
 	}
@@ -70,7 +70,7 @@ func Sentences(text string) []string {
 //
 //	bank.Render(prompts.TemplateTurn, round.TemplateData(p))
 //	bank.Render(prompts.PersonaTemplate(string(p.RoundKind)), prompts.PersonaData{...})
-func TemplateData(p server.Prompt, principle string) prompts.TurnData {
+func TemplateData(p mockloop.Prompt, principle string) prompts.TurnData {
 	d := prompts.TurnData{
 		Move:      string(p.Kind),
 		Intent:    p.Scripted,

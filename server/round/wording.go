@@ -3,31 +3,31 @@ package round
 import (
 	"strings"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // The scripted interviewer's stock phrases. Several of each so a round does
 // not sound like a recording; pick chooses among them from the seed. They
 // are functions so nothing at package level can be changed at run time.
 
-func greetings(kind server.RoundKind) []string {
+func greetings(kind mockloop.RoundKind) []string {
 	switch kind {
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return []string{
 			"Hi, thanks for joining. Today we'll work through a system design problem together. Think out loud, and ask me anything you'd want to clarify.",
 			"Hello, and thanks for your time. We'll spend this session on a system design problem. Talk me through your thinking as you go.",
 		}
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return []string{
 			"Hi, thanks for joining. Today I'd like you to talk me through how you'd solve a coding problem. Think out loud as you go.",
 			"Hello, thanks for making the time. We'll work through a coding problem by talking it through, so tell me what you're thinking at each step.",
 		}
-	case server.KindBarRaiser:
+	case mockloop.KindBarRaiser:
 		return []string{
 			"Hi, thanks for your time. I'm the Bar Raiser on your loop today, so I'm from outside the hiring team. I'll ask about specific situations and go into the details.",
 			"Hello. I'm your Bar Raiser today, from outside the team you'd join. I'll ask about real situations you've been in, and I'll dig into them.",
 		}
-	case server.KindLoop:
+	case mockloop.KindLoop:
 		return []string{
 			"Hi, and welcome to your interview loop. We'll go through a behavioral interview, a system design problem, a coding problem, and finally a conversation with the Bar Raiser.",
 			"Hello, thanks for coming in. Today's loop has four parts: behavioral questions, system design, coding, and the Bar Raiser at the end.",
@@ -89,14 +89,14 @@ func endings() []string {
 }
 
 // handover is said when a loop moves from one part to the next.
-func handover(from, to server.RoundKind) string {
+func handover(from, to mockloop.RoundKind) string {
 	done := "That's the end of the " + strings.ReplaceAll(string(from), "_", " ") + " part."
 	switch to {
-	case server.KindSystemDesign:
+	case mockloop.KindSystemDesign:
 		return done + " Next, a system design problem."
-	case server.KindCoding:
+	case mockloop.KindCoding:
 		return done + " Next, let's do a coding problem."
-	case server.KindBarRaiser:
+	case mockloop.KindBarRaiser:
 		return done + " For the last part you'll talk with the Bar Raiser, who is from outside the hiring team and will dig into a few situations."
 	}
 	return done + " Next, some behavioral questions."

@@ -1,7 +1,7 @@
 // Package sphinx is mockloop's default speech-to-text engine: CMU
 // pocketsphinx (Debian's 5prealpha), embedded through cgo. It owns a pool of
 // decoders, because loading the model takes about half a second, and turns
-// pocketsphinx's word segmentation into a server.Transcript.
+// pocketsphinx's word segmentation into a mockloop.Transcript.
 package sphinx
 
 import (
@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 // DefaultModelDir is where Debian's pocketsphinx-en-us puts the US English
@@ -75,7 +75,7 @@ type Transcriber struct {
 	closed  bool
 }
 
-var _ server.Transcriber = (*Transcriber)(nil)
+var _ mockloop.Transcriber = (*Transcriber)(nil)
 
 // New checks the model files, loads one decoder so the first utterance does
 // not wait for the model, and returns the engine.
@@ -216,7 +216,7 @@ func (t *Transcriber) load() (*decoder, error) {
 
 // Start takes an idle decoder, loads a new one if the pool is not full, or
 // waits for one until ctx ends.
-func (t *Transcriber) Start(ctx context.Context) (server.TranscriberStream, error) {
+func (t *Transcriber) Start(ctx context.Context) (mockloop.TranscriberStream, error) {
 	select {
 	case t.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -304,7 +304,7 @@ type stream struct {
 	partialSeen bool
 }
 
-var _ server.TranscriberStream = (*stream)(nil)
+var _ mockloop.TranscriberStream = (*stream)(nil)
 
 func (s *stream) Write(pcm16k []int16) error {
 	s.mu.Lock()
@@ -337,24 +337,24 @@ func (s *stream) Partial() string {
 // Finish ends the utterance. pocketsphinx has already searched the audio
 // as it arrived, so this is the final backtrace only; ctx is not consulted
 // because the C call cannot be interrupted and is short.
-func (s *stream) Finish(ctx context.Context) (server.Transcript, error) {
+func (s *stream) Finish(ctx context.Context) (mockloop.Transcript, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.d
 	if d == nil {
-		return server.Transcript{}, fmt.Errorf("sphinx finish: %w", ErrClosed)
+		return mockloop.Transcript{}, fmt.Errorf("sphinx finish: %w", ErrClosed)
 	}
 	s.d = nil
 	defer s.t.put(d)
 	if err := d.endUtt(); err != nil {
-		return server.Transcript{}, fmt.Errorf("sphinx finish: %w", err)
+		return mockloop.Transcript{}, fmt.Errorf("sphinx finish: %w", err)
 	}
 	words := cleanWords(d.segments())
 	texts := make([]string, len(words))
 	for i, w := range words {
 		texts[i] = w.W
 	}
-	return server.Transcript{Text: strings.Join(texts, " "), Words: words, Engine: engineName}, nil
+	return mockloop.Transcript{Text: strings.Join(texts, " "), Words: words, Engine: engineName}, nil
 }
 
 func (s *stream) Close() {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/mockloop/mockloop/server/speechdata"
 
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
-	"github.com/mockloop/mockloop/server"
 )
 
 // maxOverallWER bounds the word error rate over the whole shared speech
@@ -48,16 +48,16 @@ func newTestTranscriber(t *testing.T, cfg Config) *Transcriber {
 }
 
 // decode feeds pcm in 20 ms chunks, the way the voice pipeline does.
-func decode(ctx context.Context, tr *Transcriber, pcm []int16) (server.Transcript, error) {
+func decode(ctx context.Context, tr *Transcriber, pcm []int16) (mockloop.Transcript, error) {
 	s, err := tr.Start(ctx)
 	if err != nil {
-		return server.Transcript{}, err
+		return mockloop.Transcript{}, err
 	}
 	const chunk = SampleRate / 50
 	for i := 0; i < len(pcm); i += chunk {
 		if err := s.Write(pcm[i:min(i+chunk, len(pcm))]); err != nil {
 			s.Close()
-			return server.Transcript{}, err
+			return mockloop.Transcript{}, err
 		}
 	}
 	return s.Finish(ctx)
@@ -121,7 +121,7 @@ func TestRecognisesRealSpeech(t *testing.T) {
 	// Two decoders on two cores halve the wall time of this test.
 	tr := newTestTranscriber(t, Config{PoolSize: 2})
 	ctx := context.Background()
-	results := make([]server.Transcript, len(clips))
+	results := make([]mockloop.Transcript, len(clips))
 	errs := make([]error, len(clips))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -262,7 +262,7 @@ func TestTwoStreamsAtOnceGiveTheSameTextAsOneAtATime(t *testing.T) {
 	}
 	// Both streams are open before either is written, so two decoders
 	// really work at the same time.
-	streams := make([]server.TranscriberStream, len(files))
+	streams := make([]mockloop.TranscriberStream, len(files))
 	for i := range streams {
 		s, err := tr.Start(ctx)
 		if err != nil {

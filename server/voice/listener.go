@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // ControlKind says what a Control asks of the Listener.
@@ -120,7 +120,7 @@ const (
 type Event struct {
 	Kind       EventKind
 	Text       string
-	Transcript server.Transcript
+	Transcript mockloop.Transcript
 	// Offset and Duration place the utterance (or, for TurnEnd, the turn)
 	// relative to the start of the answer turn.
 	Offset, Duration time.Duration
@@ -144,10 +144,10 @@ type ListenerConfig struct {
 	VAD  VADConfig
 	// STT is the primary transcriber, streamed to while the candidate
 	// talks.
-	STT server.Transcriber
+	STT mockloop.Transcriber
 	// Fallback transcribes an utterance's kept audio when STT fails: it
 	// errors, is down, takes longer than STTTimeout, or returns garbage.
-	Fallback server.Transcriber
+	Fallback mockloop.Transcriber
 	// Now is the wall clock; ticks and frame arrivals are timed with it.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -250,7 +250,7 @@ type utterance struct {
 	held       []Frame // split-search window, not yet written
 	heldLvl    []float64
 	lastSpeech time.Duration
-	stream     server.TranscriberStream
+	stream     mockloop.TranscriberStream
 	primary    bool  // stream is the primary's, so Fallback may rescue it
 	err        error // the stream failed (start or write)
 	partial    string
@@ -279,7 +279,7 @@ type job struct {
 	offset   time.Duration
 	pcm      []int16 // kept audio (trailing silence trimmed)
 	all      []int16 // everything written, for a fallback re-run
-	stream   server.TranscriberStream
+	stream   mockloop.TranscriberStream
 	primary  bool
 	err      error
 	level    float64
@@ -289,7 +289,7 @@ type job struct {
 // result is a job's outcome from the worker.
 type result struct {
 	job
-	tr            server.Transcript
+	tr            mockloop.Transcript
 	notice        string
 	primaryFailed bool
 	failed        bool // no engine produced a transcript
@@ -815,11 +815,11 @@ func (l *Listener) transcribe(ctx context.Context, j job) result {
 
 // finish calls s.Finish with a deadline, and gives up at the deadline even
 // if the engine ignores its context.
-func finish(ctx context.Context, s server.TranscriberStream, timeout time.Duration) (server.Transcript, error) {
+func finish(ctx context.Context, s mockloop.TranscriberStream, timeout time.Duration) (mockloop.Transcript, error) {
 	fctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type out struct {
-		tr  server.Transcript
+		tr  mockloop.Transcript
 		err error
 	}
 	ch := make(chan out, 1)
@@ -835,21 +835,21 @@ func finish(ctx context.Context, s server.TranscriberStream, timeout time.Durati
 		return o.tr, nil
 	case <-fctx.Done():
 		s.Close()
-		return server.Transcript{}, fmt.Errorf("finish: no transcript within %v: %w", timeout, fctx.Err())
+		return mockloop.Transcript{}, fmt.Errorf("finish: no transcript within %v: %w", timeout, fctx.Err())
 	}
 }
 
 // transcribeAll runs a whole utterance through t in one stream.
-func transcribeAll(ctx context.Context, t server.Transcriber, pcm []int16, timeout time.Duration) (server.Transcript, error) {
+func transcribeAll(ctx context.Context, t mockloop.Transcriber, pcm []int16, timeout time.Duration) (mockloop.Transcript, error) {
 	s, err := t.Start(ctx)
 	if err != nil {
-		return server.Transcript{}, fmt.Errorf("start %s stream: %w", t.Name(), err)
+		return mockloop.Transcript{}, fmt.Errorf("start %s stream: %w", t.Name(), err)
 	}
 	for len(pcm) > 0 {
 		n := min(len(pcm), SampleRate) // one second at a time, like live
 		if err := s.Write(pcm[:n]); err != nil {
 			s.Close()
-			return server.Transcript{}, fmt.Errorf("write to %s: %w", t.Name(), err)
+			return mockloop.Transcript{}, fmt.Errorf("write to %s: %w", t.Name(), err)
 		}
 		pcm = pcm[n:]
 	}

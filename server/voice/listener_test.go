@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
-// fakeSTT is a scripted server.Transcriber: each stream's Finish returns
+// fakeSTT is a scripted mockloop.Transcriber: each stream's Finish returns
 // the next of texts (the last one repeats).
 type fakeSTT struct {
 	name  string
@@ -42,7 +42,7 @@ type fakeStream struct {
 
 func (f *fakeSTT) Name() string { return f.name }
 
-func (f *fakeSTT) Start(ctx context.Context) (server.TranscriberStream, error) {
+func (f *fakeSTT) Start(ctx context.Context) (mockloop.TranscriberStream, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.started++
@@ -82,16 +82,16 @@ func (s *fakeStream) Partial() string {
 	return ""
 }
 
-func (s *fakeStream) Finish(ctx context.Context) (server.Transcript, error) {
+func (s *fakeStream) Finish(ctx context.Context) (mockloop.Transcript, error) {
 	s.finished.Store(true)
 	if s.stt.hang {
 		<-ctx.Done()
-		return server.Transcript{}, ctx.Err()
+		return mockloop.Transcript{}, ctx.Err()
 	}
 	if s.stt.finishErr != nil {
-		return server.Transcript{}, s.stt.finishErr
+		return mockloop.Transcript{}, s.stt.finishErr
 	}
-	return server.Transcript{Text: s.text, Engine: s.stt.name}, nil
+	return mockloop.Transcript{Text: s.text, Engine: s.stt.name}, nil
 }
 
 func (s *fakeStream) Close() { s.closed.Store(true) }

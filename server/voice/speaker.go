@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // Output format: PCMU, G.711 µ-law at 8 kHz, which pion registers by
@@ -46,7 +46,7 @@ func NewSpeaker(sink func(payload []byte, dur time.Duration) error, newTicker fu
 // or within one frame after ctx is cancelled (barge-in), then with
 // context.Cause(ctx). firstPacket is when the first frame went to the sink
 // (zero if none did), for latency figures.
-func (s *Speaker) Play(ctx context.Context, a server.Audio) (firstPacket time.Time, err error) {
+func (s *Speaker) Play(ctx context.Context, a mockloop.Audio) (firstPacket time.Time, err error) {
 	if a.SampleRate <= 0 {
 		return time.Time{}, fmt.Errorf("play: invalid sample rate %d", a.SampleRate)
 	}

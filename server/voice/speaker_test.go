@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // manualTicker is a Ticker the test fires by hand.
@@ -41,7 +41,7 @@ func TestSpeaker(t *testing.T) {
 		s.Now = func() time.Time { return t0 }
 		// 24 kHz, 50 ms: 400 samples at 8 kHz, so 2 full frames and a
 		// padded one.
-		a := server.Audio{SampleRate: 24000, PCM: tone(24000, 440, 0.5, 50*time.Millisecond)}
+		a := mockloop.Audio{SampleRate: 24000, PCM: tone(24000, 440, 0.5, 50*time.Millisecond)}
 		done := make(chan error)
 		var first time.Time
 		go func() {
@@ -88,7 +88,7 @@ func TestSpeaker(t *testing.T) {
 		bargeIn := errors.New("candidate barged in")
 		done := make(chan error)
 		go func() {
-			_, err := s.Play(ctx, server.Audio{SampleRate: 16000, PCM: make([]int16, 16000)})
+			_, err := s.Play(ctx, mockloop.Audio{SampleRate: 16000, PCM: make([]int16, 16000)})
 			done <- err
 		}()
 		<-sent
@@ -108,7 +108,7 @@ func TestSpeaker(t *testing.T) {
 		boom := errors.New("track closed")
 		s := NewSpeaker(func([]byte, time.Duration) error { return boom },
 			func(time.Duration) Ticker { return newManualTicker() })
-		_, err := s.Play(context.Background(), server.Audio{SampleRate: 8000, PCM: make([]int16, 800)})
+		_, err := s.Play(context.Background(), mockloop.Audio{SampleRate: 8000, PCM: make([]int16, 800)})
 		if !errors.Is(err, boom) {
 			t.Fatalf("got %v", err)
 		}
@@ -117,7 +117,7 @@ func TestSpeaker(t *testing.T) {
 	t.Run("a real ticker paces 5 frames over about 80 ms", func(t *testing.T) {
 		var stamps []time.Time
 		s := NewSpeaker(func([]byte, time.Duration) error { stamps = append(stamps, time.Now()); return nil }, nil)
-		if _, err := s.Play(context.Background(), server.Audio{SampleRate: 8000, PCM: make([]int16, 800)}); err != nil {
+		if _, err := s.Play(context.Background(), mockloop.Audio{SampleRate: 8000, PCM: make([]int16, 800)}); err != nil {
 			t.Fatal(err)
 		}
 		if len(stamps) != 5 {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // WAV format tags (Microsoft's RIFF specification, mmreg.h).
@@ -23,31 +23,31 @@ var ErrWAVFormat = errors.New("unsupported wav")
 // whose size runs past the end of the file (as streaming writers leave it)
 // is read to the end. Anything else (stereo, 8/24/32-bit, float, A-law) is
 // rejected with an error wrapping ErrWAVFormat that names what was found.
-func ReadWAV(r io.Reader) (server.Audio, error) {
+func ReadWAV(r io.Reader) (mockloop.Audio, error) {
 	var hdr [12]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return server.Audio{}, fmt.Errorf("read wav header: %w", err)
+		return mockloop.Audio{}, fmt.Errorf("read wav header: %w", err)
 	}
 	if string(hdr[0:4]) != "RIFF" || string(hdr[8:12]) != "WAVE" {
-		return server.Audio{}, fmt.Errorf("%w: not a RIFF WAVE file", ErrWAVFormat)
+		return mockloop.Audio{}, fmt.Errorf("%w: not a RIFF WAVE file", ErrWAVFormat)
 	}
-	var a server.Audio
+	var a mockloop.Audio
 	haveFmt := false
 	for {
 		var ch [8]byte
 		if _, err := io.ReadFull(r, ch[:]); err != nil {
-			return server.Audio{}, fmt.Errorf("read wav: no data chunk: %w", err)
+			return mockloop.Audio{}, fmt.Errorf("read wav: no data chunk: %w", err)
 		}
 		id := string(ch[0:4])
 		size := int64(binary.LittleEndian.Uint32(ch[4:8]))
 		switch id {
 		case "fmt ":
 			if size < 16 || size > 1<<16 {
-				return server.Audio{}, fmt.Errorf("%w: fmt chunk of %d bytes", ErrWAVFormat, size)
+				return mockloop.Audio{}, fmt.Errorf("%w: fmt chunk of %d bytes", ErrWAVFormat, size)
 			}
 			b := make([]byte, size+size%2)
 			if _, err := io.ReadFull(r, b); err != nil {
-				return server.Audio{}, fmt.Errorf("read wav fmt chunk: %w", err)
+				return mockloop.Audio{}, fmt.Errorf("read wav fmt chunk: %w", err)
 			}
 			format := binary.LittleEndian.Uint16(b[0:2])
 			channels := binary.LittleEndian.Uint16(b[2:4])
@@ -59,23 +59,23 @@ func ReadWAV(r io.Reader) (server.Audio, error) {
 			}
 			switch {
 			case format != wavFormatPCM:
-				return server.Audio{}, fmt.Errorf("%w: format tag %d, want 1 (PCM)", ErrWAVFormat, format)
+				return mockloop.Audio{}, fmt.Errorf("%w: format tag %d, want 1 (PCM)", ErrWAVFormat, format)
 			case channels != 1:
-				return server.Audio{}, fmt.Errorf("%w: %d channels, want mono", ErrWAVFormat, channels)
+				return mockloop.Audio{}, fmt.Errorf("%w: %d channels, want mono", ErrWAVFormat, channels)
 			case bits != 16:
-				return server.Audio{}, fmt.Errorf("%w: %d bits per sample, want 16", ErrWAVFormat, bits)
+				return mockloop.Audio{}, fmt.Errorf("%w: %d bits per sample, want 16", ErrWAVFormat, bits)
 			case rate == 0 || rate > 384000:
-				return server.Audio{}, fmt.Errorf("%w: sample rate %d", ErrWAVFormat, rate)
+				return mockloop.Audio{}, fmt.Errorf("%w: sample rate %d", ErrWAVFormat, rate)
 			}
 			a.SampleRate = int(rate)
 			haveFmt = true
 		case "data":
 			if !haveFmt {
-				return server.Audio{}, fmt.Errorf("%w: data chunk before fmt chunk", ErrWAVFormat)
+				return mockloop.Audio{}, fmt.Errorf("%w: data chunk before fmt chunk", ErrWAVFormat)
 			}
 			b, err := io.ReadAll(io.LimitReader(r, size))
 			if err != nil {
-				return server.Audio{}, fmt.Errorf("read wav data: %w", err)
+				return mockloop.Audio{}, fmt.Errorf("read wav data: %w", err)
 			}
 			a.PCM = make([]int16, len(b)/2)
 			for i := range a.PCM {
@@ -84,14 +84,14 @@ func ReadWAV(r io.Reader) (server.Audio, error) {
 			return a, nil
 		default:
 			if _, err := io.CopyN(io.Discard, r, size+size%2); err != nil {
-				return server.Audio{}, fmt.Errorf("skip wav %q chunk: %w", id, err)
+				return mockloop.Audio{}, fmt.Errorf("skip wav %q chunk: %w", id, err)
 			}
 		}
 	}
 }
 
 // WriteWAV writes a as a canonical 44-byte-header 16-bit PCM mono WAV.
-func WriteWAV(w io.Writer, a server.Audio) error {
+func WriteWAV(w io.Writer, a mockloop.Audio) error {
 	if a.SampleRate <= 0 {
 		return fmt.Errorf("write wav: invalid sample rate %d", a.SampleRate)
 	}

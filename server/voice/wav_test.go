@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 // rawWAV builds a WAV by hand so tests control every field.
@@ -41,7 +41,7 @@ func TestWAV(t *testing.T) {
 
 	t.Run("write then read gives the same audio", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WriteWAV(&b, server.Audio{SampleRate: 22050, PCM: samples}); err != nil {
+		if err := WriteWAV(&b, mockloop.Audio{SampleRate: 22050, PCM: samples}); err != nil {
 			t.Fatal(err)
 		}
 		if b.Len() != 44+2*len(samples) {
@@ -109,7 +109,7 @@ func TestWAV(t *testing.T) {
 // most half as many samples as it has bytes, without panicking.
 func FuzzReadWAV(f *testing.F) {
 	var b bytes.Buffer
-	WriteWAV(&b, server.Audio{SampleRate: 16000, PCM: []int16{1, -2, 3}})
+	WriteWAV(&b, mockloop.Audio{SampleRate: 16000, PCM: []int16{1, -2, 3}})
 	f.Add(b.Bytes())
 	f.Add(rawWAV(1, 1, 8000, 16, []byte("LIST\x02\x00\x00\x00ab"), []byte{1, 2, 3}, 0xFFFFFFFF))
 	f.Fuzz(func(t *testing.T, in []byte) {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/server/live"
 )
 
@@ -91,13 +91,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.Warn("websocket upgrade", "err", err)
 		return
 	}
-	c := &client{reject: h.rejected, conn: conn, send: make(chan server.Message, sendQueue), closed: make(chan struct{}), quit: make(chan struct{}), log: log.With("round", roundID)}
+	c := &client{reject: h.rejected, conn: conn, send: make(chan mockloop.Message, sendQueue), closed: make(chan struct{}), quit: make(chan struct{}), log: log.With("round", roundID)}
 	go c.writeLoop()
 	sess, err := h.Hub.Attach(r.Context(), roundID, c)
 	if err != nil {
-		code, msg := server.CodeNotFound, "No such round."
+		code, msg := mockloop.CodeNotFound, "No such round."
 		if !errors.Is(err, live.ErrRoundNotFound) {
-			code, msg = server.CodeStorage, "Could not open the round: "+err.Error()
+			code, msg = mockloop.CodeStorage, "Could not open the round: "+err.Error()
 			c.log.Error("attach", "err", err)
 		}
 		c.Close(code, msg)
@@ -120,19 +120,19 @@ func (h *Handler) rejected(code string) {
 type client struct {
 	reject func(code string)
 	conn   *websocket.Conn
-	send   chan server.Message
+	send   chan mockloop.Message
 	closed chan struct{} // closed when writeLoop has exited
 	log    *slog.Logger
 
 	once     sync.Once
 	quit     chan struct{} // closed to make writeLoop finish
 	mu       sync.Mutex
-	closeMsg *server.Message
+	closeMsg *mockloop.Message
 }
 
 // Send queues m; a full queue means the client is too slow and is cut off.
-func (c *client) Send(m server.Message) bool {
-	m.V = server.ProtocolVersion
+func (c *client) Send(m mockloop.Message) bool {
+	m.V = mockloop.ProtocolVersion
 	select {
 	case <-c.done():
 		return false
@@ -151,7 +151,7 @@ func (c *client) Send(m server.Message) bool {
 // Close sends an error and closes the connection.
 func (c *client) Close(code, text string) {
 	c.mu.Lock()
-	c.closeMsg = &server.Message{V: server.ProtocolVersion, Type: "error", Code: code, Message: text}
+	c.closeMsg = &mockloop.Message{V: mockloop.ProtocolVersion, Type: "error", Code: code, Message: text}
 	c.mu.Unlock()
 	c.shutdown()
 }
@@ -165,7 +165,7 @@ func (c *client) writeLoop() {
 	defer c.conn.Close()
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
-	write := func(m server.Message) error {
+	write := func(m mockloop.Message) error {
 		_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 		return c.conn.WriteJSON(m)
 	}
@@ -208,7 +208,7 @@ func (c *client) writeLoop() {
 }
 
 func (c *client) readLoop(sess *live.Session) {
-	c.conn.SetReadLimit(server.MaxMessageBytes)
+	c.conn.SetReadLimit(mockloop.MaxMessageBytes)
 	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
 	ctx, cancel := context.WithCancel(context.Background())
@@ -225,21 +225,21 @@ func (c *client) readLoop(sess *live.Session) {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
-				c.reject(server.CodeTooLarge)
-				c.Close(server.CodeTooLarge, "That message was too large (over 256 KiB).")
+				c.reject(mockloop.CodeTooLarge)
+				c.Close(mockloop.CodeTooLarge, "That message was too large (over 256 KiB).")
 			}
 			return
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 		if !limiter.take(time.Now()) {
-			c.reject(server.CodeRateLimited)
-			c.Send(server.Message{Type: "error", Code: server.CodeRateLimited, Message: "Too many messages; slow down."})
+			c.reject(mockloop.CodeRateLimited)
+			c.Send(mockloop.Message{Type: "error", Code: mockloop.CodeRateLimited, Message: "Too many messages; slow down."})
 			continue
 		}
 		m, code, msg := Decode(data)
 		if code != "" {
 			c.reject(code)
-			c.Send(server.Message{Type: "error", Code: code, Message: msg})
+			c.Send(mockloop.Message{Type: "error", Code: code, Message: msg})
 			continue
 		}
 		c.dispatch(sess, m)
@@ -248,21 +248,21 @@ func (c *client) readLoop(sess *live.Session) {
 
 // Decode parses one client message, returning an error code and a message
 // for the user when it is not acceptable.
-func Decode(data []byte) (m server.Message, code, msg string) {
+func Decode(data []byte) (m mockloop.Message, code, msg string) {
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, server.CodeBadJSON, "That message was not valid JSON."
+		return m, mockloop.CodeBadJSON, "That message was not valid JSON."
 	}
-	if m.V != server.ProtocolVersion {
-		return m, server.CodeBadVersion, "This page is out of date; reload it."
+	if m.V != mockloop.ProtocolVersion {
+		return m, mockloop.CodeBadVersion, "This page is out of date; reload it."
 	}
 	switch m.Type {
 	case "hello", "answer", "draft", "done", "skip", "end", "rtc_offer", "rtc_ice", "mute", "ping":
 		return m, "", ""
 	}
-	return m, server.CodeUnknownType, "Unknown message type."
+	return m, mockloop.CodeUnknownType, "Unknown message type."
 }
 
-func (c *client) dispatch(sess *live.Session, m server.Message) {
+func (c *client) dispatch(sess *live.Session, m mockloop.Message) {
 	switch m.Type {
 	case "hello":
 		sess.Hello()
@@ -283,7 +283,7 @@ func (c *client) dispatch(sess *live.Session, m server.Message) {
 	case "mute":
 		sess.Mute(m.On != nil && *m.On)
 	case "ping":
-		c.Send(server.Message{Type: "pong"})
+		c.Send(mockloop.Message{Type: "pong"})
 	}
 }
 

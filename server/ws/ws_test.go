@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mockloop/mockloop/server"
+	"github.com/mockloop/mockloop"
 )
 
 func TestCheckOrigin(t *testing.T) {
@@ -43,10 +43,10 @@ func TestDecode(t *testing.T) {
 	}{
 		{"a hello is accepted", `{"v":1,"type":"hello"}`, "", "hello"},
 		{"an answer keeps its id and text", `{"v":1,"type":"answer","id":"a1","text":"I did it"}`, "", "answer"},
-		{"not JSON", `hello`, server.CodeBadJSON, ""},
-		{"a JSON array", `[1,2]`, server.CodeBadJSON, ""},
-		{"a missing version", `{"type":"hello"}`, server.CodeBadVersion, ""},
-		{"a server-only type", `{"v":1,"type":"feedback"}`, server.CodeUnknownType, ""},
+		{"not JSON", `hello`, mockloop.CodeBadJSON, ""},
+		{"a JSON array", `[1,2]`, mockloop.CodeBadJSON, ""},
+		{"a missing version", `{"type":"hello"}`, mockloop.CodeBadVersion, ""},
+		{"a server-only type", `{"v":1,"type":"feedback"}`, mockloop.CodeUnknownType, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
