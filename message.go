@@ -50,6 +50,7 @@ type Message struct {
 	Utterance *Utterance         `json:"utterance,omitempty"`
 	State     string             `json:"state,omitempty"`
 	Latency   *Latency           `json:"latency,omitempty"`
+	Coverage  []PhaseState       `json:"coverage,omitempty"`
 }
 
 // Question is what the round page shows about the question being answered.
@@ -65,6 +66,9 @@ type Question struct {
 	// Phase names the part of a system design or coding question being
 	// answered (requirements, high_level, deep_dive; clarify, approach...).
 	Phase string `json:"phase,omitempty"`
+	// Coverage is the question's phase checklist so far (system design and
+	// coding); empty for behavioral questions.
+	Coverage []PhaseState `json:"coverage,omitempty"`
 }
 
 // Phases of a round as the page sees them.

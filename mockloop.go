@@ -101,6 +101,26 @@ type Turn struct {
 	Report      *analysis.Report `json:"report,omitempty"`
 	Latency     *Latency         `json:"latency,omitempty"`
 	AudioPath   string           `json:"audio_path,omitempty"`
+	// Resolved lists findings of this answer that a later follow-up answer
+	// to the same question supplied (the metric, the result, the "I").
+	Resolved []Resolution `json:"resolved,omitempty"`
+}
+
+// Resolution says that a finding on an answer was resolved by a later
+// answer to the same question.
+type Resolution struct {
+	Code    string `json:"code"`
+	TurnSeq int    `json:"turn_seq"` // the answer turn that supplied it
+}
+
+// PhaseState is one phase of a system design or coding question (clarify,
+// scale, requirements, ...) and whether any answer to the question has
+// covered it yet. Judged across all of the question's turns.
+type PhaseState struct {
+	Phase   string `json:"phase"`
+	Label   string `json:"label"`
+	Covered bool   `json:"covered"`
+	TurnSeq int    `json:"turn_seq,omitempty"` // the answer that first covered it
 }
 
 // Utterance is one finalised stretch of candidate speech (or one typed
