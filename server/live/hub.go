@@ -37,7 +37,16 @@ type Deps struct {
 	Observer    Observer   // nil: no measurements
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// IdleTimeout is how long a session with no page attached stays in
+	// memory before it is evicted (its state is in the store, so the next
+	// Attach restores it). Zero means DefaultIdleTimeout. Finished rounds
+	// are evicted as soon as their page goes away.
+	IdleTimeout time.Duration
 }
+
+// DefaultIdleTimeout keeps a detached session long enough for a refresh,
+// a dropped connection or a laptop lid closed over lunch.
+const DefaultIdleTimeout = 10 * time.Minute
 
 // Hub keeps the sessions of rounds that have a page attached.
 type Hub struct {
@@ -45,7 +54,10 @@ type Hub struct {
 
 	mu       sync.Mutex
 	sessions map[string]*Session
-	wg       sync.WaitGroup
+	// wg counts every goroutine the hub's sessions start (the session
+	// loops and their background work, such as encoding kept audio), so
+	// Shutdown returns only when nothing is left running.
+	wg sync.WaitGroup
 }
 
 // NewHub returns a Hub using deps.
@@ -62,6 +74,9 @@ func NewHub(deps Deps) *Hub {
 	if deps.Observer == nil {
 		deps.Observer = nopObserver{}
 	}
+	if deps.IdleTimeout <= 0 {
+		deps.IdleTimeout = DefaultIdleTimeout
+	}
 	return &Hub{deps: deps, sessions: map[string]*Session{}}
 }
 
@@ -70,23 +85,20 @@ var ErrRoundNotFound = errors.New("round not found")
 
 // Attach connects out to the round's session, starting the session if it
 // is not running. A previous connection on the same round (a second tab)
-// is told it was taken over and closed.
+// is told it was taken over and closed. The round is loaded from the store
+// outside the hub's lock, so a slow disk delays only this round.
 func (h *Hub) Attach(ctx context.Context, roundID string, out Outbox) (*Session, error) {
-	// A session stopped by Stop or Shutdown between the lookup and the
-	// attach refuses the call; a fresh one is restored from the store.
+	// A session stopped by Stop, Shutdown or eviction between the lookup
+	// and the attach refuses the call; a fresh one is restored.
 	for range 3 {
-		h.mu.Lock()
-		s := h.sessions[roundID]
-		if s == nil || s.ctx.Err() != nil {
-			var err error
-			s, err = h.start(roundID)
+		s := h.running(roundID)
+		if s == nil {
+			fresh, err := h.load(ctx, roundID)
 			if err != nil {
-				h.mu.Unlock()
 				return nil, err
 			}
-			h.sessions[roundID] = s
+			s = h.register(fresh)
 		}
-		h.mu.Unlock()
 		if s.call(func() { s.attach(out) }) {
 			return s, nil
 		}
@@ -94,15 +106,63 @@ func (h *Hub) Attach(ctx context.Context, roundID string, out Outbox) (*Session,
 	return nil, fmt.Errorf("round %s: the session stopped while attaching; reconnect", roundID)
 }
 
+// running returns the live session of roundID, or nil.
+func (h *Hub) running(roundID string) *Session {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.sessions[roundID]; s != nil && s.ctx.Err() == nil {
+		return s
+	}
+	return nil
+}
+
+// register starts fresh unless another Attach started the same round while
+// fresh was loading; then fresh is dropped and the running one returned.
+func (h *Hub) register(fresh *Session) *Session {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.sessions[fresh.id]; s != nil && s.ctx.Err() == nil {
+		fresh.cancel(errors.New("a concurrent attach started the round"))
+		return s
+	}
+	h.sessions[fresh.id] = fresh
+	h.deps.Observer.SessionStarted()
+	h.goTracked(func() {
+		defer h.deps.Observer.SessionEnded()
+		fresh.run()
+	})
+	return fresh
+}
+
+// goTracked runs f on a goroutine that Shutdown waits for.
+func (h *Hub) goTracked(f func()) {
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		f()
+	}()
+}
+
+// evict removes s from the hub if it is still the round's session.
+func (h *Hub) evict(s *Session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sessions[s.id] == s {
+		delete(h.sessions, s.id)
+	}
+}
+
 // Detach tells the session its connection went away. The session stays
 // (a refresh or reconnect finds it as it was); the microphone connection
 // is closed so the voice pipeline finalises and stores what was said.
 func (h *Hub) Detach(s *Session, out Outbox) {
+	at := h.deps.Now()
 	s.Do(func() {
 		if s.out != out {
 			return
 		}
 		s.out = nil
+		s.detachedAt = at
 		s.closeVoice()
 	})
 }
@@ -130,29 +190,31 @@ func (h *Hub) Shutdown() {
 	h.wg.Wait()
 }
 
-func (h *Hub) start(roundID string) (*Session, error) {
-	ctx, cancel := context.WithCancelCause(context.Background())
+// load restores a round's session from the store, not yet running.
+func (h *Hub) load(ctx context.Context, roundID string) (*Session, error) {
 	r, err := h.deps.Store.Round(ctx, roundID)
 	if errors.Is(err, mockloop.ErrNotFound) {
-		cancel(nil)
 		return nil, ErrRoundNotFound
 	}
 	if err != nil {
-		cancel(nil)
 		return nil, fmt.Errorf("load round %s: %w", roundID, err)
 	}
 	turns, err := h.deps.Store.Turns(ctx, roundID)
 	if err != nil {
-		cancel(nil)
 		return nil, fmt.Errorf("load turns of %s: %w", roundID, err)
 	}
+	utts, err := h.deps.Store.Utterances(ctx, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("load utterances of %s: %w", roundID, err)
+	}
+	sctx, cancel := context.WithCancelCause(context.Background())
 	s := &Session{
 		hub:    h,
 		id:     roundID,
 		deps:   h.deps,
 		log:    h.deps.Logger.With("round", roundID),
 		cmds:   make(chan func(), 64),
-		ctx:    ctx,
+		ctx:    sctx,
 		cancel: cancel,
 		round:  r,
 		turns:  turns,
@@ -161,19 +223,8 @@ func (h *Hub) start(roundID string) (*Session, error) {
 		cancel(nil)
 		return nil, err
 	}
-	utts, err := h.deps.Store.Utterances(ctx, roundID)
-	if err != nil {
-		cancel(nil)
-		return nil, fmt.Errorf("load utterances of %s: %w", roundID, err)
-	}
 	s.restoreOpen(utts)
-	h.wg.Add(1)
-	h.deps.Observer.SessionStarted()
-	go func() {
-		defer h.wg.Done()
-		defer h.deps.Observer.SessionEnded()
-		s.run()
-	}()
+	s.detachedAt = h.deps.Now()
 	return s, nil
 }
 

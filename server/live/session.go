@@ -46,6 +46,9 @@ type Session struct {
 	nudges   nudgeState
 	noNudges bool
 	lastLive *analysis.Report
+	// detachedAt is when the last page went away; an idle session is
+	// evicted from the hub after Deps.IdleTimeout.
+	detachedAt time.Time
 }
 
 // persisted is what Round.State holds: the engine's own state plus the
@@ -100,6 +103,11 @@ func (s *Session) run() {
 		case f := <-s.cmds:
 			f()
 		case <-tick.C:
+			if s.idle() {
+				s.hub.evict(s)
+				s.stop()
+				return
+			}
 			s.maybeNudge(s.lastLive)
 		case <-s.ctx.Done():
 			return
@@ -127,6 +135,19 @@ func (s *Session) maybeNudge(rep *analysis.Report) {
 }
 
 func (s *Session) now() time.Time { return s.deps.Now() }
+
+// idle reports whether the session has had no page for long enough to be
+// evicted: at once for a finished round, after Deps.IdleTimeout otherwise.
+// An interviewer reply still in flight keeps it, so nothing is cut short.
+func (s *Session) idle() bool {
+	if s.out != nil || s.reply != nil || s.voice != nil {
+		return false
+	}
+	if s.round.Status == mockloop.StatusFinished {
+		return true
+	}
+	return s.now().Sub(s.detachedAt) >= s.deps.IdleTimeout
+}
 
 func (s *Session) restore() error {
 	var p persisted

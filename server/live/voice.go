@@ -374,11 +374,11 @@ func (s *Session) saveAudio(pcm []int16) string {
 	// goroutine so a long answer does not delay the next question. The
 	// file appears under its name only when complete.
 	log := s.log
-	go func() {
+	s.hub.goTracked(func() {
 		if err := writeOpus(filepath.Join(dir, name), pcm); err != nil {
 			log.Warn("keep audio", "err", err)
 		}
-	}()
+	})
 	return name
 }
 
