@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/gorilla/websocket"
 
 	"github.com/mockloop/mockloop"
@@ -220,7 +222,7 @@ func (c *client) readLoop(sess *live.Session) {
 		case <-ctx.Done():
 		}
 	}()
-	limiter := newBucket(rateBurst, ratePerSec, time.Now())
+	limiter := rate.NewLimiter(ratePerSec, rateBurst)
 	for {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
@@ -231,7 +233,7 @@ func (c *client) readLoop(sess *live.Session) {
 			return
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
-		if !limiter.take(time.Now()) {
+		if !limiter.AllowN(time.Now(), 1) {
 			c.reject(mockloop.CodeRateLimited)
 			c.Send(mockloop.Message{Type: "error", Code: mockloop.CodeRateLimited, Message: "Too many messages; slow down."})
 			continue
@@ -285,27 +287,4 @@ func (c *client) dispatch(sess *live.Session, m mockloop.Message) {
 	case "ping":
 		c.Send(mockloop.Message{Type: "pong"})
 	}
-}
-
-// bucket is a token bucket; time is passed in.
-type bucket struct {
-	tokens, burst, rate float64
-	last                time.Time
-}
-
-func newBucket(burst, perSec float64, now time.Time) *bucket {
-	return &bucket{tokens: burst, burst: burst, rate: perSec, last: now}
-}
-
-func (b *bucket) take(now time.Time) bool {
-	b.tokens += now.Sub(b.last).Seconds() * b.rate
-	if b.tokens > b.burst {
-		b.tokens = b.burst
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/mockloop/mockloop"
 )
@@ -87,20 +86,4 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("accepted %q but not its re-encoding %q: %s", data, again, code2)
 		}
 	})
-}
-
-func TestBucket(t *testing.T) {
-	t0 := time.Unix(0, 0)
-	b := newBucket(3, 1, t0)
-	for i := 0; i < 3; i++ {
-		if !b.take(t0) {
-			t.Fatalf("take %d within the burst refused", i)
-		}
-	}
-	if b.take(t0) {
-		t.Fatal("a fourth message in the same instant was allowed past a burst of 3")
-	}
-	if !b.take(t0.Add(time.Second)) {
-		t.Fatal("a message a second later (rate 1/s) was refused")
-	}
 }
