@@ -17,9 +17,9 @@ export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
-TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium docker-compose
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox opus-tools chromium docker-compose
 
-.PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check compose-check deps deps-test clean
+.PHONY: all run build test test-go test-e2e fuzz bench vet lint fmt-check compose-check deps deps-test clean
 
 all: build
 
@@ -41,6 +41,12 @@ run: build
 vet:
 	$(GO) vet ./...
 
+# staticcheck from the Go module proxy, pinned.
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+lint:
+	@[ -x $(STATICCHECK) ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	$(STATICCHECK) ./...
+
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -49,16 +55,17 @@ fmt-check:
 # rest run without it to keep the suite well inside CI's 2 cores.
 RACE_PKGS := ./server/live/... ./server/ws/... ./server/voice/... ./server/rtc/...
 
-test: deps-test fmt-check vet compose-check test-go fuzz test-e2e
+test: deps-test fmt-check vet lint compose-check test-go fuzz test-e2e
 	@echo "make test: all passed"
 
 # Validates docker-compose.yml without a Docker engine (none runs in CI).
 compose-check:
 	docker-compose -f docker-compose.yml config -q
 
+# scripts/gotest.sh fails the run under CI=true when any test skipped.
 test-go:
-	$(GO) test -count=1 -timeout 15m ./...
-	$(GO) test -count=1 -race -timeout 15m $(RACE_PKGS)
+	GOTEST_SLOWEST=10 scripts/gotest.sh -count=1 -timeout 15m ./...
+	scripts/gotest.sh -count=1 -race -timeout 15m $(RACE_PKGS)
 
 # Short fuzzing runs of the decoders that face untrusted input; longer runs
 # on demand with FUZZTIME=5m.

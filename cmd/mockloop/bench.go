@@ -12,12 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 // defaultBenchClips are human recordings from the shared speech set (see
@@ -218,13 +218,12 @@ func pct(v []float64, p float64) float64 {
 	return s[i]
 }
 
-// findSpeechDir looks for the shared speech set beside the repository.
+// findSpeechDir is the shared speech set (speechdata.Dir: the env var
+// first, then shared/ beside the repository), or "" when there is none.
 func findSpeechDir() string {
-	for _, d := range []string{"../shared/testdata/speech", "../../shared/testdata/speech", "../../../shared/testdata/speech"} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			abs, _ := filepath.Abs(d)
-			return abs
-		}
+	d, err := speechdata.Dir()
+	if err != nil {
+		return ""
 	}
-	return strings.TrimSpace(os.Getenv("MOCKLOOP_SPEECH_DIR"))
+	return d
 }

@@ -134,7 +134,7 @@ func speechClips(t *testing.T) []speechdata.Clip {
 	t.Helper()
 	dir, err := speechdata.Dir()
 	if err != nil {
-		t.Skip(err)
+		speechdata.Unavailable(t, err)
 	}
 	clips, err := speechdata.Manifest(dir)
 	if err != nil {
@@ -148,7 +148,7 @@ func speechFile(t *testing.T, name string) string {
 	t.Helper()
 	dir, err := speechdata.Dir()
 	if err != nil {
-		t.Skip(err)
+		speechdata.Unavailable(t, err)
 	}
 	return filepath.Join(dir, name)
 }

@@ -39,22 +39,26 @@ import (
 // test can stop with SIGTERM or kill outright.
 const serveChildEnv = "MOCKLOOP_FAULT_SERVE_ARGS"
 
-func TestFaultHelperServe(t *testing.T) {
-	raw := os.Getenv(serveChildEnv)
-	if raw == "" {
-		t.Skip("the fault tests' server process; runs only when re-executed by them")
+// TestMain runs this binary as the fault tests' server process when they
+// re-execute it with serveChildEnv set; otherwise it runs the tests.
+func TestMain(m *testing.M) {
+	if raw := os.Getenv(serveChildEnv); raw != "" {
+		os.Exit(serveChild(raw))
 	}
+	os.Exit(m.Run())
+}
+
+func serveChild(raw string) int {
 	var args []string
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		fmt.Fprintln(os.Stderr, "bad", serveChildEnv, err)
-		os.Exit(2)
+		return 2
 	}
 	// As main does: SIGTERM cancels the context and serve shuts down
 	// gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	code := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // childServer is mockloop serve in another process.
@@ -88,7 +92,7 @@ func startChild(t *testing.T, dataDir string) *childServer {
 	t.Helper()
 	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir,
 		"--stt", "sphinx", "--tts", "none", "--log-level", "info"})
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFaultHelperServe$", "-test.count=1")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), serveChildEnv+"="+string(args))
 	pr, pw := io.Pipe()
 	cs := &childServer{cmd: cmd, exited: make(chan error, 1), stderr: &lockedBuffer{}}
@@ -144,25 +148,6 @@ func (cs *childServer) stop(t *testing.T, sig os.Signal) error {
 		t.Fatalf("server did not exit within 20s of %v\n%s", sig, cs.stderr.String())
 	}
 	return nil
-}
-
-// speechClip finds one of the shared speech clips above the working
-// directory (the repo sits next to /work/shared).
-func speechClip(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 6 {
-		p := filepath.Join(dir, "..", "shared", "testdata", "speech", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		dir = filepath.Dir(dir)
-	}
-	t.Skipf("speech clip %s not found", name)
-	return ""
 }
 
 // storedRound is GET /api/rounds/{id}.
@@ -240,7 +225,7 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 	// Three utterances with pauses between them (VOICE-NOTES: 0.8 s ends
 	// an utterance, 2.5 s commits the answer), so the first utterance is
 	// stored and acknowledged seconds before the answer could commit.
-	clip := speechClip(t, "mfa_crossword.wav")
+	clip := speechFile(t, "mfa_crossword.wav")
 	cases := []struct {
 		name     string
 		sig      os.Signal
@@ -596,7 +581,7 @@ func TestFaultSpeechEndpointFailsAndSphinxTakesOver(t *testing.T) {
 	if testing.Short() {
 		t.Skip("speaks real audio")
 	}
-	clip := speechClip(t, "fleurs_en_001.wav")
+	clip := speechFile(t, "fleurs_en_001.wav")
 	var calls atomic.Int64
 	stt := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mockloop/mockloop/cmd/mockloop/internal/loadtest"
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 // heavyLoad runs the load test at a size worth reading, for measuring the
@@ -31,7 +33,7 @@ func TestLoadtestHoldsSpokenSessions(t *testing.T) {
 	}
 	clips := findClips()
 	if len(clips) == 0 {
-		t.Skip("no speech clips (../shared/testdata/speech or pocketsphinx-testdata)")
+		speechdata.Unavailable(t, errors.New("no speech clips (../shared/testdata/speech or pocketsphinx-testdata)"))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *loadDuration+2*time.Minute)
 	defer cancel()

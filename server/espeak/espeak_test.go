@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -12,12 +13,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 func newTestSynth(t testing.TB) *Synth {
 	t.Helper()
 	if _, err := exec.LookPath(DefaultBinary); err != nil {
-		t.Skipf("espeak-ng not installed: %v", err)
+		speechdata.Unavailable(t, fmt.Errorf("espeak-ng not installed: %w", err))
 	}
 	s, err := New(Config{})
 	if err != nil {

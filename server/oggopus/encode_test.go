@@ -119,7 +119,7 @@ func speechClip(t *testing.T, name string) mockloop.Audio {
 	t.Helper()
 	dir, err := speechdata.Dir()
 	if err != nil {
-		t.Skip(err)
+		speechdata.Unavailable(t, err)
 	}
 	f, err := os.Open(filepath.Join(dir, name))
 	if err != nil {
@@ -321,7 +321,7 @@ func TestEncodeErrors(t *testing.T) {
 func TestOpusinfo(t *testing.T) {
 	opusinfo, err := exec.LookPath("opusinfo")
 	if err != nil {
-		t.Skip("opusinfo not installed (apt-get install opus-tools)")
+		speechdata.Unavailable(t, fmt.Errorf("opusinfo not installed (apt-get install opus-tools): %w", err))
 	}
 	a := speechClip(t, "mfa_surround.wav")
 	path := filepath.Join(t.TempDir(), "answer.opus")
@@ -366,7 +366,7 @@ func TestOpusinfo(t *testing.T) {
 func BenchmarkEncode(b *testing.B) {
 	dir, err := speechdata.Dir()
 	if err != nil {
-		b.Skip(err)
+		speechdata.Unavailable(b, err)
 	}
 	f, err := os.Open(filepath.Join(dir, "mfa_acoustic_corpus.wav"))
 	if err != nil {

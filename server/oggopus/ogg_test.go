@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/speechdata"
 	"github.com/mockloop/mockloop/server/voice"
 )
 
@@ -263,7 +264,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func TestReaderAgainstOpusenc(t *testing.T) {
 	opusenc, err := exec.LookPath("opusenc")
 	if err != nil {
-		t.Skip("opusenc not installed (apt-get install opus-tools)")
+		speechdata.Unavailable(t, fmt.Errorf("opusenc not installed (apt-get install opus-tools): %w", err))
 	}
 	wav := filepath.Join(t.TempDir(), "tone.wav")
 	var w bytes.Buffer

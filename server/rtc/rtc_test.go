@@ -29,7 +29,7 @@ func speechClipPath(tb testing.TB) string {
 	tb.Helper()
 	d, err := speechdata.Dir()
 	if err != nil {
-		tb.Skip(err)
+		speechdata.Unavailable(tb, err)
 	}
 	return filepath.Join(d, speechClipName)
 }

@@ -17,7 +17,7 @@ func BenchmarkDecode(b *testing.B) {
 	clips := loadManifest(b)
 	tr, err := New(Config{PoolSize: 1})
 	if err != nil {
-		b.Skipf("sphinx: %v", err)
+		b.Fatalf("sphinx: %v", err)
 	}
 	defer tr.Close()
 	pcms := make([][]int16, len(clips))

@@ -24,7 +24,7 @@ type clip struct {
 func loadManifest(tb testing.TB) []clip {
 	tb.Helper()
 	if speechDirErr != nil {
-		tb.Skip(speechDirErr)
+		speechdata.Unavailable(tb, speechDirErr)
 	}
 	all, err := speechdata.Manifest(speechDir)
 	if err != nil {

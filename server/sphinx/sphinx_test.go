@@ -3,6 +3,7 @@ package sphinx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,7 +34,7 @@ const maxOverallWER = 0.60
 func newTestTranscriber(t *testing.T, cfg Config) *Transcriber {
 	t.Helper()
 	if _, err := os.Stat(DefaultModelDir); err != nil {
-		t.Skipf("pocketsphinx-en-us not installed: %v", err)
+		speechdata.Unavailable(t, fmt.Errorf("pocketsphinx-en-us not installed: %w", err))
 	}
 	tr, err := New(cfg)
 	if err != nil {
@@ -201,7 +202,7 @@ func TestHearsFilledPauses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			pcm, err := readWAV16k(filepath.Join(speechDir, tt.file))
 			if err != nil {
-				t.Skipf("speech clip: %v", err)
+				speechdata.Unavailable(t, fmt.Errorf("speech clip: %w", err))
 			}
 			tx, err := decode(context.Background(), tr, pcm)
 			if err != nil {
@@ -247,7 +248,7 @@ func TestTwoStreamsAtOnceGiveTheSameTextAsOneAtATime(t *testing.T) {
 	for i, f := range files {
 		pcm, err := readWAV16k(filepath.Join(speechDir, f))
 		if err != nil {
-			t.Skipf("speech clip: %v", err)
+			speechdata.Unavailable(t, fmt.Errorf("speech clip: %w", err))
 		}
 		pcms[i] = pcm
 		tx, err := decode(ctx, newTestTranscriber(t, Config{PoolSize: 1}), pcm)
@@ -309,7 +310,7 @@ func TestStreamLifecycle(t *testing.T) {
 	ctx := context.Background()
 	pcm, err := readWAV16k(filepath.Join(speechDir, "librispeech_61-70968-0000.wav"))
 	if err != nil {
-		t.Skipf("speech clip: %v", err)
+		speechdata.Unavailable(t, fmt.Errorf("speech clip: %w", err))
 	}
 
 	t.Run("a full pool makes Start wait until the context ends", func(t *testing.T) {

@@ -16,7 +16,7 @@ func speechDir(tb testing.TB) string {
 	tb.Helper()
 	d, err := speechdata.Dir()
 	if err != nil {
-		tb.Skip(err)
+		speechdata.Unavailable(tb, err)
 	}
 	return d
 }
