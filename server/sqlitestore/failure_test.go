@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/speechdata"
 )
 
 // openAtVersion creates a database whose schema stops at version v, as an
@@ -157,9 +160,14 @@ func TestReadOnly(t *testing.T) {
 		{"a connection with PRAGMA query_only", func(t *testing.T, path string) []Option {
 			return []Option{withPragmas("query_only(1)")}
 		}},
-		{"a database file chmod 0444", func(t *testing.T, path string) []Option {
+		{"a database file chmod 0444 (immutable when run as root)", func(t *testing.T, path string) []Option {
 			if os.Geteuid() == 0 {
-				t.Skip("root ignores file permissions; the mode=ro and query_only cases cover SQLITE_READONLY")
+				// Root ignores file modes but not the immutable attribute.
+				if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+					speechdata.Unavailable(t, fmt.Errorf("chattr +i (root ignores chmod): %v: %s", err, out))
+				}
+				t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+				return nil
 			}
 			if err := os.Chmod(path, 0o444); err != nil {
 				t.Fatal(err)
