@@ -85,7 +85,6 @@ const (
 	CodeUnknownType   = "unknown_type"
 	CodeTooLarge      = "too_large"
 	CodeEmptyAnswer   = "empty_answer"
-	CodeTooLong       = "too_long"
 	CodeNotFound      = "not_found"
 	CodeRoundFinished = "round_finished"
 	CodeTakenOver     = "taken_over"
