@@ -172,9 +172,20 @@ func (h *Hub) start(roundID string) (*Session, error) {
 	go func() {
 		defer h.wg.Done()
 		defer h.deps.Observer.SessionEnded()
+		defer h.forget(roundID, s)
 		s.run()
 	}()
 	return s, nil
+}
+
+// forget drops a session that ended by itself (a panic), so the next
+// Attach restores the round from the store.
+func (h *Hub) forget(roundID string, s *Session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sessions[roundID] == s {
+		delete(h.sessions, roundID)
+	}
 }
 
 // Stop ends the session of one round, if running (the round is being
