@@ -566,6 +566,7 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 	s.nextSeq++
 	s.reply = r
 	p := m.Prompt
+	p.Minutes = s.round.Minutes
 	p.History = append([]mockloop.Turn(nil), s.turns...)
 	out := s.voiceOut(ctx, r)
 	go func() {
