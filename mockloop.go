@@ -236,6 +236,7 @@ type Prompt struct {
 	Kind      TurnKind
 	RoundKind RoundKind
 	Persona   string // "interviewer" or "bar_raiser"
+	Minutes   int    // the round's length, for the persona prompt
 	// Scripted is the scripted interviewer's wording; an LLM interviewer
 	// uses it as the intent and falls back to it on failure.
 	Scripted  string

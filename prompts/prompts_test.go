@@ -248,6 +248,22 @@ func TestRender(t *testing.T) {
 		}
 	})
 
+	t.Run("the persona states the round's length and never a 0-minute one", func(t *testing.T) {
+		for _, k := range []string{"behavioral", "system_design", "coding", "bar_raiser"} {
+			got, err := b.Render(PersonaTemplate(k), PersonaData{RoundKind: k, Minutes: 35})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got, "35-minute") {
+				t.Errorf("%s persona does not say 35-minute: %.120q", k, got)
+			}
+			got, _ = b.Render(PersonaTemplate(k), PersonaData{RoundKind: k})
+			if strings.Contains(got, "0-minute") {
+				t.Errorf("%s persona with no length says %.120q", k, got)
+			}
+		}
+	})
+
 	t.Run("the bar raiser persona raises the level", func(t *testing.T) {
 		got, _ := b.Render(PersonaTemplate("bar_raiser"), PersonaData{Minutes: 45})
 		for _, want := range []string{"beyond the candidate's own team", "mechanism", "long term", "Challenge"} {

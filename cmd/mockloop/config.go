@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mockloop/mockloop"
 )
 
 // Config is everything serve, doctor and export read from flags and the
@@ -146,7 +148,7 @@ func (c *Config) validate() error {
 	if err != nil {
 		return fmt.Errorf("--addr %q: %w", c.Addr, err)
 	}
-	if !isLoopback(host) && c.Token == "" {
+	if !mockloop.IsLoopback(host) && c.Token == "" {
 		return fmt.Errorf("--addr %s is reachable from other machines; set --token (or MOCKLOOP_TOKEN) so only you can open your rounds", c.Addr)
 	}
 	switch c.STT {
@@ -163,12 +165,4 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

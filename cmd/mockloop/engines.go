@@ -138,7 +138,7 @@ func personaSystem(bank *prompts.Bank) func(p mockloop.Prompt) (string, error) {
 		if kind == "" || kind == string(mockloop.KindLoop) {
 			kind = string(mockloop.KindBehavioral)
 		}
-		return bank.Render(prompts.PersonaTemplate(kind), prompts.PersonaData{RoundKind: kind})
+		return bank.Render(prompts.PersonaTemplate(kind), prompts.PersonaData{RoundKind: kind, Minutes: p.Minutes})
 	}
 }
 

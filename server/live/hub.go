@@ -129,6 +129,9 @@ func (h *Hub) register(fresh *Session) *Session {
 	h.deps.Observer.SessionStarted()
 	h.goTracked(func() {
 		defer h.deps.Observer.SessionEnded()
+		// A session that ended by itself (evicted, or a recovered panic)
+		// leaves the hub, so the next Attach restores it from the store.
+		defer h.evict(fresh)
 		fresh.run()
 	})
 	return fresh

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -101,18 +102,75 @@ func (s *Session) run() {
 	for {
 		select {
 		case f := <-s.cmds:
-			f()
+			if !s.safely("command", f) {
+				return
+			}
 		case <-tick.C:
 			if s.idle() {
-				s.hub.evict(s)
 				s.stop()
 				return
 			}
-			s.maybeNudge(s.lastLive)
+			if !s.safely("nudge", func() { s.maybeNudge(s.lastLive) }) {
+				return
+			}
 		case <-s.ctx.Done():
+			if errors.Is(context.Cause(s.ctx), errSessionPanic) {
+				s.safely("teardown", s.teardownAfterPanic)
+			}
 			return
 		}
 	}
+}
+
+// errSessionPanic is the session context's cause after a panic in any of
+// its goroutines.
+var errSessionPanic = errors.New("session panicked")
+
+// codeInternal tells the page the session ended on a server fault.
+const codeInternal = "internal"
+
+// safely runs f on the session goroutine; a panic in f ends this session
+// only (false), never the server.
+func (s *Session) safely(where string, f func()) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.panicked(where, v)
+			s.safely("teardown", s.teardownAfterPanic)
+			ok = false
+		}
+	}()
+	f()
+	return true
+}
+
+// recoverPanic is deferred at the top of every goroutine a session starts
+// (reply, synthesis, playback): a panic there cancels the session, whose
+// run goroutine then tears it down.
+func (s *Session) recoverPanic(where string) {
+	if v := recover(); v != nil {
+		s.panicked(where, v)
+	}
+}
+
+func (s *Session) panicked(where string, v any) {
+	s.log.Error("session panicked; ending this session only", "where", where, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	s.cancel(fmt.Errorf("%w in %s: %v", errSessionPanic, where, v))
+}
+
+// teardownAfterPanic tells the page and releases the microphone. The
+// state may be half-updated, so nothing more is saved; what was saved
+// before stays, and a reconnect restores the round from the store.
+func (s *Session) teardownAfterPanic() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	s.cancel(errSessionPanic)
+	if s.out != nil {
+		s.out.Close(codeInternal, "Something went wrong on the server in this round. Your answers so far are saved; reload the page to go on.")
+		s.out = nil
+	}
+	s.stopVoice("internal")
 }
 
 // live sends the live meters for the answer so far and any nudge due.
@@ -528,9 +586,11 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 	s.nextSeq++
 	s.reply = r
 	p := m.Prompt
+	p.Minutes = s.round.Minutes
 	p.History = append([]mockloop.Turn(nil), s.turns...)
 	out := s.voiceOut(ctx, r)
 	go func() {
+		defer s.recoverPanic("reply")
 		emit := func(chunk string) {
 			r.add(chunk, s.now())
 			if out != nil {
@@ -538,15 +598,18 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 			}
 			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
 		}
-		_, err := s.deps.Interviewer.Say(ctx, p, emit)
+		_, llmErr := s.deps.Interviewer.Say(ctx, p, emit)
 		r.mu.Lock()
 		r.source = s.deps.Interviewer.Name()
 		r.mu.Unlock()
-		if err != nil && ctx.Err() == nil && s.deps.Scripted != s.deps.Interviewer {
-			s.log.Warn("interviewer failed; scripted fallback", "err", err)
-			s.deps.Observer.EngineError("llm", errorKind(err))
+		if llmErr != nil && ctx.Err() == nil && s.deps.Scripted != s.deps.Interviewer {
+			// llmErr is never written again: the notice below runs later
+			// on the session goroutine and must see this failure, not the
+			// scripted reply's result.
+			s.log.Warn("interviewer failed; scripted fallback", "err", llmErr)
+			s.deps.Observer.EngineError("llm", errorKind(llmErr))
 			s.Do(func() {
-				s.notice("warn", "The LLM interviewer did not answer ("+shortErr(err)+"); the scripted interviewer took this turn.")
+				s.notice("warn", "The LLM interviewer did not answer ("+shortErr(llmErr)+"); the scripted interviewer took this turn.")
 			})
 			r.mu.Lock()
 			r.text.Reset()
@@ -556,7 +619,9 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 				out.reset()
 			}
 			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
-			_, err = s.deps.Scripted.Say(ctx, p, emit)
+			if _, err := s.deps.Scripted.Say(ctx, p, emit); err != nil && ctx.Err() == nil {
+				s.log.Error("scripted interviewer failed", "err", err)
+			}
 		}
 		if out != nil {
 			out.finish()

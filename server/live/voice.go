@@ -422,6 +422,7 @@ func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
 	audio := make(chan mockloop.Audio, 2)
 	synth := s.deps.Voice.Synth
 	go func() {
+		defer s.recoverPanic("synthesis")
 		defer close(audio)
 		for text := range o.sentences {
 			a, err := synth.Synthesize(ctx, text)
@@ -441,6 +442,7 @@ func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
 		}
 	}()
 	go func() {
+		defer s.recoverPanic("playback")
 		defer close(o.done)
 		for a := range audio {
 			if ctx.Err() != nil {

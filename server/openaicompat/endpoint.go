@@ -1,4 +1,4 @@
-// Package openai talks to any server that speaks the OpenAI HTTP API
+// Package openaicompat talks to any server that speaks the OpenAI HTTP API
 // (OpenAI itself, Ollama, llama.cpp, whisper.cpp, speaches, vLLM) for
 // speech-to-text, the LLM interviewer and text-to-speech. It owns the wire
 // formats and their quirks, the error messages a user can act on, and the
@@ -20,6 +20,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/mockloop/mockloop"
 )
 
 // Endpoint is one OpenAI-compatible server and model.
@@ -42,15 +44,7 @@ func (e Endpoint) Local() bool {
 	if u.Scheme == "unix" || u.Scheme == "http+unix" {
 		return true
 	}
-	host := u.Hostname()
-	if host == "" {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return mockloop.IsLoopback(u.Hostname())
 }
 
 // String describes the endpoint without its API key.

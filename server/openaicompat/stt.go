@@ -3,7 +3,6 @@ package openaicompat
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // ErrSTT marks every transcription failure; the Listener falls back to
@@ -212,24 +212,11 @@ func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcr
 	return mockloop.Transcript{Text: strings.TrimSpace(resp.Text), Words: words}, nil
 }
 
-// encodeWAV writes mono 16-bit PCM as a canonical 44-byte-header WAV file.
+// encodeWAV is the utterance as the WAV file the endpoint is sent.
 func encodeWAV(pcm []int16, sampleRate int) []byte {
-	dataLen := 2 * len(pcm)
-	b := make([]byte, 0, 44+dataLen)
-	b = append(b, "RIFF"...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(36+dataLen))
-	b = append(b, "WAVEfmt "...)
-	b = binary.LittleEndian.AppendUint32(b, 16)
-	b = binary.LittleEndian.AppendUint16(b, 1) // PCM
-	b = binary.LittleEndian.AppendUint16(b, 1) // mono
-	b = binary.LittleEndian.AppendUint32(b, uint32(sampleRate))
-	b = binary.LittleEndian.AppendUint32(b, uint32(2*sampleRate))
-	b = binary.LittleEndian.AppendUint16(b, 2)
-	b = binary.LittleEndian.AppendUint16(b, 16)
-	b = append(b, "data"...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(dataLen))
-	for _, v := range pcm {
-		b = binary.LittleEndian.AppendUint16(b, uint16(v))
-	}
-	return b
+	var b bytes.Buffer
+	// WriteWAV fails only on a bad rate or a file over 4 GB; the caller
+	// passes the pipeline's rate and caps utterances at 10 minutes.
+	_ = voice.WriteWAV(&b, mockloop.Audio{PCM: pcm, SampleRate: sampleRate})
+	return b.Bytes()
 }

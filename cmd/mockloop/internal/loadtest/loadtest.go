@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -211,7 +210,7 @@ func (o *Options) defaults() error {
 	if err != nil || u.Scheme != "http" || u.Host == "" {
 		return fmt.Errorf("loadtest: base URL %q: want http://host:port", o.BaseURL)
 	}
-	if !isLoopback(u.Hostname()) {
+	if !mockloop.IsLoopback(u.Hostname()) {
 		// The load test floods a server with audio; it is for your own
 		// machine only.
 		return fmt.Errorf("loadtest: %s is not a loopback address", u.Hostname())
@@ -245,14 +244,6 @@ func (o *Options) defaults() error {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func (o *Options) cpuSource() (string, func() (time.Duration, error)) {
