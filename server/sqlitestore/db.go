@@ -1,4 +1,4 @@
-// Package sqlite implements mockloop.Store on a single SQLite file using the
+// Package sqlitestore implements mockloop.Store on a single SQLite file using the
 // pure-Go modernc.org/sqlite driver. It owns the schema, its migrations,
 // the mapping of SQLite failures (read-only, disk full, locked) onto errors
 // the rest of mockloop can act on, and the trend queries for the history
