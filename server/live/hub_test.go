@@ -3,44 +3,25 @@ package live
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mockloop/mockloop"
-	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server/round"
-	"github.com/mockloop/mockloop/server/sqlitestore"
 )
 
 // newTestHub returns a hub over a fresh store with n behavioral rounds
 // r0..r(n-1) created.
 func newTestHub(t *testing.T, n int) (*Hub, *fakeClock) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
-	if err != nil {
-		t.Fatal(err)
+	deps, db, clk := testDeps(t)
+	deps.IdleTimeout = time.Minute
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("r%d", i)
 	}
-	t.Cleanup(func() { db.Close() })
-	bank, err := prompts.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	deps := Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now, IdleTimeout: time.Minute}
-	for i := range n {
-		state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: int64(i)}, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &mockloop.Round{ID: fmt.Sprintf("r%d", i), Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: int64(i), Minutes: 20, CreatedAt: clk.Now(), UpdatedAt: clk.Now(), State: state}
-		if err := db.CreateRound(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createRounds(t, deps, db, true, ids...)
 	hub := NewHub(deps)
 	t.Cleanup(hub.Shutdown)
 	return hub, clk

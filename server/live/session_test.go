@@ -50,10 +50,11 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeClock) {
+// testDeps opens a store and the default bank, with the scripted
+// interviewer and a fake clock.
+func testDeps(t *testing.T) (Deps, *sqlitestore.DB, *fakeClock) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
+	db, err := sqlitestore.Open(context.Background(), t.TempDir()+"/t.db")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +64,30 @@ func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeCloc
 		t.Fatal(err)
 	}
 	clk := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	deps := Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now}
-	state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: 1}, nudges)
-	if err != nil {
-		t.Fatal(err)
+	return Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now}, db, clk
+}
+
+// createRounds stores a 20-minute behavioral round for each id.
+func createRounds(t *testing.T, deps Deps, db *sqlitestore.DB, nudges bool, ids ...string) {
+	t.Helper()
+	for i, id := range ids {
+		state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: int64(i + 1)}, nudges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := deps.Now()
+		r := &mockloop.Round{ID: id, Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: int64(i + 1), Minutes: 20, CreatedAt: now, UpdatedAt: now, State: state}
+		if err := db.CreateRound(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
 	}
-	r := &mockloop.Round{ID: "r1", Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: 1, Minutes: 20, CreatedAt: clk.Now(), UpdatedAt: clk.Now(), State: state}
-	if err := db.CreateRound(ctx, r); err != nil {
-		t.Fatal(err)
-	}
+}
+
+func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeClock) {
+	t.Helper()
+	ctx := context.Background()
+	deps, db, clk := testDeps(t)
+	createRounds(t, deps, db, nudges, "r1")
 	hub := NewHub(deps)
 	t.Cleanup(hub.Shutdown)
 	out := &fakeOutbox{msgs: make(chan mockloop.Message, 256)}
