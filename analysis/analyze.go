@@ -150,6 +150,7 @@ func (a *analyzer) run(question string) {
 	a.m.Principles = []Principle{}
 	a.m.WPMWindows = []float64{}
 	a.m.Scope = "self"
+	a.m.TranscriptConfidence = 1
 	if len(a.toks) == 0 {
 		a.rules(question)
 		return

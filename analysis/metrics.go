@@ -7,6 +7,11 @@ type Metrics struct {
 	DurationSec float64 `json:"duration_sec"` // 0 without timings
 	HasTimings  bool    `json:"has_timings"`
 
+	// TranscriptConfidence is the mean recognizer confidence over the
+	// words, 1 when no word carried one (typed text, or an engine without
+	// confidences).
+	TranscriptConfidence float64 `json:"transcript_confidence"`
+
 	WPM        float64   `json:"wpm"`         // 0 without timings
 	WPMWindows []float64 `json:"wpm_windows"` // words per minute per 30 s window
 

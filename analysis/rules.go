@@ -45,7 +45,13 @@ func sev(high bool) Severity {
 }
 
 func (a *analyzer) add(code string, s Severity, msg, suggestion string, ev ...Span) {
-	f := Finding{Code: code, Severity: s, Message: msg, Suggestion: suggestion}
+	a.addc(code, s, 0, msg, suggestion, ev...)
+}
+
+// addc adds a finding with the confidence its evidence gives it (0 for the
+// default); calibrate lowers it when the words were not heard well.
+func (a *analyzer) addc(code string, s Severity, conf float64, msg, suggestion string, ev ...Span) {
+	f := Finding{Code: code, Severity: s, Message: msg, Suggestion: suggestion, Confidence: conf}
 	if len(ev) > 0 {
 		start := len(a.spans)
 		a.spans = append(a.spans, ev...)
@@ -70,6 +76,7 @@ func (a *analyzer) rules(question string) {
 		a.ramblingRule(question, false)
 	}
 	a.deliveryRules()
+	a.calibrate()
 }
 
 func (a *analyzer) behavioralRules(question string, strict bool) {
@@ -475,9 +482,20 @@ func (a *analyzer) tooShort() {
 	if !short {
 		return
 	}
-	a.add("too_short", Medium,
-		msg+"; that is too short to show the situation, your actions and the result.",
-		"Give the full story: context in two sentences, then your actions step by step, then the measured result. Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
+	need, give := "the situation, your actions and the result", "Give the full story: context in two sentences, then your actions step by step, then the measured result."
+	switch a.round {
+	case SystemDesign:
+		need, give = "the requirements, the scale, the design and its trade-offs", "Cover each phase out loud: requirements, scale estimates, the main components, data model, failures and trade-offs."
+	case Coding:
+		need, give = "your questions, the approach, its complexity and a check on an example", "Talk through the input questions, a simple approach, the better one with its complexity, the edge cases and a short trace."
+	}
+	conf := 0.8 // a word count stands in for time
+	if a.timed {
+		conf = 1
+	}
+	a.addc("too_short", Medium, conf,
+		msg+"; that is too short to show "+need+".",
+		give+" Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
 		a.span(0, len(a.toks)))
 }
 

@@ -76,6 +76,7 @@ func (a *analyzer) delivery() {
 		a.m.Fillers += int(f.w1 - f.w0)
 	}
 	a.m.Hedges = a.cueN[cueHedge]
+	a.m.TranscriptConfidence = a.transcriptConfidence()
 	if a.nWords > 0 {
 		a.m.FillerRate = round3(float64(a.m.Fillers) / float64(a.nWords))
 	}
