@@ -129,6 +129,9 @@ type analyzer struct {
 	parts    [4]partRange // S, T, A, R; w0 == w1 when absent
 	timed    bool
 	nWords   int // tokens with letters or digits
+	// punctuated is set when the text has sentence ends: typed, or from
+	// an engine that punctuates. A bare transcript has none.
+	punctuated bool
 	findings []Finding
 	spans    []Span // backing store for evidence, cut into pieces
 	m        Metrics
@@ -141,6 +144,9 @@ func (a *analyzer) run(question string) {
 		}
 		if a.words[i].End > 0 {
 			a.timed = true
+		}
+		if a.toks[i].end && i+1 < len(a.toks) {
+			a.punctuated = true
 		}
 	}
 	a.m.Words = a.nWords

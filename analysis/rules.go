@@ -65,10 +65,8 @@ func (a *analyzer) rules(question string) {
 		a.findings = make([]Finding, 0, 8)
 	}
 	switch a.round {
-	case SystemDesign:
-		a.designRules()
-	case Coding:
-		a.codingRules()
+	case SystemDesign, Coding:
+		a.phaseRulesFor(a.round)
 	default:
 		a.behavioralRules(question, a.round == BarRaiser)
 	}
