@@ -121,20 +121,20 @@ type analyzer struct {
 	toks  []tok
 	words []Word // Report.Words: one per token, with its timing
 
-	hits     []hit
-	cueN     [cueCount]int
-	nums     []number
-	fillers  []hit // w0, w1 of each filler
-	segs     []segment
-	parts    [4]partRange // S, T, A, R; w0 == w1 when absent
-	timed    bool
-	nWords   int // tokens with letters or digits
+	hits    []hit
+	cueN    [cueCount]int
+	nums    []number
+	fillers []hit // w0, w1 of each filler
+	segs    []segment
+	parts   [4]partRange // S, T, A, R; w0 == w1 when absent
+	timed   bool
+	nWords  int // tokens with letters or digits
 	// punctuated is set when the text has sentence ends: typed, or from
 	// an engine that punctuates. A bare transcript has none.
 	punctuated bool
-	findings []Finding
-	spans    []Span // backing store for evidence, cut into pieces
-	m        Metrics
+	findings   []Finding
+	spans      []Span // backing store for evidence, cut into pieces
+	m          Metrics
 }
 
 func (a *analyzer) run(question string) {
