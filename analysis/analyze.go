@@ -126,6 +126,7 @@ type analyzer struct {
 	nums    []number
 	fillers []hit // w0, w1 of each filler
 	segs    []segment
+	cls     []clause
 	parts   [4]partRange // S, T, A, R; w0 == w1 when absent
 	timed   bool
 	nWords  int // tokens with letters or digits
@@ -166,6 +167,7 @@ func (a *analyzer) run(question string) {
 	a.nums = findNumbers(a.toks, make([]number, 0, 8))
 	a.segment()
 	a.labelStar()
+	a.clauses()
 	a.countPronouns()
 	a.delivery()
 	a.metricMentions()

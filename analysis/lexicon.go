@@ -105,6 +105,9 @@ const (
 	// classNumberStart words can begin a number said in words: "two",
 	// "thirty", "a" (as in "a hundred"), "half", "doubled".
 	classNumberStart
+	// classActionVerb words are verbs of doing ("built", "rolled"): the
+	// single words of the action-verb cue.
+	classActionVerb
 )
 
 // vocabEntry is what the analyzer knows about one word.
@@ -276,6 +279,13 @@ func buildVocab(lex map[string][]phrase) ([]vocabEntry, map[string]uint16) {
 		}
 	}
 	mark(classFilledPause, slices.Collect(maps.Keys(filledPauses)))
+	var verbs []string
+	for p := range strings.SplitSeq(cueText[cueActionVerb], "|") {
+		if !strings.Contains(p, " ") {
+			verbs = append(verbs, p)
+		}
+	}
+	mark(classActionVerb, verbs)
 	mark(classStop, slices.Collect(maps.Keys(stopWords)))
 	// parseNumberAt's own words, then parseSpelled's first words.
 	mark(classNumberStart, strings.Fields("half halved twice doubled tripled quadrupled tenfold a"))

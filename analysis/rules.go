@@ -113,50 +113,67 @@ func (a *analyzer) missingParts() {
 			"Spend most of the answer on your actions, in order: \"First I…, then I…\", with the decisions and why you made them.",
 			a.span(act.w0, act.w1))
 	}
-	// "What I would do is…" describes a habit, not a story with an outcome.
+	// "What I would do is…" describes a habit, not a story with an
+	// outcome. A result is a clause stating a change or an end state
+	// after the first thing done; a lesson is not one.
 	hypothetical := a.cueN[cueHypo] >= minHypo
-	if !r.present() || hypothetical {
+	if last := a.lastOutcome(); last < 0 || hypothetical {
 		tail := max(0, len(a.toks)-12)
-		a.add("missing_result", High,
+		conf := 0.85
+		if r.present() && !hypothetical {
+			conf = 0.6 // the STAR reading saw a result the clauses did not
+		}
+		a.addc("missing_result", High, conf,
 			"The story ends without an outcome: \""+a.quote(tail, len(a.toks), 12)+"\" — what changed because of your work?",
-			"Close with the result in numbers (latency, cost, tickets, revenue) and what you learned.",
+			"Close with the result: what changed (in numbers if you can: latency, cost, tickets, revenue), who noticed, what happened next.",
 			a.span(tail, len(a.toks)))
 	}
 }
 
+// ownership judges who did the work, clause by clause: the speaker's own
+// actions ("I rewrote the checks") against the work hidden behind "we",
+// "the team", the passive ("a decision was made") or a helper verb ("I
+// helped", "I was involved in"). "We" in the background is fine when the
+// actions are the speaker's.
 func (a *analyzer) ownership(strict bool) {
-	i, we := a.m.I, a.m.We
-	weak := we >= minWeForOwnership && 2*i < we
+	mine, hidden, evc := a.ownershipCounts()
+	ratio := ownHiddenRatio
 	if strict {
-		weak = we >= 2 && i < we
+		ratio = ownHiddenRatioStrict
 	}
-	if !weak && !(i == 0 && we >= 2) {
+	weak := mine == 0 && hidden >= 1 && (hidden >= 3 || a.m.I < 3) ||
+		mine > 0 && hidden >= ownMinHidden && float64(hidden) >= ratio*float64(mine)
+	if !weak {
 		return
 	}
-	act := a.parts[partA]
-	w0, w1 := act.w0, act.w1
-	if w1 <= w0 {
-		w0, w1 = 0, len(a.toks)
+	ev := make([]Span, 0, len(evc))
+	for _, k := range evc {
+		c := a.cls[k]
+		ev = append(ev, a.span(int(c.w0), int(min(c.w1, c.w0+8))))
 	}
-	ev := make([]Span, 0, 4)
-	firstWe := -1
-	for k := w0; k < w1 && len(ev) < 4; k++ {
-		if pronounAt(a.toks, k) == "we" {
-			if firstWe < 0 {
-				firstWe = k
-			}
-			ev = append(ev, a.span(k, k+1))
-		}
-	}
-	msg := "When you describe what was done you say \"we\" " + times(we) + " and \"I\" " + times(i)
-	if firstWe >= 0 {
-		msg += ", e.g. \"" + a.quote(firstWe, firstWe+6, 6) + "\""
+	msg := "Most of the work is told without you in it: " + times(hidden) + " \"we\", \"the team\", the passive or a helper verb, and \"I did\" " + times(mine)
+	if len(evc) > 0 {
+		c := a.cls[evc[0]]
+		msg += ", e.g. \"" + a.quote(int(c.w0), int(c.w1), 8) + "\""
 	}
 	msg += ": your own part is hard to see."
-	a.add("weak_ownership", sev(i == 0), msg,
-		"Say what you personally did and decided: \"I wrote…\", \"I convinced…\". Keep \"we\" for what the team achieved together.",
+	conf := 0.7
+	if mine == 0 && hidden >= 3 {
+		conf = 0.9
+	}
+	a.addc("weak_ownership", sev(mine == 0), conf, msg,
+		"Say what you personally did and decided: \"I wrote…\", \"I convinced…\". Keep \"we\" for what the team achieved together, and name who did what instead of \"it was decided\".",
 		ev...)
 }
+
+// Ownership thresholds: with some "I" actions, hidden ones must number at
+// least ownMinHidden and outnumber them three to one (two to one for a
+// Bar Raiser) before the speaker's part is lost.
+const (
+	ownMinHidden         = 4
+	ownHiddenRatio       = 3.0
+	ownHiddenRatioStrict = 2.0
+)
 
 func times(n int) string {
 	switch n {
