@@ -191,7 +191,7 @@ var (
 	// Targets that "hit" or "met" reach: "we hit the date".
 	targetWords = setOf("deadline date target goal sla slo mark milestone")
 	// End-state words: "much better now", "both managers were happy".
-	stateWords = setOf("happy happier grateful pleased thrilled relieved better smoother faster quieter calmer stable fine glad impressed satisfied easier cleaner simpler safer reliable solid green clean smooth resolved fixed gone")
+	stateWords = setOf("flat quiet happy happier grateful pleased thrilled relieved better smoother faster quieter calmer stable fine glad impressed satisfied easier cleaner simpler safer reliable solid green clean smooth resolved fixed gone")
 	// Result markers: what follows them is the outcome.
 	resultMarkers = setOf("now since anymore longer again result outcome end ended")
 )
@@ -237,7 +237,7 @@ func (a *analyzer) outcomeClause(c clause) bool {
 			}
 		case stateWords[w] && i > int(c.w0):
 			p := toks[i-1].norm
-			if beForms[p] || p == "much" || p == "lot" || p == "way" || p == "felt" || p == "looked" || p == "all" || p == "very" || p == "so" || p == "really" || p == "more" {
+			if beForms[p] || p == "stayed" || p == "remained" || p == "stays" || p == "much" || p == "lot" || p == "way" || p == "felt" || p == "looked" || p == "all" || p == "very" || p == "so" || p == "really" || p == "more" {
 				return true
 			}
 		case w == "no" && next == "longer":

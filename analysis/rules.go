@@ -198,7 +198,9 @@ func (a *analyzer) missingMetric(strict bool) {
 	if strict && a.parts[partR].present() {
 		zone = a.parts[partR].w0
 	}
-	if n, _ := a.impactNumbers(zone, len(a.toks)); n > 0 {
+	// isImpact judges each number by its frame, wherever it is said, so
+	// a result-first answer counts; zone only places the message.
+	if n, _ := a.impactNumbers(0, len(a.toks)); n > 0 {
 		return
 	}
 	msg := "There is no number for the impact of your work"
