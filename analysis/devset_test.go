@@ -180,7 +180,7 @@ func TestDevSetF1(t *testing.T) {
 		if f := k.f1(); f < devMinF1[code] {
 			t.Errorf("%s: F1 %.2f on the development set, want at least %.2f", code, f, devMinF1[code])
 		}
-		if s := spoken[code]; s.f1() < k.f1()-asrFormTolerance {
+		if s := spoken[code]; math.Abs(s.f1()-k.f1()) > asrFormTolerance {
 			t.Errorf("%s: F1 %.2f in recognizer form, %.2f as written; want within %.2f", code, s.f1(), k.f1(), asrFormTolerance)
 		}
 	}

@@ -332,25 +332,34 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 	}
 	behavioral := a.round == Behavioral || a.round == BarRaiser
 	if behavioral {
+		// Preamble: the words before the first thing done.
 		pre := a.nWords
 		for _, p := range []int{partT, partA} {
 			if a.parts[p].present() {
 				pre = min(pre, a.parts[p].w0)
 			}
 		}
+		if k := a.firstAction(); k < len(a.cls) {
+			pre = max(pre, int(a.cls[k].w0))
+		}
 		if pre > ramblePreambleWords && float64(pre) > ramblePreambleShare*float64(a.nWords) {
 			score++
 			why = append(why, "the first "+strconv.Itoa(pre)+" words are preamble")
 		}
 	}
+	// Tangents: markers of a digression ("anyway", "by the way", "that
+	// reminded me of", a story about one's family or college). Two or
+	// more make a short answer wander as much as a long one.
 	if t := a.cueN[cueTangent]; t >= 2 {
-		score++
+		score += 2
 		why = append(why, "it wanders (\""+a.tangentQuote()+"\")")
 	} else if t == 1 {
 		score += 0.5
 	}
+	// Not one content word of the question: weak alone (answers often
+	// paraphrase it), telling with other signs.
 	if ov, n := a.questionOverlap(question); n >= 2 && ov == 0 && a.nWords >= 100 {
-		score++
+		score += 0.5
 		why = append(why, "it never touches the words of the question")
 	}
 	limit := rambleScore
