@@ -400,9 +400,15 @@ func keepUnitless(toks []tok, n number) bool {
 	if n.value >= 1900 && n.value <= 2100 && n.value == float64(int(n.value)) {
 		return false
 	}
+	if n.value >= 1000 {
+		return true // "two thousand add to carts a second"
+	}
 	if n.w0 > 0 {
 		prev := toks[n.w0-1].norm
-		if hedgeBefore[prev] && n.w0 > 1 {
+		if hedgeBefore[prev] {
+			return true // "about five million"
+		}
+		if (prev == "basically" || prev == "like" || prev == "just") && n.w0 > 1 {
 			prev = toks[n.w0-2].norm // "from basically zero"
 		}
 		switch prev {

@@ -293,7 +293,8 @@ func (a *analyzer) vague() {
 const (
 	rambleLongRatio     = 1.5
 	rambleLongishRatio  = 1.15
-	rambleRepetition    = 0.07  // share of word trigrams said before (tuned)
+	rambleRepetition    = 0.035 // share of word trigrams said before (tuned)
+	rambleRepetitionLow = 0.025
 	rambleTopWordMin    = 6     // one content word said this often…
 	rambleTopWordShare  = 0.025 // …and making up this share of the words (tuned)
 	ramblePreambleWords = 80
@@ -324,8 +325,11 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 		why = append(why, "it runs long")
 	}
 	if rep := a.repetition(); rep > rambleRepetition {
-		score += 2 // no focused answer in the labelled set comes near
+		score += 2 // no focused answer in either labelled set comes near
 		why = append(why, "it repeats itself ("+pct(rep)+" of its phrases come back)")
+	} else if rep > rambleRepetitionLow {
+		score++
+		why = append(why, "it comes back to what it already said")
 	} else if w, n := a.topWord(); n >= rambleTopWordMin && float64(n) > rambleTopWordShare*float64(a.nWords) {
 		score++
 		why = append(why, "it circles back to \""+w+"\" "+strconv.Itoa(n)+" times")
@@ -339,7 +343,7 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 				pre = min(pre, a.parts[p].w0)
 			}
 		}
-		if k := a.firstAction(); k < len(a.cls) {
+		if k := a.firstAction(); k < len(a.cls) && pre < a.nWords {
 			pre = max(pre, int(a.cls[k].w0))
 		}
 		if pre > ramblePreambleWords && float64(pre) > ramblePreambleShare*float64(a.nWords) {
@@ -354,7 +358,8 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 		score += 2
 		why = append(why, "it wanders (\""+a.tangentQuote()+"\")")
 	} else if t == 1 {
-		score += 0.5
+		score++
+		why = append(why, "it wanders (\""+a.tangentQuote()+"\")")
 	}
 	// Not one content word of the question: weak alone (answers often
 	// paraphrase it), telling with other signs.
