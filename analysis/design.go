@@ -277,7 +277,7 @@ var (
 	// Words that name a case by itself only with a frame or an input noun.
 	edgeNeedsFrame = setOf("empty null nil none zero negative negatives duplicates duplicate invalid malformed truncated missing late itself larger bigger greater more boundary boundaries")
 	// Input nouns an edge word may qualify: "an empty array", "negative numbers".
-	inputNouns = setOf("input inputs array arrays list lists string strings tree graph node nodes numbers values value element elements line lines key keys event events pairs interval intervals matrix row rows entries")
+	inputNouns = setOf("input inputs array arrays list lists string strings tree trees graph graphs grid matrix word words node nodes numbers values value element elements line lines key keys event events pairs interval intervals matrix row rows entries")
 )
 
 // edgeCaseContext keeps named cases ("edge case", "off by one",
@@ -287,13 +287,32 @@ func edgeCaseContext(a *analyzer, h hit) bool {
 	if !edgeNeedsFrame[a.toks[w0].norm] {
 		return true
 	}
-	if a.near(w0-6, w0, edgeFrames) {
-		return true
+	// The case must be about the input: "if the array is empty", "what
+	// about duplicates", "if k is zero"; not "if the map has none".
+	for f := w0 - 1; f >= 0 && f >= w0-6; f-- {
+		if a.toks[f].end {
+			break
+		}
+		if !edgeFrames[a.toks[f].norm] {
+			continue
+		}
+		if w0-f <= 2 || a.inputBetween(f+1, w0) || a.near(w1, w1+2, inputNouns) {
+			return true
+		}
 	}
 	// "an empty list returns…", "duplicate keys overwrite": a case as the
 	// subject of what the code does.
-	if a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, setOf("an a the with for on")) {
-		return true
+	return a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, setOf("an a the with for on"))
+}
+
+// inputBetween reports an input noun or a one-letter variable ("k", "n")
+// in tokens [w0, w1).
+func (a *analyzer) inputBetween(w0, w1 int) bool {
+	for i := max(w0, 0); i < min(w1, len(a.toks)); i++ {
+		w := a.toks[i].norm
+		if inputNouns[w] || len(w) == 1 && w != "a" && w != "i" {
+			return true
+		}
 	}
 	return false
 }

@@ -288,7 +288,7 @@ func buildVocab(lex map[string][]phrase) ([]vocabEntry, map[string]uint16) {
 	mark(classActionVerb, verbs)
 	mark(classStop, slices.Collect(maps.Keys(stopWords)))
 	// parseNumberAt's own words, then parseSpelled's first words.
-	mark(classNumberStart, strings.Fields("half halved twice doubled tripled quadrupled tenfold a"))
+	mark(classNumberStart, strings.Fields("half halved twice doubled tripled quadrupled tenfold a an"))
 	mark(classNumberStart, slices.Collect(maps.Keys(smallNumbers)))
 	mark(classNumberStart, slices.Collect(maps.Keys(tensNumbers)))
 	return vocab, ids

@@ -59,6 +59,10 @@ var unitWords = map[string]struct {
 	"sprints": {"sprints", unitDuration}, "quarters": {"quarters", unitDuration}, "quarter": {"quarters", unitDuration},
 }
 
+// amountBefore words make "an hour" an amount: "about an hour", "saved
+// a day".
+var amountBefore = setOf("about roughly nearly almost over under than saved saves saving only just")
+
 // fractions are said as a share of what was: "fell to a tenth".
 var fractions = map[string]float64{"third": 1.0 / 3, "thirds": 1.0 / 3, "quarter": 0.25, "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
 
@@ -129,6 +133,13 @@ func parseNumberAt(toks []tok, i int) (number, bool) {
 			return n, true
 		}
 		return number{}, false
+	}
+	// "saved every engineer about an hour a day": one of a unit, after a
+	// word that makes it an amount rather than an article.
+	if (t.norm == "an" || t.norm == "a") && i > 0 && amountBefore[toks[i-1].norm] {
+		if u, ok := unitWords[tokAt(toks, i+1).norm]; ok && u.kind == unitDuration {
+			return number{w0: i, w1: i + 1, value: 1}, true
+		}
 	}
 	// "a third", "two thirds", "a tenth of what it was".
 	if f, ok := fractions[tokAt(toks, i+1).norm]; ok {
