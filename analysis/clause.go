@@ -26,6 +26,7 @@ type clause struct {
 	w0, w1 int32
 	agent  agent
 	verb   int32 // token of the main verb, -1 when none was found
+	subj   int32 // token of the subject ("we", "I"), -1 when none
 	// outcome is set when the clause states a change or an end state
 	// ("the pages stopped", "they adopted it", "both managers were happy").
 	outcome bool
@@ -75,7 +76,7 @@ func (a *analyzer) clauses() {
 
 // readClause finds the subject and verb of tokens [w0, w1).
 func (a *analyzer) readClause(w0, w1 int) clause {
-	c := clause{w0: int32(w0), w1: int32(w1), verb: -1}
+	c := clause{w0: int32(w0), w1: int32(w1), verb: -1, subj: -1}
 	toks := a.toks
 	for i := w0; i < w1; i++ {
 		w := toks[i].norm
@@ -103,6 +104,7 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 	}
 	// The verb: the first word after the subject past any adverbs.
 	if subj >= 0 {
+		c.subj = int32(subj)
 		v := subj + 1
 		for v < w1 && verbGap[toks[v].norm] {
 			v++

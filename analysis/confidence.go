@@ -96,15 +96,31 @@ func (a *analyzer) transcriptConfidence() float64 {
 	return round3(sum / float64(n))
 }
 
-// spanConf is the lowest word confidence in tokens [w0, w1), 1 when unknown.
+// spanConf is the confidence of the words in tokens [w0, w1), unknown
+// words counted as trusted. A key phrase of up to three words (a subject
+// and its verb, a cue) is as good as its weakest word; a longer quoted
+// stretch is judged on the whole, by its mean.
 func (a *analyzer) spanConf(w0, w1 int) float64 {
-	c := 1.0
+	sum, n, lo := 0.0, 0, 1.0
 	for i := max(w0, 0); i < min(w1, len(a.words)); i++ {
-		if wc := a.words[i].Conf; wc > 0 && a.toks[i].norm != "" {
-			c = min(c, wc)
+		if a.toks[i].norm == "" {
+			continue
+		}
+		n++
+		if wc := a.words[i].Conf; wc > 0 {
+			sum += wc
+			lo = min(lo, wc)
+		} else {
+			sum++
 		}
 	}
-	return c
+	switch {
+	case n == 0:
+		return 1
+	case n <= 3:
+		return lo
+	}
+	return sum / float64(n)
 }
 
 // heard reports whether every word in tokens [w0, w1) was heard well

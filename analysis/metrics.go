@@ -56,9 +56,13 @@ type MetricMention struct {
 	Span  Span    `json:"span"`
 }
 
-// Principle is a Leadership Principle the answer likely showed.
+// Principle is a Leadership Principle the answer showed through something
+// the speaker did.
 type Principle struct {
-	Name     string  `json:"name"`
-	Score    float64 `json:"score"` // 0..1
-	Evidence []Span  `json:"evidence,omitempty"`
+	Name  string  `json:"name"`
+	Score float64 `json:"score"` // 0..1
+	// Evidence are the clauses that show it, and Quotes their words, in
+	// the same order.
+	Evidence []Span   `json:"evidence,omitempty"`
+	Quotes   []string `json:"quotes,omitempty"`
 }

@@ -148,13 +148,21 @@ func (a *analyzer) ownership(strict bool) {
 	}
 	ev := make([]Span, 0, len(evc))
 	for _, k := range evc {
+		// Who did what: from the clause start to its verb ("we rolled",
+		// "the fix was pushed").
 		c := a.cls[k]
-		ev = append(ev, a.span(int(c.w0), int(min(c.w1, c.w0+8))))
+		start, end := int(c.w0), int(c.w0)+3
+		if c.subj >= 0 && c.subj < c.verb {
+			start = int(c.subj)
+		}
+		if c.verb >= 0 {
+			end = int(c.verb) + 1
+		}
+		ev = append(ev, a.span(start, min(end, int(c.w1))))
 	}
-	msg := "Most of the work is told without you in it: " + times(hidden) + " \"we\", \"the team\", the passive or a helper verb, and \"I did\" " + times(mine)
-	if len(evc) > 0 {
-		c := a.cls[evc[0]]
-		msg += ", e.g. \"" + a.quote(int(c.w0), int(c.w1), 8) + "\""
+	msg := strconv.Itoa(hidden) + " times the work is done by \"we\", \"the team\", the passive or a helper verb, and " + times(mine) + " by \"I\""
+	if len(ev) > 0 {
+		msg += ", e.g. \"" + a.quote(ev[0].W0, ev[0].W0+6, 6) + "\""
 	}
 	msg += ": your own part is hard to see."
 	conf := 0.7
@@ -214,7 +222,13 @@ func (a *analyzer) missingMetric(strict bool) {
 	} else {
 		msg += "."
 	}
-	a.add("missing_metric", sev(!a.parts[partR].present()), msg,
+	// No number at all is clear; numbers judged to be scene or effort
+	// leave room for a reading the rules missed.
+	conf := 0.9
+	if len(a.nums) > 0 {
+		conf = 0.65
+	}
+	a.addc("missing_metric", sev(!a.parts[partR].present()), conf, msg,
 		"Quantify the result: before and after (\"p99 from 900 ms to 200 ms\"), percentages, money, time saved, or users affected. An estimate is better than nothing; say it is one.",
 		ev...)
 }
@@ -374,7 +388,7 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 	if score < limit || len(why) == 0 {
 		return
 	}
-	a.add("rambling", sev(score >= 3),
+	a.addc("rambling", sev(score >= 3), min(0.95, 0.5+score/8),
 		"The answer rambles: "+strings.Join(why, "; ")+".",
 		"Lead with the point in one sentence, keep the background to two, and stop after the result. Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
 		a.span(0, len(a.toks)))
