@@ -121,17 +121,21 @@ type analyzer struct {
 	toks  []tok
 	words []Word // Report.Words: one per token, with its timing
 
-	hits     []hit
-	cueN     [cueCount]int
-	nums     []number
-	fillers  []hit // w0, w1 of each filler
-	segs     []segment
-	parts    [4]partRange // S, T, A, R; w0 == w1 when absent
-	timed    bool
-	nWords   int // tokens with letters or digits
-	findings []Finding
-	spans    []Span // backing store for evidence, cut into pieces
-	m        Metrics
+	hits    []hit
+	cueN    [cueCount]int
+	nums    []number
+	fillers []hit // w0, w1 of each filler
+	segs    []segment
+	cls     []clause
+	parts   [4]partRange // S, T, A, R; w0 == w1 when absent
+	timed   bool
+	nWords  int // tokens with letters or digits
+	// punctuated is set when the text has sentence ends: typed, or from
+	// an engine that punctuates. A bare transcript has none.
+	punctuated bool
+	findings   []Finding
+	spans      []Span // backing store for evidence, cut into pieces
+	m          Metrics
 }
 
 func (a *analyzer) run(question string) {
@@ -142,6 +146,9 @@ func (a *analyzer) run(question string) {
 		if a.words[i].End > 0 {
 			a.timed = true
 		}
+		if a.toks[i].end && i+1 < len(a.toks) {
+			a.punctuated = true
+		}
 	}
 	a.m.Words = a.nWords
 	a.m.HasTimings = a.timed
@@ -150,6 +157,7 @@ func (a *analyzer) run(question string) {
 	a.m.Principles = []Principle{}
 	a.m.WPMWindows = []float64{}
 	a.m.Scope = "self"
+	a.m.TranscriptConfidence = 1
 	if len(a.toks) == 0 {
 		a.rules(question)
 		return
@@ -159,6 +167,7 @@ func (a *analyzer) run(question string) {
 	a.nums = findNumbers(a.toks, make([]number, 0, 8))
 	a.segment()
 	a.labelStar()
+	a.clauses()
 	a.countPronouns()
 	a.delivery()
 	a.metricMentions()

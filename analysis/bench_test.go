@@ -1,15 +1,24 @@
 package analysis
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// answer450 is a realistic 450-word timed behavioral answer.
+// answer450 is a real 450-word spoken behavioral answer
+// (testdata/bench/answer450.txt, written as one story, not a paragraph
+// repeated), timed at 150 wpm with two pauses.
 func answer450(tb testing.TB) []Word {
-	text := `so um at my last company i was on the payments team and we had this problem where checkout was timing out during peak traffic basically every friday evening my job was to figure out why and fix it before the holiday sale first i dug into the logs and the traces and i found the connection pool to the database was getting exhausted because the fraud check held a connection while it called an external service i wrote a small load test to reproduce it then i proposed moving the fraud check to an async queue i convinced my manager and the fraud team and i built the change over two weeks with a feature flag as a result p ninety nine latency went from two point four seconds to three hundred milliseconds and checkout timeouts dropped by ninety five percent through the holiday sale `
-	words := strings.Fields(strings.Repeat(text, 4))[:450]
-	return timeWords(strings.Join(words, " "), 150, map[int]float64{40: 1.4, 200: 3.2})
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", "answer450.txt"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n := len(strings.Fields(string(data))); n < 440 || n > 460 {
+		tb.Fatalf("bench answer has %d words, want about 450", n)
+	}
+	return timeWords(string(data), 150, map[int]float64{40: 1.4, 200: 3.2})
 }
 
 func BenchmarkAnalyze450Timed(b *testing.B) {
@@ -44,5 +53,16 @@ func BenchmarkBaselineJoin450(b *testing.B) {
 		toks := make([]tok, 0, len(ws))
 		words := make([]Word, 0, len(ws))
 		joinWords(ws, toks, words)
+	}
+}
+
+// TestAnalyzeAllocationBudget keeps live feedback cheap: a 450-word timed
+// answer may cost at most 200 allocations (the time budget, 1 ms on one
+// core, is checked by BenchmarkAnalyze450Timed; a timing test would flake
+// on a shared machine).
+func TestAnalyzeAllocationBudget(t *testing.T) {
+	in := Input{Round: Behavioral, Question: "Tell me about a time you improved performance.", Words: answer450(t)}
+	if n := testing.AllocsPerRun(20, func() { Analyze(in) }); n > 200 {
+		t.Errorf("Analyze allocates %.0f times on a 450-word answer, want at most 200", n)
 	}
 }

@@ -20,6 +20,12 @@ func checkSpans(t testing.TB, r Report) {
 		for _, s := range f.Evidence {
 			check("finding "+f.Code, s)
 		}
+		if !(f.Confidence >= 0 && f.Confidence <= 1) || f.Kind == "" || f.Question == "" {
+			t.Fatalf("finding %s: confidence %v, kind %q, question %q", f.Code, f.Confidence, f.Kind, f.Question)
+		}
+	}
+	if c := r.Metrics.TranscriptConfidence; !(c >= 0 && c <= 1) {
+		t.Fatalf("transcript confidence %v outside [0, 1]", c)
 	}
 	for _, p := range r.Metrics.Star {
 		check("star "+p.Part, p.Span)
@@ -28,6 +34,9 @@ func checkSpans(t testing.TB, r Report) {
 		check("metric "+m.Text, m.Span)
 	}
 	for _, p := range r.Metrics.Principles {
+		if len(p.Quotes) != len(p.Evidence) || len(p.Evidence) == 0 {
+			t.Fatalf("principle %s: %d quotes for %d evidence spans", p.Name, len(p.Quotes), len(p.Evidence))
+		}
 		for _, s := range p.Evidence {
 			check("principle "+p.Name, s)
 		}

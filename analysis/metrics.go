@@ -7,6 +7,11 @@ type Metrics struct {
 	DurationSec float64 `json:"duration_sec"` // 0 without timings
 	HasTimings  bool    `json:"has_timings"`
 
+	// TranscriptConfidence is the mean recognizer confidence over the
+	// words, 1 when no word carried one (typed text, or an engine without
+	// confidences).
+	TranscriptConfidence float64 `json:"transcript_confidence"`
+
 	WPM        float64   `json:"wpm"`         // 0 without timings
 	WPMWindows []float64 `json:"wpm_windows"` // words per minute per 30 s window
 
@@ -51,9 +56,13 @@ type MetricMention struct {
 	Span  Span    `json:"span"`
 }
 
-// Principle is a Leadership Principle the answer likely showed.
+// Principle is a Leadership Principle the answer showed through something
+// the speaker did.
 type Principle struct {
-	Name     string  `json:"name"`
-	Score    float64 `json:"score"` // 0..1
-	Evidence []Span  `json:"evidence,omitempty"`
+	Name  string  `json:"name"`
+	Score float64 `json:"score"` // 0..1
+	// Evidence are the clauses that show it, and Quotes their words, in
+	// the same order.
+	Evidence []Span   `json:"evidence,omitempty"`
+	Quotes   []string `json:"quotes,omitempty"`
 }

@@ -59,6 +59,13 @@ var unitWords = map[string]struct {
 	"sprints": {"sprints", unitDuration}, "quarters": {"quarters", unitDuration}, "quarter": {"quarters", unitDuration},
 }
 
+// amountBefore words make "an hour" an amount: "about an hour", "saved
+// a day".
+var amountBefore = setOf("about roughly nearly almost over under than saved saves saving only just")
+
+// fractions are said as a share of what was: "fell to a tenth".
+var fractions = map[string]float64{"third": 1.0 / 3, "thirds": 1.0 / 3, "quarter": 0.25, "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
+
 // unitFillers may sit between a number and its unit: "2 million daily
 // active users", "40 percent fewer tickets" is handled by the unit itself.
 var unitFillers = setOf("more fewer less extra new active daily monthly weekly concurrent paying internal external other different separate production p99 p95 p50 of failed")
@@ -110,11 +117,38 @@ func parseNumberAt(toks []tok, i int) (number, bool) {
 		return number{}, false
 	}
 	if t.norm == "half" || t.norm == "halved" {
-		// "cut it in half", "halved the latency".
-		if t.norm == "halved" || (i > 0 && (toks[i-1].norm == "in" || toks[i-1].norm == "by")) {
+		// "cut it in half", "halved the latency", "under half a second";
+		// not "half a page", "in half a day".
+		prev, next := tokAt(toks, i-1).norm, tokAt(toks, i+1).norm
+		switch {
+		case t.norm == "halved", (prev == "in" || prev == "by") && next != "a" && next != "an" && next != "the" && next != "of":
 			return number{w0: i, w1: i + 1, value: 0.5, unit: "x", kind: unitImpact}, true
+		case prev == "under" || prev == "than" || prev == "below" || prev == "to" || prev == "about" || prev == "nearly" || prev == "almost" || prev == "roughly":
+			n := number{w0: i, w1: i + 1, value: 0.5, unit: "frac", kind: unitImpact}
+			if next == "a" || next == "an" {
+				if u, ok := unitWords[tokAt(toks, i+2).norm]; ok {
+					n.w1, n.unit, n.kind = i+3, u.unit, u.kind // "half a second"
+				}
+			}
+			return n, true
 		}
 		return number{}, false
+	}
+	// "saved every engineer about an hour a day": one of a unit, after a
+	// word that makes it an amount rather than an article.
+	if (t.norm == "an" || t.norm == "a") && i > 0 && amountBefore[toks[i-1].norm] {
+		if u, ok := unitWords[tokAt(toks, i+1).norm]; ok && u.kind == unitDuration {
+			return number{w0: i, w1: i + 1, value: 1}, true
+		}
+	}
+	// "a third", "two thirds", "a tenth of what it was".
+	if f, ok := fractions[tokAt(toks, i+1).norm]; ok {
+		if v, ok := smallNumbers[t.norm]; ok && v > 0 || t.norm == "a" || t.norm == "one" {
+			if t.norm != "a" && t.norm != "one" {
+				f *= v
+			}
+			return number{w0: i, w1: i + 2, value: f, unit: "frac", kind: unitImpact}, true
+		}
 	}
 	switch t.norm {
 	case "twice":
@@ -377,8 +411,18 @@ func keepUnitless(toks []tok, n number) bool {
 	if n.value >= 1900 && n.value <= 2100 && n.value == float64(int(n.value)) {
 		return false
 	}
+	if n.value >= 1000 {
+		return true // "two thousand add to carts a second"
+	}
 	if n.w0 > 0 {
-		switch toks[n.w0-1].norm {
+		prev := toks[n.w0-1].norm
+		if hedgeBefore[prev] {
+			return true // "about five million"
+		}
+		if (prev == "basically" || prev == "like" || prev == "just") && n.w0 > 1 {
+			prev = toks[n.w0-2].norm // "from basically zero"
+		}
+		switch prev {
 		case "from", "to", "by", "under", "below", "above", "over", "around", "about", "roughly", "approximately", "nearly", "almost":
 			return true
 		}

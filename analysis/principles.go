@@ -1,18 +1,47 @@
 package analysis
 
-// principles scores the Leadership Principles the answer shows. Each cue
-// phrase is one piece of evidence; the score saturates so that three
-// pieces read as a clear signal: 1 - 0.6^n gives 0.4, 0.64, 0.78, 0.87.
+// principles credits the Leadership Principles the answer shows. A
+// principle is credited only from a clause in which the speaker does
+// something ("I dug into the heap dumps", "I pushed back on the launch
+// date") that carries one of its cues, never from a cue word alone
+// ("quality", "client"), and never from words the recognizer was unsure
+// of. Deliver Results is credited from an outcome clause with a number of
+// impact. Each clause counts once per principle and is quoted as the
+// evidence. The score saturates so that three clauses read as a clear
+// signal: 1 - 0.6^n gives 0.4, 0.64, 0.78, 0.87.
 func (a *analyzer) principles() {
 	var n [16]int
-	for _, h := range a.hits {
-		if h.cue < cueLP0+16 {
-			n[h.cue]++
+	var last [16]int32 // last clause credited, +1, so a clause counts once
+	var ev [16][3]int32
+	credit := func(lp, k int) {
+		if last[lp] == int32(k)+1 {
+			return
 		}
+		last[lp] = int32(k) + 1
+		if n[lp] < len(ev[lp]) {
+			ev[lp][n[lp]] = int32(k)
+		}
+		n[lp]++
 	}
-	// A quantified result is the plainest evidence of Deliver Results.
-	if k, _ := a.impactNumbers(0, len(a.toks)); k > 0 {
-		n[13] += k
+	for _, h := range a.hits {
+		if h.cue >= cueLP0+16 {
+			continue
+		}
+		k := a.clauseAt(int(h.w0))
+		if k < 0 {
+			continue
+		}
+		c := &a.cls[k]
+		if c.agent != agentI || c.hypo || !a.heard(int(c.w0), int(c.w1)) {
+			continue
+		}
+		credit(int(h.cue-cueLP0), k)
+	}
+	for i, num := range a.nums {
+		k := a.clauseAt(num.w0)
+		if k >= 0 && a.cls[k].outcome && a.isImpact(i) && a.heard(int(a.cls[k].w0), int(a.cls[k].w1)) {
+			credit(13, k) // Deliver Results
+		}
 	}
 	count := 0
 	for _, c := range n {
@@ -24,22 +53,24 @@ func (a *analyzer) principles() {
 		return
 	}
 	a.m.Principles = make([]Principle, 0, count)
-	ev := make([]Span, 0, 3*count)
+	spans := make([]Span, 0, 3*count)
+	quotes := make([]string, 0, 3*count)
 	for lp, c := range n {
 		if c == 0 {
 			continue
 		}
-		start := len(ev)
-		for _, h := range a.hits {
-			if int(h.cue) == lp && len(ev)-start < 3 {
-				ev = append(ev, a.span(int(h.w0), int(h.w1)))
-			}
+		start := len(spans)
+		for _, k := range ev[lp][:min(c, len(ev[lp]))] {
+			cl := a.cls[k]
+			spans = append(spans, a.span(int(cl.w0), int(cl.w1)))
+			quotes = append(quotes, a.quote(int(cl.w0), int(cl.w1), 20))
 		}
-		p := Principle{Name: LeadershipPrinciples[lp], Score: round3(1 - pow06(c))}
-		if len(ev) > start {
-			p.Evidence = ev[start:len(ev):len(ev)]
-		}
-		a.m.Principles = append(a.m.Principles, p)
+		a.m.Principles = append(a.m.Principles, Principle{
+			Name:     LeadershipPrinciples[lp],
+			Score:    round3(1 - pow06(c)),
+			Evidence: spans[start:len(spans):len(spans)],
+			Quotes:   quotes[start:len(quotes):len(quotes)],
+		})
 	}
 	// Strongest first; ties keep Amazon's order (insertion sort is stable).
 	ps := a.m.Principles

@@ -45,7 +45,13 @@ func sev(high bool) Severity {
 }
 
 func (a *analyzer) add(code string, s Severity, msg, suggestion string, ev ...Span) {
-	f := Finding{Code: code, Severity: s, Message: msg, Suggestion: suggestion}
+	a.addc(code, s, 0, msg, suggestion, ev...)
+}
+
+// addc adds a finding with the confidence its evidence gives it (0 for the
+// default); calibrate lowers it when the words were not heard well.
+func (a *analyzer) addc(code string, s Severity, conf float64, msg, suggestion string, ev ...Span) {
+	f := Finding{Code: code, Severity: s, Message: msg, Suggestion: suggestion, Confidence: conf}
 	if len(ev) > 0 {
 		start := len(a.spans)
 		a.spans = append(a.spans, ev...)
@@ -59,10 +65,8 @@ func (a *analyzer) rules(question string) {
 		a.findings = make([]Finding, 0, 8)
 	}
 	switch a.round {
-	case SystemDesign:
-		a.designRules()
-	case Coding:
-		a.codingRules()
+	case SystemDesign, Coding:
+		a.phaseRulesFor(a.round)
 	default:
 		a.behavioralRules(question, a.round == BarRaiser)
 	}
@@ -70,6 +74,7 @@ func (a *analyzer) rules(question string) {
 		a.ramblingRule(question, false)
 	}
 	a.deliveryRules()
+	a.calibrate()
 }
 
 func (a *analyzer) behavioralRules(question string, strict bool) {
@@ -108,50 +113,75 @@ func (a *analyzer) missingParts() {
 			"Spend most of the answer on your actions, in order: \"First I…, then I…\", with the decisions and why you made them.",
 			a.span(act.w0, act.w1))
 	}
-	// "What I would do is…" describes a habit, not a story with an outcome.
+	// "What I would do is…" describes a habit, not a story with an
+	// outcome. A result is a clause stating a change or an end state
+	// after the first thing done; a lesson is not one.
 	hypothetical := a.cueN[cueHypo] >= minHypo
-	if !r.present() || hypothetical {
+	if last := a.lastOutcome(); last < 0 || hypothetical {
 		tail := max(0, len(a.toks)-12)
-		a.add("missing_result", High,
+		conf := 0.85
+		if r.present() && !hypothetical {
+			conf = 0.6 // the STAR reading saw a result the clauses did not
+		}
+		a.addc("missing_result", High, conf,
 			"The story ends without an outcome: \""+a.quote(tail, len(a.toks), 12)+"\" — what changed because of your work?",
-			"Close with the result in numbers (latency, cost, tickets, revenue) and what you learned.",
+			"Close with the result: what changed (in numbers if you can: latency, cost, tickets, revenue), who noticed, what happened next.",
 			a.span(tail, len(a.toks)))
 	}
 }
 
+// ownership judges who did the work, clause by clause: the speaker's own
+// actions ("I rewrote the checks") against the work hidden behind "we",
+// "the team", the passive ("a decision was made") or a helper verb ("I
+// helped", "I was involved in"). "We" in the background is fine when the
+// actions are the speaker's.
 func (a *analyzer) ownership(strict bool) {
-	i, we := a.m.I, a.m.We
-	weak := we >= minWeForOwnership && 2*i < we
+	mine, hidden, evc := a.ownershipCounts()
+	ratio := ownHiddenRatio
 	if strict {
-		weak = we >= 2 && i < we
+		ratio = ownHiddenRatioStrict
 	}
-	if !weak && !(i == 0 && we >= 2) {
+	weak := mine == 0 && hidden >= 1 && (hidden >= 3 || a.m.I < 3) ||
+		mine > 0 && hidden >= ownMinHidden && float64(hidden) >= ratio*float64(mine)
+	if !weak {
 		return
 	}
-	act := a.parts[partA]
-	w0, w1 := act.w0, act.w1
-	if w1 <= w0 {
-		w0, w1 = 0, len(a.toks)
-	}
-	ev := make([]Span, 0, 4)
-	firstWe := -1
-	for k := w0; k < w1 && len(ev) < 4; k++ {
-		if pronounAt(a.toks, k) == "we" {
-			if firstWe < 0 {
-				firstWe = k
-			}
-			ev = append(ev, a.span(k, k+1))
+	ev := make([]Span, 0, len(evc))
+	for _, k := range evc {
+		// Who did what: from the clause start to its verb ("we rolled",
+		// "the fix was pushed").
+		c := a.cls[k]
+		start, end := int(c.w0), int(c.w0)+3
+		if c.subj >= 0 && c.subj < c.verb {
+			start = int(c.subj)
 		}
+		if c.verb >= 0 {
+			end = int(c.verb) + 1
+		}
+		ev = append(ev, a.span(start, min(end, int(c.w1))))
 	}
-	msg := "When you describe what was done you say \"we\" " + times(we) + " and \"I\" " + times(i)
-	if firstWe >= 0 {
-		msg += ", e.g. \"" + a.quote(firstWe, firstWe+6, 6) + "\""
+	msg := strconv.Itoa(hidden) + " times the work is done by \"we\", \"the team\", the passive or a helper verb, and " + times(mine) + " by \"I\""
+	if len(ev) > 0 {
+		msg += ", e.g. \"" + a.quote(ev[0].W0, ev[0].W0+6, 6) + "\""
 	}
 	msg += ": your own part is hard to see."
-	a.add("weak_ownership", sev(i == 0), msg,
-		"Say what you personally did and decided: \"I wrote…\", \"I convinced…\". Keep \"we\" for what the team achieved together.",
+	conf := 0.7
+	if mine == 0 && hidden >= 3 {
+		conf = 0.9
+	}
+	a.addc("weak_ownership", sev(mine == 0), conf, msg,
+		"Say what you personally did and decided: \"I wrote…\", \"I convinced…\". Keep \"we\" for what the team achieved together, and name who did what instead of \"it was decided\".",
 		ev...)
 }
+
+// Ownership thresholds: with some "I" actions, hidden ones must number at
+// least ownMinHidden and outnumber them three to one (two to one for a
+// Bar Raiser) before the speaker's part is lost.
+const (
+	ownMinHidden         = 4
+	ownHiddenRatio       = 3.0
+	ownHiddenRatioStrict = 2.0
+)
 
 func times(n int) string {
 	switch n {
@@ -176,7 +206,9 @@ func (a *analyzer) missingMetric(strict bool) {
 	if strict && a.parts[partR].present() {
 		zone = a.parts[partR].w0
 	}
-	if n, _ := a.impactNumbers(zone, len(a.toks)); n > 0 {
+	// isImpact judges each number by its frame, wherever it is said, so
+	// a result-first answer counts; zone only places the message.
+	if n, _ := a.impactNumbers(0, len(a.toks)); n > 0 {
 		return
 	}
 	msg := "There is no number for the impact of your work"
@@ -190,7 +222,13 @@ func (a *analyzer) missingMetric(strict bool) {
 	} else {
 		msg += "."
 	}
-	a.add("missing_metric", sev(!a.parts[partR].present()), msg,
+	// No number at all is clear; numbers judged to be scene or effort
+	// leave room for a reading the rules missed.
+	conf := 0.9
+	if len(a.nums) > 0 {
+		conf = 0.65
+	}
+	a.addc("missing_metric", sev(!a.parts[partR].present()), conf, msg,
 		"Quantify the result: before and after (\"p99 from 900 ms to 200 ms\"), percentages, money, time saved, or users affected. An estimate is better than nothing; say it is one.",
 		ev...)
 }
@@ -269,7 +307,8 @@ func (a *analyzer) vague() {
 const (
 	rambleLongRatio     = 1.5
 	rambleLongishRatio  = 1.15
-	rambleRepetition    = 0.07  // share of word trigrams said before (tuned)
+	rambleRepetition    = 0.035 // share of word trigrams said before (tuned)
+	rambleRepetitionLow = 0.025
 	rambleTopWordMin    = 6     // one content word said this often…
 	rambleTopWordShare  = 0.025 // …and making up this share of the words (tuned)
 	ramblePreambleWords = 80
@@ -300,33 +339,46 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 		why = append(why, "it runs long")
 	}
 	if rep := a.repetition(); rep > rambleRepetition {
-		score += 2 // no focused answer in the labelled set comes near
+		score += 2 // no focused answer in either labelled set comes near
 		why = append(why, "it repeats itself ("+pct(rep)+" of its phrases come back)")
+	} else if rep > rambleRepetitionLow {
+		score++
+		why = append(why, "it comes back to what it already said")
 	} else if w, n := a.topWord(); n >= rambleTopWordMin && float64(n) > rambleTopWordShare*float64(a.nWords) {
 		score++
 		why = append(why, "it circles back to \""+w+"\" "+strconv.Itoa(n)+" times")
 	}
 	behavioral := a.round == Behavioral || a.round == BarRaiser
 	if behavioral {
+		// Preamble: the words before the first thing done.
 		pre := a.nWords
 		for _, p := range []int{partT, partA} {
 			if a.parts[p].present() {
 				pre = min(pre, a.parts[p].w0)
 			}
 		}
+		if k := a.firstAction(); k < len(a.cls) && pre < a.nWords {
+			pre = max(pre, int(a.cls[k].w0))
+		}
 		if pre > ramblePreambleWords && float64(pre) > ramblePreambleShare*float64(a.nWords) {
 			score++
 			why = append(why, "the first "+strconv.Itoa(pre)+" words are preamble")
 		}
 	}
+	// Tangents: markers of a digression ("anyway", "by the way", "that
+	// reminded me of", a story about one's family or college). Two or
+	// more make a short answer wander as much as a long one.
 	if t := a.cueN[cueTangent]; t >= 2 {
-		score++
+		score += 2
 		why = append(why, "it wanders (\""+a.tangentQuote()+"\")")
 	} else if t == 1 {
-		score += 0.5
-	}
-	if ov, n := a.questionOverlap(question); n >= 2 && ov == 0 && a.nWords >= 100 {
 		score++
+		why = append(why, "it wanders (\""+a.tangentQuote()+"\")")
+	}
+	// Not one content word of the question: weak alone (answers often
+	// paraphrase it), telling with other signs.
+	if ov, n := a.questionOverlap(question); n >= 2 && ov == 0 && a.nWords >= 100 {
+		score += 0.5
 		why = append(why, "it never touches the words of the question")
 	}
 	limit := rambleScore
@@ -336,7 +388,7 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 	if score < limit || len(why) == 0 {
 		return
 	}
-	a.add("rambling", sev(score >= 3),
+	a.addc("rambling", sev(score >= 3), min(0.95, 0.5+score/8),
 		"The answer rambles: "+strings.Join(why, "; ")+".",
 		"Lead with the point in one sentence, keep the background to two, and stop after the result. Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
 		a.span(0, len(a.toks)))
@@ -475,9 +527,20 @@ func (a *analyzer) tooShort() {
 	if !short {
 		return
 	}
-	a.add("too_short", Medium,
-		msg+"; that is too short to show the situation, your actions and the result.",
-		"Give the full story: context in two sentences, then your actions step by step, then the measured result. Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
+	need, give := "the situation, your actions and the result", "Give the full story: context in two sentences, then your actions step by step, then the measured result."
+	switch a.round {
+	case SystemDesign:
+		need, give = "the requirements, the scale, the design and its trade-offs", "Cover each phase out loud: requirements, scale estimates, the main components, data model, failures and trade-offs."
+	case Coding:
+		need, give = "your questions, the approach, its complexity and a check on an example", "Talk through the input questions, a simple approach, the better one with its complexity, the edge cases and a short trace."
+	}
+	conf := 0.8 // a word count stands in for time
+	if a.timed {
+		conf = 1
+	}
+	a.addc("too_short", Medium, conf,
+		msg+"; that is too short to show "+need+".",
+		give+" Aim for about "+strconv.Itoa(int(a.tb.target.Minutes()+0.5))+" minutes.",
 		a.span(0, len(a.toks)))
 }
 

@@ -76,6 +76,7 @@ func (a *analyzer) delivery() {
 		a.m.Fillers += int(f.w1 - f.w0)
 	}
 	a.m.Hedges = a.cueN[cueHedge]
+	a.m.TranscriptConfidence = a.transcriptConfidence()
 	if a.nWords > 0 {
 		a.m.FillerRate = round3(float64(a.m.Fillers) / float64(a.nWords))
 	}
@@ -173,19 +174,207 @@ func (a *analyzer) impactNumbers(w0, w1 int) (n int, first int) {
 	return n, first
 }
 
-// isImpact reports whether number k speaks of impact.
+// isImpact reports whether number k speaks of impact: a quantity said as
+// a change ("from forty a month to two", "by about a third", "three times
+// faster", "two weeks ahead of the date", "saved every engineer an hour a
+// day"), or a percentage, multiple or fraction of an outcome. A number
+// that sets the scene ("a team of five", "thirty comments on a PR"),
+// measures effort ("I spent forty hours") or is plain hyperbole ("like a
+// million times better") is not.
 func (a *analyzer) isImpact(k int) bool {
-	num := a.nums[k]
-	if num.kind == unitImpact {
-		return true
-	}
-	// A duration or count is an impact only when said as a change in the
-	// Result ("from two weeks to two days"), not as a plan ("within four
-	// hours") in the Action.
-	if a.parts[partR].w1 > a.parts[partR].w0 && a.partAt(num.w0) != partR {
+	n := a.nums[k]
+	if a.hyperbole(n) || a.effort(n) {
 		return false
 	}
-	return a.pairedNumber(k) || a.changeNear(num.w0, num.w1)
+	if c := a.clauseAt(n.w0); c >= 0 && a.cls[c].hypo {
+		// "would they be better than half the team" is a guess; "would
+		// have mis-billed 15,000 invoices" is the harm prevented.
+		return n.kind == unitImpact && a.near(int(a.cls[c].w0), n.w0, setOf("have")) && a.inSecondHalf(n.w0)
+	}
+	// Before the story's first action a number is the problem ("errors
+	// at 40%") unless it is told as the outcome (a result-first answer).
+	if c := a.clauseAt(n.w0); c >= 0 && c < a.firstAction() && !a.cls[c].outcome {
+		return false
+	}
+	if a.changeFrame(k) {
+		return true
+	}
+	// "zero accidental deletes in eighteen months": a lasting outcome.
+	if n.kind == unitDuration && a.inOutcome(n.w0) {
+		if c := a.clauseAt(n.w0); c >= 0 && a.near(int(a.cls[c].w0), int(a.cls[c].w1), setOf("zero no none nobody nothing")) {
+			return true
+		}
+	}
+	switch n.unit {
+	case "%", "pp":
+		// "ten percent of traffic" is a share; "down twelve percent" was
+		// caught by the frame.
+		next := tokAt(a.toks, n.w1).norm
+		return next != "of" && a.inOutcome(n.w0)
+	case "x", "frac":
+		return a.inOutcome(n.w0) || tokAt(a.toks, n.w1).norm != "of"
+	case "$":
+		return a.inOutcome(n.w0)
+	}
+	// Counts of adoption and reach: "four hundred customer projects
+	// using them", "reused for 12 other customers".
+	return n.value >= 2 && (a.near(n.w1, n.w1+4, adoptionWords) || a.inSecondHalf(n.w0) && tokAt(a.toks, n.w1).norm == "other" || tokAt(a.toks, n.w0+1).norm == "other")
+}
+
+// firstAction is the index of the first clause of doing, len(a.cls) when
+// none.
+func (a *analyzer) firstAction() int {
+	for k := range a.cls {
+		if a.cls[k].agent != agentNone {
+			return k
+		}
+	}
+	return len(a.cls)
+}
+
+var (
+	// Words before a number that make it one end of a change.
+	changeBefore = setOf("from to by under below over than saved save saving cut reduced dropped fell decreased increased grew improved down up only just went shaved trimmed lowered raised boosted doubled halved")
+	// Words after a number that compare it: "three times faster",
+	// "forty fewer pages", "two weeks ahead".
+	changeAfter = setOf("fewer less more faster slower shorter quicker cheaper ahead earlier sooner better lower higher smaller bigger down up instead")
+	// adoptionWords after a count make it reach: "400 projects using it".
+	adoptionWords = setOf("using adopted use signed joined onboarded migrated switched")
+	// hedgeBefore may sit between a change word and its number.
+	hedgeBefore = setOf("about roughly around almost nearly maybe like basically approximately over")
+	effortVerbs = setOf("spent spend spending worked working put putting took taking pulled")
+)
+
+// changeFrame reports a number said as a change.
+func (a *analyzer) changeFrame(k int) bool {
+	n := a.nums[k]
+	toks := a.toks
+	if a.near(n.w1, n.w1+2, changeAfter) {
+		return true
+	}
+	// "from X to Y", "from shipping every three weeks to every week":
+	// either end.
+	if a.near(n.w0-4, n.w0, setOf("from")) && a.near(n.w1, n.w1+6, setOf("to")) {
+		return true
+	}
+	if k > 0 && n.w0-a.nums[k-1].w1 <= 3 && a.near(a.nums[k-1].w1, n.w0, setOf("to")) {
+		return true
+	}
+	for i := n.w0 - 1; i >= 0 && i >= n.w0-3; i-- {
+		w := toks[i].norm
+		if toks[i].end {
+			break
+		}
+		switch {
+		case w == "only" || w == "just" || hedgeBefore[w]:
+			// "only two people" is the scene; "down to only two" is not.
+			continue
+		case w == "down" || w == "up":
+			// "errors at discharge down about 30%".
+			return true
+		case w == "by" || w == "to" || w == "up" || w == "down":
+			// "cut it by a third", "fell to a tenth"; not "due by
+			// Friday", "a team of up to five".
+			if a.changeVerbBefore(i) {
+				return true
+			}
+		case w == "under" || w == "below" || w == "than":
+			// "now under half a second", "faster than two seconds".
+			return n.kind != unitCount
+		case changeBefore[w] && w != "from" && w != "over":
+			return true
+		}
+	}
+	// "saved every engineer about an hour a day".
+	return a.near(n.w0-5, n.w0, setOf("saved saves saving")) || a.pairedDuration(k)
+}
+
+// changeVerbBefore reports a change verb shortly before token i.
+func (a *analyzer) changeVerbBefore(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-5; k-- {
+		w := a.toks[k].norm
+		if changeVerbs[w] || w == "went" || w == "came" || w == "brought" || w == "got" || w == "shaved" || w == "lowered" || w == "raised" || w == "trimmed" {
+			return true
+		}
+	}
+	return false
+}
+
+// pairedDuration reports a duration set against another of its kind in an
+// outcome, the before and the after ("back up in forty minutes, and the
+// last time it was down half a day").
+func (a *analyzer) pairedDuration(k int) bool {
+	n := a.nums[k]
+	if n.kind != unitDuration || !a.inOutcome(n.w0) && !a.inSecondHalf(n.w0) {
+		return false
+	}
+	for j, m := range a.nums {
+		if j != k && m.kind == unitDuration && m.unit != n.unit && abs(m.w0-n.w0) <= 20 && !a.effort(m) {
+			return a.near(min(m.w0, n.w0)-6, max(m.w1, n.w1)+6, setOf("last time before previously used usually normally took now"))
+		}
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// hyperbole reports an inflated figure hedged with "like": "like a
+// million times better", "like a thousand percent".
+func (a *analyzer) hyperbole(n number) bool {
+	big := n.unit == "x" && n.value >= 100 || n.unit == "%" && n.value > 300
+	return big && a.near(n.w0-2, n.w0, setOf("like literally"))
+}
+
+// effort reports a number that measures the work put in: "I spent forty
+// hours", "sixty hours a week", "over two sprints".
+func (a *analyzer) effort(n number) bool {
+	if n.kind != unitDuration {
+		return false
+	}
+	if a.near(n.w0-4, n.w0, effortVerbs) {
+		return true
+	}
+	prev := tokAt(a.toks, n.w0-1).norm
+	if prev == "over" || prev == "for" && a.near(n.w0-5, n.w0, effortVerbs) {
+		return true
+	}
+	// "sixty hours a week" is a workload.
+	return n.unit == "h/wk" || n.unit == "h/d"
+}
+
+// inOutcome reports whether token w lies in an outcome clause.
+func (a *analyzer) inOutcome(w int) bool {
+	c := a.clauseAt(w)
+	return c >= 0 && a.cls[c].outcome
+}
+
+// inSecondHalf reports whether token w lies in the second half of the
+// clauses, where results are told.
+func (a *analyzer) inSecondHalf(w int) bool {
+	c := a.clauseAt(w)
+	return c >= len(a.cls)/2
+}
+
+// clauseAt returns the index of the clause holding token w, or -1.
+func (a *analyzer) clauseAt(w int) int {
+	lo, hi := 0, len(a.cls)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if int(a.cls[m].w1) <= w {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(a.cls) && int(a.cls[lo].w0) <= w {
+		return lo
+	}
+	return -1
 }
 
 // pairedNumber reports a number said as one end of a change: "from 40 to
@@ -193,18 +382,4 @@ func (a *analyzer) isImpact(k int) bool {
 func (a *analyzer) pairedNumber(k int) bool {
 	num := a.nums[k]
 	return k > 0 && a.nums[k-1].w1+2 >= num.w0 || k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0
-}
-
-// changeNear reports a change word ("reduced", "from", "down to") within
-// four tokens before a number or two after it.
-func (a *analyzer) changeNear(w0, w1 int) bool {
-	for _, h := range a.hits {
-		if h.cue != cueChange && h.cue != cueResult {
-			continue
-		}
-		if int(h.w1) <= w0 && int(h.w1) >= w0-4 || int(h.w0) >= w1 && int(h.w0) <= w1+2 {
-			return true
-		}
-	}
-	return false
 }

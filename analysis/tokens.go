@@ -93,7 +93,7 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 				continue
 			}
 			piece(w.W, true)
-			words = append(words, Word{Start: w.Start, End: w.End})
+			words = append(words, Word{Start: w.Start, End: w.End, Conf: clampConf(w.Conf)})
 			continue
 		}
 		fields := 0
@@ -112,7 +112,7 @@ func joinWords(in []Word, toks []tok, words []Word) (string, []tok, []Word) {
 			if fields == 1 {
 				t0, t1 = w.Start, w.End
 			}
-			words = append(words, Word{Start: t0, End: t1})
+			words = append(words, Word{Start: t0, End: t1, Conf: clampConf(w.Conf)})
 			k++
 		}
 	}

@@ -42,6 +42,10 @@ type Word struct {
 	W     string  `json:"w"`
 	Start float64 `json:"start"`
 	End   float64 `json:"end"`
+	// Conf is the recognizer's probability that the word is right, 0..1,
+	// whatever the engine. Zero (or absent) means unknown: typed text and
+	// engines without confidences are trusted fully.
+	Conf float64 `json:"conf,omitempty"`
 }
 
 // Input is one answer to analyse.
@@ -84,15 +88,38 @@ type Span struct {
 	T1 float64 `json:"t1,omitempty"`
 }
 
+// Kind says what a finding judges: what was said (content) or how it was
+// said (delivery). Content findings rest on the words being right;
+// delivery findings on timing rest on the clock.
+type Kind string
+
+// The finding kinds. Their string values are part of the JSON contract.
+const (
+	Content  Kind = "content"
+	Delivery Kind = "delivery"
+)
+
 // Finding is one thing a Bar Raiser would hold against the answer.
 type Finding struct {
 	// Code is stable and documented in docs/findings.md.
 	Code       string   `json:"code"`
+	Kind       Kind     `json:"kind"`
 	Severity   Severity `json:"severity"`
 	Message    string   `json:"message"`
 	Suggestion string   `json:"suggestion"`
 	Evidence   []Span   `json:"evidence,omitempty"`
+	// Confidence, 0..1, is how strongly the evidence supports the finding:
+	// how clear the language was, and whether the words were heard well.
+	// The page shows a finding under 0.5 as its Question, not a fault.
+	Confidence float64 `json:"confidence"`
+	// Question is the finding asked of the candidate ("Did you say what
+	// changed?").
+	Question string `json:"question,omitempty"`
 }
+
+// ShownAsQuestion is the confidence under which a finding is put to the
+// candidate as its Question rather than stated as a fault.
+const ShownAsQuestion = 0.5
 
 // Report is the analyzer's whole verdict on one answer.
 type Report struct {

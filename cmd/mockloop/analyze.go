@@ -157,6 +157,9 @@ func writeReport(w io.Writer, r analysis.Report) error {
 	}
 	fmt.Fprintf(&b, "\nFillers: %d (%.1f%%)  Hedges: %d  I/we in action: %d/%d  Scope: %s\n",
 		m.Fillers, m.FillerRate*100, m.Hedges, m.I, m.We, m.Scope)
+	if m.TranscriptConfidence < 1 {
+		fmt.Fprintf(&b, "Transcript confidence: %.2f\n", m.TranscriptConfidence)
+	}
 	if len(m.Star) > 0 {
 		b.WriteString("STAR:")
 		for _, p := range m.Star {
@@ -175,21 +178,26 @@ func writeReport(w io.Writer, r analysis.Report) error {
 		b.WriteByte('\n')
 	}
 	if len(m.Principles) > 0 {
-		b.WriteString("Leadership Principles:")
-		for i, p := range m.Principles {
-			if i > 0 {
-				b.WriteByte(',')
+		b.WriteString("Leadership Principles:\n")
+		for _, p := range m.Principles {
+			fmt.Fprintf(&b, "  %s (%.2f)", p.Name, p.Score)
+			if len(p.Quotes) > 0 {
+				fmt.Fprintf(&b, ": %q", p.Quotes[0])
 			}
-			fmt.Fprintf(&b, " %s (%.2f)", p.Name, p.Score)
+			b.WriteByte('\n')
 		}
-		b.WriteByte('\n')
 	}
 	if len(r.Findings) == 0 {
 		b.WriteString("\nNo findings.\n")
 	} else {
 		fmt.Fprintf(&b, "\nFindings (%d):\n", len(r.Findings))
+		// As on the page: a finding on weak evidence is put as a question.
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "  [%s] %s: %s\n      -> %s\n", f.Severity, f.Code, f.Message, f.Suggestion)
+			if f.Confidence < analysis.ShownAsQuestion {
+				fmt.Fprintf(&b, "  [?] %s: %s (confidence %.2f)\n      -> %s\n", f.Code, f.Question, f.Confidence, f.Suggestion)
+				continue
+			}
+			fmt.Fprintf(&b, "  [%s] %s: %s (confidence %.2f)\n      -> %s\n", f.Severity, f.Code, f.Message, f.Confidence, f.Suggestion)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -3,11 +3,21 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/mockloop/mockloop/analysis"
 )
+
+// lowConfWords makes a words JSON list of text, each word heard at 0.3.
+func lowConfWords(text string) string {
+	var parts []string
+	for i, w := range strings.Fields(text) {
+		parts = append(parts, fmt.Sprintf(`{"w":%q,"start":%.1f,"end":%.1f,"conf":0.3}`, w, float64(i)*0.4, float64(i)*0.4+0.3))
+	}
+	return strings.Join(parts, ",")
+}
 
 func TestRunAnalyze(t *testing.T) {
 	tests := []struct {
@@ -40,6 +50,9 @@ func TestRunAnalyze(t *testing.T) {
 					t.Errorf("got round %q question %q", r.Round, r.Question)
 				}
 			}},
+		{name: "a finding heard poorly is printed as its question", args: []string{"-"},
+			stdin: `{"words":[` + lowConfWords("so we looked at it and we fixed the thing and we shipped it and it was fine and we moved on to the next project after that one was over and done with and we kept going and we talked about it with the other team and we all agreed it was a good call at the time") + `]}`, code: 0,
+			stdout: []string{"Transcript confidence: 0.30", "[?] ", "(confidence 0."}},
 		{name: "an unknown round is bad input", args: []string{"--round", "poker", "testdata/analyze/strong.txt"}, code: 2, stderr: "unknown round"},
 		{name: "bad JSON is bad input", args: []string{"testdata/analyze/bad.json"}, code: 2, stderr: "decode testdata/analyze/bad.json"},
 		{name: "an unreadable file is bad input", args: []string{"testdata/analyze/missing.txt"}, code: 2, stderr: "read input"},
