@@ -133,20 +133,21 @@ func TestTranscriptionFailures(t *testing.T) {
 		status      int
 		contentType string
 		body        string
-		want        string
+		want        error
 	}{
-		{"a 500 is a server error", 500, "application/json", `{"error":{"message":"boom","type":"server_error","code":null}}`, "server error 500"},
-		{"a 401 says to check the API key", 401, "application/json", `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`, "check OPENAI_API_KEY"},
-		{"an HTML body is not JSON", 200, "text/html", `<html>proxy login</html>`, "did not answer JSON"},
-		{"JSON without text is refused", 200, "application/json", `{"segments":[]}`, "no text field"},
+		{"a 500 is a server error", 500, "application/json", `{"error":{"message":"boom","type":"server_error","code":null}}`, ErrServer},
+		{"a 401 is a refused key", 401, "application/json", `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`, ErrAuth},
+		{"an HTML body is a bad response", 200, "text/html", `<html>proxy login</html>`, ErrBadResponse},
+		{"JSON without text is a bad response", 200, "application/json", `{"segments":[]}`, ErrBadResponse},
+		{"whisper-server without --request-path is a wrong path", 404, "text/plain", `File Not Found (/v1/audio/transcriptions)`, ErrWrongPath},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeServer(t)
 			f.handle("/v1/audio/transcriptions", transcriptionHandler(t, tt.status, tt.contentType, tt.body))
 			_, err := transcribeHalfSecond(t, f.endpoint("whisper-1"))
-			if !errors.Is(err, ErrSTT) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want ErrSTT mentioning %q", err, tt.want)
+			if !errors.Is(err, ErrSTT) || !errors.Is(err, tt.want) {
+				t.Errorf("error = %v, want ErrSTT and %v", err, tt.want)
 			}
 			if n := f.count("/v1/audio/transcriptions"); n != 1 {
 				t.Errorf("%d requests, want 1", n)
@@ -162,8 +163,9 @@ func TestTranscriptionFailures(t *testing.T) {
 		addr := ln.Addr().String()
 		ln.Close()
 		_, err = transcribeHalfSecond(t, Endpoint{BaseURL: "http://" + addr + "/v1", Model: "whisper-1"})
-		if !errors.Is(err, ErrSTT) || !strings.Contains(err.Error(), "connection refused at http://"+addr) {
-			t.Errorf("error = %v", err)
+		var ee *EngineError
+		if !errors.Is(err, ErrSTT) || !errors.Is(err, ErrUnavailable) || !errors.As(err, &ee) || ee.Host != addr {
+			t.Errorf("error = %v, want ErrSTT, ErrUnavailable and the host %s", err, addr)
 		}
 	})
 

@@ -88,7 +88,8 @@ func TestSynthesize(t *testing.T) {
 		})
 		s, _ := NewSynthesizer(f.endpoint("tts-9"), "alloy", "wav")
 		_, err := s.Synthesize(context.Background(), "hi")
-		if !errors.Is(err, ErrTTS) || !strings.Contains(err.Error(), `model "tts-9" not found`) {
+		var ee *EngineError
+		if !errors.Is(err, ErrTTS) || !errors.Is(err, ErrModelNotFound) || !errors.As(err, &ee) || !strings.Contains(ee.UserMessage(), "model 'tts-9' not found") {
 			t.Errorf("error = %v", err)
 		}
 	})
