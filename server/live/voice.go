@@ -24,6 +24,9 @@ type VoiceDeps struct {
 	Synth    mockloop.Synthesizer // nil: captions only, no interviewer voice
 	RTC      rtc.Config
 	Turn     voice.TurnConfig
+	// STTTimeout bounds one transcription by STT before Fallback takes
+	// over; zero is the listener's default.
+	STTTimeout time.Duration
 	// AudioDir keeps each spoken answer as <round>/<seq>.opus (Ogg Opus);
 	// empty keeps nothing.
 	AudioDir string
@@ -82,8 +85,9 @@ func (s *Session) startVoice(sdp string) {
 	l := voice.NewListener(voice.ListenerConfig{
 		Turn:     vd.Turn,
 		STT:      vd.STT,
-		Fallback: vd.Fallback,
-		Now:      s.deps.Now,
+		Fallback:   vd.Fallback,
+		STTTimeout: vd.STTTimeout,
+		Now:        s.deps.Now,
 		Logger:   s.log,
 	})
 	events := make(chan voice.Event, 64)

@@ -407,7 +407,7 @@ func candidateWrap(text string) string {
 
 // moveNames describe each turn kind to the model.
 var moveNames = map[mockloop.TurnKind]string{
-	mockloop.TurnQuestion: "ask the next main question",
+	mockloop.TurnQuestion: "lead in to the next main question in one short sentence, without asking it (it is read out word for word after you)",
 	mockloop.TurnProbe:    "ask one follow-up probe on the last answer",
 	mockloop.TurnCutIn:    "politely interrupt a rambling answer and steer it back",
 	mockloop.TurnClosing:  "close the round and thank the candidate",
@@ -444,7 +444,7 @@ func (iv *Interviewer) messages(p mockloop.Prompt) ([]openai.ChatCompletionMessa
 	if p.Question != "" {
 		fmt.Fprintf(&b, "Current main question: %s\n", p.Question)
 	}
-	if p.Scripted != "" {
+	if p.Scripted != "" && p.Kind != mockloop.TurnQuestion {
 		fmt.Fprintf(&b, "Intended wording (say this in your own words, same meaning): %s\n", p.Scripted)
 	}
 	if p.ProbeCode != "" {

@@ -218,11 +218,11 @@ func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcr
 			}
 		}
 	} else {
-		var toks []verboseWord
+		// A segment ends a word: whisper.cpp's text breaks the line there
+		// even when the next token has no leading space.
 		for _, s := range vb.Segments {
-			toks = append(toks, s.Words...)
+			ws = append(ws, mergeTokens(s.Words)...)
 		}
-		ws = mergeTokens(toks)
 	}
 	words := make([]analysis.Word, len(ws))
 	for i, w := range ws {

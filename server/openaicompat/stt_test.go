@@ -247,3 +247,65 @@ func TestEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestMergeTokens(t *testing.T) {
+	p := func(v float64) *float64 { return &v }
+	tok := func(w string, start, end float64, pr float64) verboseWord {
+		return verboseWord{Word: w, Start: start, End: end, Probability: p(pr)}
+	}
+	tests := []struct {
+		name  string
+		toks  []verboseWord
+		want  []string
+		times [][2]float64
+		conf  []float64
+	}{
+		{
+			"tokens without a leading space join the word before",
+			[]verboseWord{tok(" the", 0, 0.2, 1), tok(" migr", 0.3, 0.5, 0.81), tok("ation", 0.5, 0.9, 1), tok(" worked", 1.0, 1.4, 1)},
+			[]string{"the", "migration", "worked"}, [][2]float64{{0, 0.2}, {0.3, 0.9}, {1.0, 1.4}}, []float64{1, 0.9, 1},
+		},
+		{
+			"the first token of a segment starts a word even with no space",
+			[]verboseWord{tok("6666", 0.53, 0.75, 1), tok("ategory", 0.75, 1.06, 1)},
+			[]string{"6666ategory"}, [][2]float64{{0.53, 1.06}}, nil,
+		},
+		{
+			"punctuation ends the word it follows and the next token starts a new one",
+			[]verboseWord{tok(" Well", 0, 0.3, 1), tok(",", 0.3, 0.3, 1), tok("so", 0.4, 0.6, 1), tok(".", 0.6, 0.6, 1)},
+			[]string{"Well,", "so."}, [][2]float64{{0, 0.3}, {0.4, 0.6}}, nil,
+		},
+		{
+			"an apostrophe does not split a contraction",
+			[]verboseWord{tok(" don", 0, 0.2, 1), tok("'t", 0.2, 0.3, 1)},
+			[]string{"don't"}, [][2]float64{{0, 0.3}}, nil,
+		},
+		{
+			"empty, special and zero-length entries are handled",
+			[]verboseWord{tok("", 0, 0, 1), tok(" [_BEG_]", 0, 0, 1), tok(" yes", 0.5, 0.5, 1), tok(" ", 0.6, 0.6, 1)},
+			[]string{"yes"}, [][2]float64{{0.5, 0.5}}, nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mergeTokens(tt.toks)
+			var words []string
+			for _, w := range got {
+				words = append(words, w.W)
+			}
+			if strings.Join(words, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("words %q, want %q", words, tt.want)
+			}
+			for i, tm := range tt.times {
+				if got[i].Start != tm[0] || got[i].End != tm[1] {
+					t.Errorf("word %q times %v-%v, want %v-%v", got[i].W, got[i].Start, got[i].End, tm[0], tm[1])
+				}
+			}
+			for i, c := range tt.conf {
+				if d := got[i].Conf - c; d > 1e-9 || d < -1e-9 {
+					t.Errorf("word %q confidence %v, want %v (geometric mean of its tokens)", got[i].W, got[i].Conf, c)
+				}
+			}
+		})
+	}
+}
