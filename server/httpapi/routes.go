@@ -55,10 +55,10 @@ type API struct {
 	Engines   Engines
 	// Health reports an engine's latest check ("llm", "stt", "tts");
 	// nil leaves every engine "unchecked".
-	Health func(kind string) (status, reason, fix string)
-	Voice     bool
-	Version   string
-	AudioDir  string
+	Health   func(kind string) (status, reason, fix string)
+	Voice    bool
+	Version  string
+	AudioDir string
 	// Token, when set, is required on every request (header
 	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
 	// Used when bound to a non-loopback address.

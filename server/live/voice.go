@@ -83,12 +83,12 @@ func (s *Session) startVoice(sdp string) {
 	s.send(mockloop.Message{Type: "rtc_answer", SDP: answer})
 
 	l := voice.NewListener(voice.ListenerConfig{
-		Turn:     vd.Turn,
-		STT:      vd.STT,
+		Turn:       vd.Turn,
+		STT:        vd.STT,
 		Fallback:   vd.Fallback,
 		STTTimeout: vd.STTTimeout,
 		Now:        s.deps.Now,
-		Logger:   s.log,
+		Logger:     s.log,
 	})
 	events := make(chan voice.Event, 64)
 	if m := s.current; m != nil {
