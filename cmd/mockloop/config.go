@@ -11,7 +11,17 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/openaicompat"
 )
+
+// DefaultSTTTimeout bounds one remote transcription. The listener cuts an
+// answer into utterances at 0.8 s pauses, so one is rarely over 10 s of
+// audio; a working Whisper on a laptop CPU (whisper.cpp base.en runs
+// several times faster than real time on 4 cores) transcribes that in a
+// few seconds, and past 12 s the candidate waits longer than the embedded
+// recogniser would take. A slower machine raises it: mockloop doctor times
+// a real request and says so.
+const DefaultSTTTimeout = 12 * time.Second
 
 // Config is everything serve, doctor and export read from flags and the
 // environment. Nothing else in mockloop reads either.
@@ -43,6 +53,11 @@ type Config struct {
 
 	LLMFirstToken time.Duration
 	LLMTotal      time.Duration
+	LLMStall      time.Duration
+	STTTimeout    time.Duration
+	// CheckEngines runs each engine's real check in the background at
+	// start-up (and after a failure) for the page's engines line.
+	CheckEngines bool
 
 	UtteranceEnd time.Duration
 	TurnCommit   time.Duration
@@ -137,6 +152,9 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	c.LLMKey = env("MOCKLOOP_LLM_API_KEY", os.Getenv("OPENAI_API_KEY"))
 	fs.DurationVar(&c.LLMFirstToken, "llm-first-token-timeout", envDur("MOCKLOOP_LLM_FIRST_TOKEN_TIMEOUT", 8*time.Second), "give up on the LLM (scripted fallback) when no token arrives in this time")
 	fs.DurationVar(&c.LLMTotal, "llm-timeout", envDur("MOCKLOOP_LLM_TIMEOUT", 30*time.Second), "total time allowed for one LLM reply")
+	fs.DurationVar(&c.LLMStall, "llm-stall-timeout", envDur("MOCKLOOP_LLM_STALL_TIMEOUT", openaicompat.DefaultStallTimeout), "give up on an LLM reply that stops streaming for this long")
+	fs.BoolVar(&c.CheckEngines, "check-engines", envBool("MOCKLOOP_CHECK_ENGINES", true), "check each engine with one real request at start-up, in the background, for the page's engines line")
+	fs.DurationVar(&c.STTTimeout, "stt-timeout", envDur("MOCKLOOP_STT_TIMEOUT", DefaultSTTTimeout), "time allowed for one transcription by the --stt openai server before the embedded recogniser takes over (mockloop doctor measures yours)")
 
 	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 800*time.Millisecond), "silence that ends one utterance")
 	fs.DurationVar(&c.TurnCommit, "turn-commit", envDur("MOCKLOOP_TURN_COMMIT", 2500*time.Millisecond), "silence that commits the answer (interviews need patience: people pause to think)")

@@ -8,16 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/mockloop/mockloop/server/openaicompat"
 )
 
-// check is one line of the doctor's report.
-type check struct {
-	name string
-	ok   bool
-	msg  string
-}
+// engineNames are the doctor's labels for the engine kinds.
+var engineNames = map[string]string{"llm": "interviewer", "stt": "speech in", "tts": "voice out"}
 
-// runDoctor checks every configured engine and says what works.
+// runDoctor checks every configured engine with one real request each
+// (a few tokens of chat, a 6 s clip and a second of silence to
+// transcribe, one sentence to speak) and says ok, slow or broken, why, and
+// what to do.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,36 +27,76 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
-	checks := []check{checkDataDir(cfg.DataDir)}
-	checks = append(checks, engineChecks(ctx, cfg)...)
+	var lex openaicompat.Lexicon
+	if cfg.LLMURL != "" || cfg.STT == "openai" {
+		var err error
+		if lex, err = openaicompat.LoadLexicon(openaicompat.DefaultLexiconPath); err != nil {
+			fmt.Fprintf(stdout, "note: %v; the nonsense checks use structure only\n", err)
+		}
+	}
 	failed := 0
-	for _, c := range checks {
-		mark := "ok  "
-		if !c.ok {
-			mark = "FAIL"
+	line := func(mark, name, msg, fix string) {
+		fmt.Fprintf(stdout, "%-6s %-12s %s\n", mark, name, msg)
+		if fix != "" {
+			fmt.Fprintf(stdout, "%-6s %-12s fix: %s\n", "", "", fix)
+		}
+	}
+	if ok, msg := checkDataDir(cfg.DataDir); ok {
+		line("ok", "data dir", msg, "")
+	} else {
+		failed++
+		line("BROKEN", "data dir", msg, "choose another with --data-dir")
+	}
+	for _, kind := range engineKinds {
+		h := checkEngine(ctx, cfg, kind, lex)
+		mark := map[openaicompat.Status]string{openaicompat.StatusOK: "ok", openaicompat.StatusSlow: "SLOW", openaicompat.StatusBroken: "BROKEN"}[h.Status]
+		if h.Status != openaicompat.StatusOK {
 			failed++
 		}
-		fmt.Fprintf(stdout, "%s %-12s %s\n", mark, c.name, c.msg)
+		msg := h.Reason
+		if where := engineWhere(cfg, kind); where != "" {
+			msg += " (" + where + ")"
+		}
+		line(mark, engineNames[kind], msg, h.Fix)
 	}
 	if failed > 0 {
-		fmt.Fprintf(stdout, "\n%d check(s) failed; mockloop falls back to the embedded engines where it can.\n", failed)
+		fmt.Fprintf(stdout, "\n%d check(s) not ok; mockloop falls back to the built-in engines where it can.\n", failed)
 		return 1
 	}
 	return 0
 }
 
-func checkDataDir(dir string) check {
+// engineWhere says where a remote engine runs, since data goes there.
+func engineWhere(cfg Config, kind string) string {
+	var ep openaicompat.Endpoint
+	switch {
+	case kind == "llm" && cfg.LLMURL != "":
+		ep = cfg.llmEndpoint()
+	case kind == "stt" && cfg.STT == "openai":
+		ep = cfg.sttEndpoint()
+	case kind == "tts" && cfg.TTS == "openai":
+		ep = cfg.ttsEndpoint()
+	default:
+		return ""
+	}
+	if ep.Local() {
+		return ep.BaseURL + ", on this machine"
+	}
+	return ep.BaseURL + ", NOT on this machine: data is sent there"
+}
+
+func checkDataDir(dir string) (ok bool, msg string) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return check{"data dir", false, err.Error()}
+		return false, err.Error()
 	}
 	f, err := os.CreateTemp(dir, ".doctor-*")
 	if err != nil {
-		return check{"data dir", false, fmt.Sprintf("%s is not writable: %v", dir, err)}
+		return false, fmt.Sprintf("%s is not writable: %v", dir, err)
 	}
 	name := f.Name()
 	f.Close()
 	os.Remove(name)
-	return check{"data dir", true, filepath.Clean(dir)}
+	return true, filepath.Clean(dir)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 
 	"github.com/mockloop/mockloop"
@@ -29,11 +28,12 @@ type engines struct {
 	metrics     http.Handler
 	observer    live.Observer
 	info        httpapi.Engines
+	health      *engineHealth
 	close       []func() error
 }
 
 func (c Config) sttEndpoint() openaicompat.Endpoint {
-	return openaicompat.Endpoint{BaseURL: c.STTURL, APIKey: c.STTKey, Model: c.STTModel}
+	return openaicompat.Endpoint{BaseURL: c.STTURL, APIKey: c.STTKey, Model: c.STTModel, Timeout: c.STTTimeout}
 }
 
 func (c Config) ttsEndpoint() openaicompat.Endpoint {
@@ -48,7 +48,7 @@ func endpointInfo(name string, e openaicompat.Endpoint) httpapi.Engine {
 	return httpapi.Engine{Name: name, Model: e.Model, URL: e.BaseURL, Local: e.Local()}
 }
 
-func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog.Logger) (*engines, error) {
+func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog.Logger) (_ *engines, err error) {
 	e := &engines{scripted: round.Scripted{}}
 	e.interviewer = e.scripted
 	mt := metrics.New()
@@ -57,6 +57,26 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	e.info.STT = httpapi.Engine{Name: "none", Local: true}
 	e.info.TTS = httpapi.Engine{Name: "none", Local: true}
 
+	// The word list that tells English from model garbage, for the LLM's
+	// replies and the remote transcriber's text.
+	var lex openaicompat.Lexicon
+	if cfg.LLMURL != "" || cfg.STT == "openai" {
+		var err error
+		if lex, err = openaicompat.LoadLexicon(openaicompat.DefaultLexiconPath); err != nil {
+			log.Warn("no English word list: garbage checks use structure only (apt-get install pocketsphinx-en-us)", "err", err)
+		}
+	}
+
+	e.health = newEngineHealth(cfg, lex, log)
+	e.close = append(e.close, e.health.Close)
+	e.observer = healthObserver{e.observer, e.health}
+	defer func() {
+		// In the background: start-up never waits on a slow engine.
+		if err == nil && cfg.CheckEngines {
+			e.health.CheckAll()
+		}
+	}()
+
 	if cfg.LLMURL != "" {
 		ep := cfg.llmEndpoint()
 		iv, err := openaicompat.NewInterviewer(ep, openaicompat.InterviewerOptions{
@@ -64,6 +84,8 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 			Turn:              turnPrompt(bank),
 			FirstTokenTimeout: cfg.LLMFirstToken,
 			TotalTimeout:      cfg.LLMTotal,
+			StallTimeout:      cfg.LLMStall,
+			Lexicon:           lex,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("LLM interviewer: %w", err)
@@ -80,7 +102,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	}
 	turn := voice.DefaultTurnConfig()
 	turn.UtteranceEnd, turn.TurnCommit = cfg.UtteranceEnd, cfg.TurnCommit
-	vd := &live.VoiceDeps{RTC: rtc.Config{ICEServers: cfg.ICEServers}, Turn: turn}
+	vd := &live.VoiceDeps{RTC: rtc.Config{ICEServers: cfg.ICEServers}, Turn: turn, STTTimeout: cfg.STTTimeout}
 	if cfg.KeepAudio {
 		vd.AudioDir = filepath.Join(cfg.DataDir, "audio")
 	}
@@ -95,7 +117,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	e.info.STT = httpapi.Engine{Name: "sphinx", Model: "en-us", Local: true}
 	if cfg.STT == "openai" {
 		ep := cfg.sttEndpoint()
-		st, err := openaicompat.NewTranscriber(ep, openaicompat.TranscriberOptions{})
+		st, err := openaicompat.NewTranscriber(ep, openaicompat.TranscriberOptions{Lexicon: lex})
 		if err != nil {
 			return nil, fmt.Errorf("speech-to-text: %w", err)
 		}
@@ -153,51 +175,4 @@ func turnPrompt(bank *prompts.Bank) func(p mockloop.Prompt) (string, error) {
 		}
 		return bank.Render(prompts.TemplateTurn, round.TemplateData(p, principle))
 	}
-}
-
-// engineChecks tries each configured engine for doctor.
-func engineChecks(ctx context.Context, cfg Config) []check {
-	var out []check
-	remote := func(name, kind string, ep openaicompat.Endpoint) check {
-		where := "on this machine"
-		if !ep.Local() {
-			where = "NOT on this machine: data is sent there"
-		}
-		if err := openaicompat.Check(ctx, kind, ep); err != nil {
-			return check{name, false, fmt.Sprintf("%s (%s): %v", ep.BaseURL, where, err)}
-		}
-		return check{name, true, fmt.Sprintf("%s model %s at %s (%s)", kind, ep.Model, ep.BaseURL, where)}
-	}
-	if cfg.LLMURL == "" {
-		out = append(out, check{"interviewer", true, "scripted (built in); set --llm-url for an LLM"})
-	} else {
-		out = append(out, remote("interviewer", "llm", cfg.llmEndpoint()))
-	}
-	switch cfg.STT {
-	case "none":
-		out = append(out, check{"speech in", true, "off (--stt none): typed answers only"})
-	default:
-		if t, err := sphinx.New(sphinx.Config{}); err != nil {
-			out = append(out, check{"speech in", false, "pocketsphinx: " + err.Error()})
-		} else {
-			t.Close()
-			out = append(out, check{"speech in", true, "pocketsphinx en-us (embedded)"})
-		}
-		if cfg.STT == "openai" {
-			out = append(out, remote("speech in", "stt", cfg.sttEndpoint()))
-		}
-	}
-	switch cfg.TTS {
-	case "none":
-		out = append(out, check{"voice out", true, "off (--tts none): captions only"})
-	case "espeak":
-		if p, err := exec.LookPath("espeak-ng"); err != nil {
-			out = append(out, check{"voice out", false, "espeak-ng not found: apt-get install espeak-ng"})
-		} else {
-			out = append(out, check{"voice out", true, "espeak-ng at " + p})
-		}
-	case "openai":
-		out = append(out, remote("voice out", "tts", cfg.ttsEndpoint()))
-	}
-	return out
 }

@@ -121,6 +121,7 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		WS:        &ws.Handler{Hub: m.Hub, AllowOrigins: cfg.AllowOrigins, Logger: log},
 		Metrics:   eng.metrics,
 		Engines:   eng.info,
+		Health:    eng.health.Get,
 		Voice:     eng.voice != nil,
 		Version:   version,
 		AudioDir:  filepath.Join(cfg.DataDir, "audio"),

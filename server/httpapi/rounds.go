@@ -17,9 +17,16 @@ import (
 )
 
 func (a *API) config(w http.ResponseWriter, r *http.Request) error {
+	engines := a.Engines
+	for kind, e := range map[string]*Engine{"llm": &engines.LLM, "stt": &engines.STT, "tts": &engines.TTS} {
+		e.Status = "unchecked"
+		if a.Health != nil {
+			e.Status, e.Reason, e.Fix = a.Health(kind)
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"version": a.Version,
-		"engines": a.Engines,
+		"engines": engines,
 		"voice":   a.Voice,
 		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
 	})

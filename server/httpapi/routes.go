@@ -18,6 +18,11 @@ type Engine struct {
 	Model string `json:"model,omitempty"`
 	URL   string `json:"url,omitempty"`
 	Local bool   `json:"local"`
+	// Status is the latest real check: "ok", "slow", "broken" or
+	// "unchecked"; Reason says what happened and Fix what to do.
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Engines lists what a round will use.
@@ -48,9 +53,12 @@ type API struct {
 	WS        http.Handler
 	Metrics   http.Handler // nil: no /metrics
 	Engines   Engines
-	Voice     bool
-	Version   string
-	AudioDir  string
+	// Health reports an engine's latest check ("llm", "stt", "tts");
+	// nil leaves every engine "unchecked".
+	Health   func(kind string) (status, reason, fix string)
+	Voice    bool
+	Version  string
+	AudioDir string
 	// Token, when set, is required on every request (header
 	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
 	// Used when bound to a non-loopback address.

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
@@ -50,6 +50,8 @@ type Session struct {
 	// detachedAt is when the last page went away; an idle session is
 	// evicted from the hub after Deps.IdleTimeout.
 	detachedAt time.Time
+	// noticed holds the engine failure kinds already told (engine/kind).
+	noticed map[string]bool
 }
 
 // persisted is what Round.State holds: the engine's own state plus the
@@ -558,6 +560,13 @@ func (r *reply) add(chunk string, at time.Time) {
 	r.text.WriteString(chunk)
 }
 
+// textNow is what the reply has said so far.
+func (r *reply) textNow() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.text.String()
+}
+
 func (r *reply) snapshot() (text, source string, lat *mockloop.Latency) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -580,6 +589,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // speak has the interviewer word m, streaming captions (and audio when a
 // microphone is connected), without blocking the session: the work runs
 // in its own goroutine under its own context, which barge-in cancels.
+// Each attempt (the LLM, then the scripted fallback) has a context of its
+// own, so a failed attempt's queued speech is dropped before the fallback
+// speaks. Errors stay local to each attempt: nothing is shared with the
+// session goroutine but the values handed to Do.
 func (s *Session) speak(m round.Move, committed time.Time) {
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), committed: committed}
@@ -588,55 +601,116 @@ func (s *Session) speak(m round.Move, committed time.Time) {
 	p := m.Prompt
 	p.Minutes = s.round.Minutes
 	p.History = append([]mockloop.Turn(nil), s.turns...)
-	out := s.voiceOut(ctx, r)
+	newOut := s.voiceOut(r)
+	primary, scripted := s.deps.Interviewer, s.deps.Scripted
 	go func() {
 		defer s.recoverPanic("reply")
-		emit := func(chunk string) {
-			r.add(chunk, s.now())
-			if out != nil {
-				out.push(chunk)
-			}
-			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
-		}
-		_, llmErr := s.deps.Interviewer.Say(ctx, p, emit)
-		r.mu.Lock()
-		r.source = s.deps.Interviewer.Name()
-		r.mu.Unlock()
-		if llmErr != nil && ctx.Err() == nil && s.deps.Scripted != s.deps.Interviewer {
-			// llmErr is never written again: the notice below runs later
-			// on the session goroutine and must see this failure, not the
-			// scripted reply's result.
-			s.log.Warn("interviewer failed; scripted fallback", "err", llmErr)
-			s.deps.Observer.EngineError("llm", errorKind(llmErr))
+		err := s.attempt(ctx, r, newOut, primary, p)
+		if err != nil && ctx.Err() == nil && scripted != primary {
+			s.log.Warn("interviewer failed; scripted fallback", "err", err)
+			kind, msg := failure(err, "The LLM interviewer did not answer")
+			s.deps.Observer.EngineError("llm", kind)
 			s.Do(func() {
-				s.notice("warn", "The LLM interviewer did not answer ("+shortErr(llmErr)+"); the scripted interviewer took this turn.")
+				s.engineNotice("llm", kind, msg+"; the built-in interviewer is asking instead.")
+				s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""})
 			})
 			r.mu.Lock()
 			r.text.Reset()
-			r.source = s.deps.Scripted.Name()
 			r.mu.Unlock()
-			if out != nil {
-				out.reset()
-			}
-			s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: ""}) })
-			if _, err := s.deps.Scripted.Say(ctx, p, emit); err != nil && ctx.Err() == nil {
+			if err := s.attempt(ctx, r, newOut, scripted, p); err != nil && ctx.Err() == nil {
 				s.log.Error("scripted interviewer failed", "err", err)
 			}
-		}
-		if out != nil {
-			out.finish()
-			<-out.done
 		}
 		s.Do(func() { s.finishReply(r) })
 	}()
 }
 
-func shortErr(err error) string {
-	msg := err.Error()
-	if len(msg) > 160 {
-		msg = msg[:160] + "…"
+// attempt has iv word p under a context of its own, speaking as it goes;
+// on failure that context is cancelled, which drops whatever of the
+// attempt was queued but not yet heard, and attempt returns once its
+// audio path has stopped.
+func (s *Session) attempt(parent context.Context, r *reply, newOut func(context.Context) *speechOut, iv mockloop.Interviewer, p mockloop.Prompt) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	var out *speechOut
+	if newOut != nil {
+		out = newOut(ctx)
 	}
-	return msg
+	r.mu.Lock()
+	r.source = iv.Name()
+	r.mu.Unlock()
+	emit := func(chunk string) {
+		r.add(chunk, s.now())
+		if out != nil {
+			out.push(chunk)
+		}
+		s.Do(func() { s.send(mockloop.Message{Type: "interviewer_delta", Seq: r.seq, Text: chunk}) })
+	}
+	_, err := iv.Say(ctx, p, emit)
+	if err == nil {
+		// The LLM words the lead-in and the probes; the bank's main
+		// question is always heard as the bank has it.
+		if q := p.Question; p.Kind == mockloop.TurnQuestion && q != "" && !mentions(r.textNow(), q) {
+			emit(" " + q)
+		}
+	}
+	if out != nil {
+		if err != nil {
+			out.reset()
+		} else {
+			out.finish()
+		}
+		<-out.done
+	}
+	return err
+}
+
+// mentions reports whether said contains question, ignoring case,
+// punctuation and spacing.
+func mentions(said, question string) bool {
+	norm := func(t string) string {
+		return strings.Join(strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}), " ")
+	}
+	return strings.Contains(norm(said), norm(question))
+}
+
+// engineFailure is what an engine's error can say about itself; the
+// openaicompat engines' *EngineError has it. Asked with errors.As, so the
+// session never reads an error's text.
+type engineFailure interface {
+	error
+	FailureKind() string
+	UserMessage() string
+}
+
+// failure sorts err for the notice and the metrics: its kind, and the
+// sentence for the candidate (fallback when the engine cannot say).
+func failure(err error, fallback string) (kind, msg string) {
+	var ef engineFailure
+	switch {
+	case errors.As(err, &ef):
+		return ef.FailureKind(), ef.UserMessage()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout", fallback + " in time"
+	}
+	return "other", fallback
+}
+
+// engineNotice tells the candidate about an engine failure once per engine
+// and kind in this session: the fallback speaks every turn, the notice is
+// not repeated every turn.
+func (s *Session) engineNotice(engine, kind, text string) {
+	key := engine + "/" + kind
+	if s.noticed[key] {
+		return
+	}
+	if s.noticed == nil {
+		s.noticed = map[string]bool{}
+	}
+	s.noticed[key] = true
+	s.notice("warn", text)
 }
 
 // interrupt ends the reply in flight now (barge-in, a typed answer, skip)
@@ -731,18 +805,4 @@ func (s *Session) observeLatency(l mockloop.Latency) {
 	if l.FirstAudioMS > 0 {
 		o.TurnLatency("first_audio", time.Duration(l.FirstAudioMS*float64(time.Millisecond)))
 	}
-}
-
-// errorKind sorts an engine error for the metrics.
-func errorKind(err error) string {
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case errors.As(err, &ne), strings.Contains(err.Error(), "connection refused"):
-		return "connection"
-	case strings.Contains(err.Error(), "json"), strings.Contains(err.Error(), "status"):
-		return "bad_response"
-	}
-	return "other"
 }

@@ -24,6 +24,9 @@ type VoiceDeps struct {
 	Synth    mockloop.Synthesizer // nil: captions only, no interviewer voice
 	RTC      rtc.Config
 	Turn     voice.TurnConfig
+	// STTTimeout bounds one transcription by STT before Fallback takes
+	// over; zero is the listener's default.
+	STTTimeout time.Duration
 	// AudioDir keeps each spoken answer as <round>/<seq>.opus (Ogg Opus);
 	// empty keeps nothing.
 	AudioDir string
@@ -80,11 +83,12 @@ func (s *Session) startVoice(sdp string) {
 	s.send(mockloop.Message{Type: "rtc_answer", SDP: answer})
 
 	l := voice.NewListener(voice.ListenerConfig{
-		Turn:     vd.Turn,
-		STT:      vd.STT,
-		Fallback: vd.Fallback,
-		Now:      s.deps.Now,
-		Logger:   s.log,
+		Turn:       vd.Turn,
+		STT:        vd.STT,
+		Fallback:   vd.Fallback,
+		STTTimeout: vd.STTTimeout,
+		Now:        s.deps.Now,
+		Logger:     s.log,
 	})
 	events := make(chan voice.Event, 64)
 	if m := s.current; m != nil {
@@ -212,9 +216,13 @@ func (s *Session) replayQuestion(vs *voiceSession) {
 	if text == "" {
 		return
 	}
+	newOut := s.voiceOut(&reply{})
+	if newOut == nil {
+		return
+	}
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	vs.replay = cancel
-	out := s.voiceOut(ctx, &reply{})
+	out := newOut(ctx)
 	go func() {
 		out.push(text)
 		out.finish()
@@ -401,94 +409,153 @@ func writeOpus(path string, pcm []int16) error {
 	return err
 }
 
-// speechOut turns the interviewer's streamed text into audio as it comes:
-// text is cut at sentence ends, and each sentence is synthesised while the
-// one before it plays. Data flows one way: push -> synth -> play.
+// speechOut turns one reply attempt's streamed text into audio as it
+// comes: text is cut into sentences (or clauses, or what came before a
+// pause in the stream), and each piece is synthesised while the one before
+// it plays. Data flows one way: push -> split -> synth -> play. Everything
+// runs under the attempt's own context, so reset drops the text, the
+// queued sentences and the synthesised audio at once.
 type speechOut struct {
-	ctx       context.Context
-	sentences chan string
-	split     voice.SentenceSplitter
-	done      chan struct{}
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	chunks chan string
+	done   chan struct{}
 }
 
-// voiceOut returns the audio path for reply r, or nil when there is no
-// microphone connection or no voice engine (captions only).
-func (s *Session) voiceOut(ctx context.Context, r *reply) *speechOut {
+// errAttemptReset is the cause when an attempt's speech is dropped (the
+// LLM failed and the scripted interviewer starts over).
+var errAttemptReset = errors.New("reply attempt reset")
+
+// voiceOut returns a maker of the audio path for reply r's attempts, or
+// nil when there is no microphone connection or no voice engine (captions
+// only). It runs on the session goroutine and captures what the attempts
+// need, so the reply goroutine never reads session state.
+func (s *Session) voiceOut(r *reply) func(ctx context.Context) *speechOut {
 	vs := s.voice
 	if vs == nil || s.deps.Voice == nil || s.deps.Voice.Synth == nil {
 		return nil
 	}
-	o := &speechOut{ctx: ctx, sentences: make(chan string, 16), done: make(chan struct{})}
-	audio := make(chan mockloop.Audio, 2)
 	synth := s.deps.Voice.Synth
-	go func() {
-		defer s.recoverPanic("synthesis")
-		defer close(audio)
-		for text := range o.sentences {
-			a, err := synth.Synthesize(ctx, text)
-			if err != nil {
-				if ctx.Err() == nil {
-					s.log.Warn("synthesize", "err", err)
-					s.Do(func() {
-						s.notice("warn", "The voice engine failed ("+shortErr(err)+"); the interviewer's words are shown as captions.")
-					})
+	return func(parent context.Context) *speechOut {
+		ctx, cancel := context.WithCancelCause(parent)
+		o := &speechOut{ctx: ctx, cancel: cancel, chunks: make(chan string, 64), done: make(chan struct{})}
+		sentences := make(chan string, 16)
+		audio := make(chan mockloop.Audio, 2)
+		go func() {
+			defer s.recoverPanic("split")
+			defer close(sentences)
+			splitSpeech(ctx, o.chunks, sentences)
+		}()
+		go func() {
+			defer s.recoverPanic("synthesis")
+			defer close(audio)
+			for text := range sentences {
+				if ctx.Err() != nil {
+					continue // drain; the attempt was reset or barged in on
 				}
-				continue
-			}
-			select {
-			case audio <- a:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	go func() {
-		defer s.recoverPanic("playback")
-		defer close(o.done)
-		for a := range audio {
-			if ctx.Err() != nil {
-				continue // drain; barge-in drops queued audio
-			}
-			first, err := vs.speaker.Play(ctx, a)
-			if !first.IsZero() {
-				r.mu.Lock()
-				if r.firstAudio.IsZero() {
-					r.firstAudio = first
+				a, err := synth.Synthesize(ctx, text)
+				if err != nil {
+					if ctx.Err() == nil {
+						s.log.Warn("synthesize", "err", err)
+						kind, msg := failure(err, "The voice engine failed")
+						s.deps.Observer.EngineError("tts", kind)
+						s.Do(func() {
+							s.engineNotice("tts", kind, msg+"; the interviewer's words are shown as captions.")
+						})
+					}
+					continue
 				}
-				r.mu.Unlock()
+				select {
+				case audio <- a:
+				case <-ctx.Done():
+				}
 			}
-			if err != nil && ctx.Err() == nil {
-				s.log.Warn("play", "err", err)
+		}()
+		go func() {
+			defer s.recoverPanic("playback")
+			defer close(o.done)
+			for a := range audio {
+				if ctx.Err() != nil {
+					continue // drain; barge-in and reset drop queued audio
+				}
+				first, err := vs.speaker.Play(ctx, a)
+				if !first.IsZero() {
+					r.mu.Lock()
+					if r.firstAudio.IsZero() {
+						r.firstAudio = first
+					}
+					r.mu.Unlock()
+				}
+				if err != nil && ctx.Err() == nil {
+					s.log.Warn("play", "err", err)
+				}
 			}
+		}()
+		return o
+	}
+}
+
+// splitSpeech cuts the chunks into speakable pieces until chunks closes
+// (then the rest is spoken) or ctx ends. A pause in the stream speaks what
+// came before it, so an unpunctuated reply is not held to its end.
+func splitSpeech(ctx context.Context, chunks <-chan string, out chan<- string) {
+	var split voice.SentenceSplitter
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
+	defer idle.Stop()
+	send := func(p string) {
+		if p = strings.TrimSpace(p); p == "" {
+			return
 		}
-	}()
-	return o
+		select {
+		case out <- p:
+		case <-ctx.Done():
+		}
+	}
+	arm := func(now time.Time) {
+		if due := split.Due(); !due.IsZero() {
+			idle.Reset(max(due.Sub(now), time.Millisecond))
+		}
+	}
+	for {
+		select {
+		case c, ok := <-chunks:
+			if !ok {
+				send(split.Flush())
+				return
+			}
+			now := time.Now()
+			for _, p := range split.PushAt(c, now) {
+				send(p)
+			}
+			arm(now)
+		case <-idle.C:
+			now := time.Now()
+			send(split.Idle(now))
+			arm(now)
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 func (o *speechOut) push(chunk string) {
-	for _, s := range o.split.Push(chunk) {
-		o.send(s)
-	}
-}
-
-func (o *speechOut) send(sentence string) {
-	if strings.TrimSpace(sentence) == "" {
-		return
-	}
 	select {
-	case o.sentences <- strings.TrimSpace(sentence):
+	case o.chunks <- chunk:
 	case <-o.ctx.Done():
 	}
 }
 
-// reset drops text not yet spoken (the LLM failed mid-sentence and the
-// scripted interviewer starts over).
-func (o *speechOut) reset() { o.split.Flush() }
+// reset drops everything of this attempt not yet heard: text, queued
+// sentences, synthesised audio and the sentence playing now. The caller
+// waits on done before the next attempt speaks.
+func (o *speechOut) reset() {
+	o.cancel(errAttemptReset)
+	close(o.chunks)
+}
 
 // finish speaks what is left and closes the input.
-func (o *speechOut) finish() {
-	o.send(o.split.Flush())
-	close(o.sentences)
-}
+func (o *speechOut) finish() { close(o.chunks) }
 
 // Done is the "I'm done" button: commit the spoken turn now.
 func (s *Session) Done() {

@@ -12,6 +12,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // ErrLLM marks every interviewer failure; the caller then speaks the
@@ -28,8 +29,11 @@ const (
 	// waits in silence, so the scripted line is better.
 	DefaultFirstTokenTimeout = 8 * time.Second
 	DefaultTotalTimeout      = 30 * time.Second
-	DefaultRetries           = 2
-	DefaultBackoff           = 300 * time.Millisecond
+	// DefaultStallTimeout: a model that has started streams a token every
+	// 20-200 ms even on CPU; 5 s of nothing mid-reply is a stuck server.
+	DefaultStallTimeout = 5 * time.Second
+	DefaultRetries      = 2
+	DefaultBackoff      = 300 * time.Millisecond
 	// DefaultMaxChars: about 40 s of speech at 165 wpm; one spoken turn.
 	DefaultMaxChars = 600
 	// DefaultHistoryChars keeps the prompt small enough for a 4k-token
@@ -50,10 +54,16 @@ type InterviewerOptions struct {
 	TotalTimeout      time.Duration
 	Retries           int // retries after connection errors only; -1 for none
 	Backoff           time.Duration
-	MaxChars          int
-	HistoryChars      int
-	Temperature       float32
-	HTTPClient        *http.Client // for tests
+	// StallTimeout ends a stream that started and then stopped sending.
+	StallTimeout time.Duration
+	MaxChars     int
+	HistoryChars int
+	Temperature  float32
+	// Lexicon tells English words from garbage; nil runs only the
+	// checks that need no word list.
+	Lexicon    Lexicon
+	Now        func() time.Time // nil: time.Now
+	HTTPClient *http.Client     // for tests
 }
 
 // Interviewer words the round engine's moves with a chat model, streaming.
@@ -87,6 +97,12 @@ func NewInterviewer(e Endpoint, o InterviewerOptions) (*Interviewer, error) {
 		o.Retries = 0
 	case o.Retries == 0:
 		o.Retries = DefaultRetries
+	}
+	if o.StallTimeout <= 0 {
+		o.StallTimeout = DefaultStallTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = DefaultBackoff
@@ -126,14 +142,14 @@ func (iv *Interviewer) Say(ctx context.Context, p mockloop.Prompt, emit func(chu
 			return text, nil
 		}
 		if started || !isConnError(err) || attempt >= iv.o.Retries {
-			return text, fmt.Errorf("%w: %w", ErrLLM, explain(err, iv.e, "chat completion"))
+			return text, fmt.Errorf("%w: %w", ErrLLM, classify("llm", iv.e, err))
 		}
 		// Exponential backoff: 1x, 2x, 4x the base.
 		t := time.NewTimer(iv.o.Backoff << attempt)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return "", fmt.Errorf("%w: %w", ErrLLM, explain(context.Cause(ctx), iv.e, "chat completion"))
+			return "", fmt.Errorf("%w: %w", ErrLLM, classify("llm", iv.e, context.Cause(ctx)))
 		case <-t.C:
 		}
 	}
@@ -141,6 +157,12 @@ func (iv *Interviewer) Say(ctx context.Context, p mockloop.Prompt, emit func(chu
 
 // stream runs one attempt. started reports whether any text reached emit,
 // after which a retry would repeat words the candidate already heard.
+//
+// Text reaches emit only in checked pieces: the cleaned stream is cut at
+// sentence ends, clause marks, runs of words or a pause in the stream
+// (voice.SentenceSplitter), the first pieces are held until there are
+// enough words to judge, and a piece that is not plain English ends the
+// reply with ErrGarbage before it is spoken.
 func (iv *Interviewer) stream(ctx context.Context, req openai.ChatCompletionRequest, emit func(string)) (text string, started bool, err error) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -153,56 +175,194 @@ func (iv *Interviewer) stream(ctx context.Context, req openai.ChatCompletionRequ
 	}
 	defer st.Close()
 
-	clean := newSpeechCleaner()
-	var out strings.Builder
-	gotToken := false
-	// send emits cleaned text, stopping at the length cap; it reports
-	// whether the cap was reached.
-	send := func(s string) bool {
-		if s == "" {
-			return false
-		}
-		capped := false
-		if out.Len()+len(s) > iv.o.MaxChars {
-			whole := capAtSentence(out.String()+s, iv.o.MaxChars)
-			s = strings.TrimPrefix(whole, out.String())
-			if len(whole) < out.Len() {
-				s = ""
-			}
-			capped = true
-		}
-		if s != "" {
-			out.WriteString(s)
-			emit(s)
-		}
-		return capped
+	// Recv blocks, so it runs on its own goroutine; the loop below can
+	// then also wake for a pause in the stream (idle cut) or a stall.
+	type recv struct {
+		text string
+		err  error
 	}
+	chunks := make(chan recv)
+	go func() {
+		for {
+			resp, err := st.Recv()
+			var b strings.Builder
+			if err == nil {
+				for _, ch := range resp.Choices {
+					b.WriteString(ch.Delta.Content)
+				}
+			}
+			select {
+			case chunks <- recv{b.String(), err}:
+			case <-actx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+
+	g := &replyGate{iv: iv, emit: emit}
+	clean := newSpeechCleaner()
+	gotToken := false
+	stall := time.NewTimer(time.Hour)
+	stall.Stop()
+	defer stall.Stop()
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
+	defer idle.Stop()
 	for {
-		resp, err := st.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return out.String(), out.Len() > 0, causeOr(actx, err)
-		}
-		for _, ch := range resp.Choices {
-			if ch.Delta.Content == "" {
+		select {
+		case c := <-chunks:
+			if errors.Is(c.err, io.EOF) {
+				if err := g.finish(clean.Flush()); err != nil {
+					return g.said(), g.started(), err
+				}
+				if strings.TrimSpace(g.said()) == "" {
+					return "", false, engineErr("llm", iv.e, ErrGarbage, "the model returned no speakable text", errNoText)
+				}
+				return g.said(), true, nil
+			}
+			if c.err != nil {
+				return g.said(), g.started(), causeOr(actx, c.err)
+			}
+			if c.text == "" {
 				continue
 			}
 			if !gotToken {
 				gotToken = true
 				firstToken.Stop()
 			}
-			if send(clean.Push(ch.Delta.Content)) {
-				return out.String(), true, nil
+			stall.Reset(iv.o.StallTimeout)
+			done, err := g.push(clean.Push(c.text), iv.o.Now())
+			if err != nil || done {
+				return g.said(), g.started(), err
 			}
+			if due := g.split.Due(); !due.IsZero() {
+				idle.Reset(max(due.Sub(iv.o.Now()), time.Millisecond))
+			}
+		case <-idle.C:
+			now := iv.o.Now()
+			if err := g.idle(now); err != nil {
+				return g.said(), g.started(), err
+			}
+			if due := g.split.Due(); !due.IsZero() {
+				idle.Reset(max(due.Sub(now), time.Millisecond))
+			}
+		case <-stall.C:
+			return g.said(), g.started(), engineErr("llm", iv.e, ErrTimeout, fmt.Sprintf("the reply stopped for %v mid-stream", iv.o.StallTimeout), errStall)
+		case <-actx.Done():
+			return g.said(), g.started(), causeOr(actx, context.Cause(actx))
 		}
 	}
-	send(clean.Flush())
-	if strings.TrimSpace(out.String()) == "" {
-		return "", false, errors.New("the model returned no speakable text")
+}
+
+// errStall is the cause when a started stream stops sending.
+var errStall = errors.New("stream stalled")
+
+// errNoText is the cause when a stream carried nothing to say.
+var errNoText = errors.New("no speakable text")
+
+// minJudgeWords: the first words are held until there are this many, or
+// the stream ends, so the check has enough to go on; about one short
+// clause, so speech is not delayed much.
+const minJudgeWords = 6
+
+// replyGate checks the cleaned reply piece by piece before emit.
+type replyGate struct {
+	iv    *Interviewer
+	emit  func(string)
+	split voice.SentenceSplitter
+	held  []string
+	out   strings.Builder
+	// capped: the reply reached MaxChars.
+	capped bool
+}
+
+func (g *replyGate) said() string  { return g.out.String() }
+func (g *replyGate) started() bool { return g.out.Len() > 0 }
+
+// push feeds cleaned text; done means the length cap was reached.
+func (g *replyGate) push(text string, now time.Time) (done bool, err error) {
+	for _, p := range g.split.PushAt(text, now) {
+		if err := g.piece(p); err != nil || g.capped {
+			return g.capped, err
+		}
 	}
-	return out.String(), true, nil
+	return false, nil
+}
+
+// idle speaks what arrived before a pause in the stream.
+func (g *replyGate) idle(now time.Time) error {
+	if p := g.split.Idle(now); p != "" {
+		return g.piece(p)
+	}
+	return nil
+}
+
+// finish judges the rest at the end of the stream, and the whole reply.
+func (g *replyGate) finish(text string) error {
+	if _, err := g.push(text, time.Time{}); err != nil || g.capped {
+		return err
+	}
+	if p := g.split.Flush(); p != "" {
+		if err := g.piece(p); err != nil || g.capped {
+			return err
+		}
+	}
+	if len(g.held) > 0 {
+		if err := g.release(); err != nil {
+			return err
+		}
+	}
+	if why := textGarbage(g.out.String(), g.iv.o.Lexicon); why != "" && g.out.Len() > 0 {
+		return g.garbage(why)
+	}
+	return nil
+}
+
+// piece holds p until enough words are in to judge, then checks and
+// emits.
+func (g *replyGate) piece(p string) error {
+	g.held = append(g.held, p)
+	if g.out.Len() == 0 && len(tokenWords(strings.Join(g.held, " "))) < minJudgeWords {
+		return nil
+	}
+	return g.release()
+}
+
+func (g *replyGate) release() error {
+	text := strings.Join(g.held, " ")
+	g.held = nil
+	if why := textGarbage(text, g.iv.o.Lexicon); why != "" {
+		return g.garbage(why)
+	}
+	if g.out.Len()+len(text)+1 > g.iv.o.MaxChars {
+		g.capped = true
+		whole := capAtSentence(g.out.String()+" "+text, g.iv.o.MaxChars)
+		if !strings.ContainsAny(whole, ".!?") {
+			// Far over length with not one sentence end: a run-on the
+			// model could not stop, not a spoken turn.
+			return g.garbage(fmt.Sprintf("over %d characters without a sentence end", g.iv.o.MaxChars))
+		}
+		text = strings.TrimSpace(strings.TrimPrefix(whole, g.out.String()))
+		if len(whole) <= g.out.Len() {
+			return nil
+		}
+	}
+	if text == "" {
+		return nil
+	}
+	if g.out.Len() > 0 {
+		text = " " + text
+	}
+	g.out.WriteString(text)
+	g.emit(text)
+	return nil
+}
+
+func (g *replyGate) garbage(why string) error {
+	return engineErr("llm", g.iv.e, ErrGarbage, why, fmt.Errorf("reply %.80q", g.out.String()+" "+strings.Join(g.held, " ")))
 }
 
 // causeOr prefers the context's cause (first-token timeout) over the
@@ -247,7 +407,7 @@ func candidateWrap(text string) string {
 
 // moveNames describe each turn kind to the model.
 var moveNames = map[mockloop.TurnKind]string{
-	mockloop.TurnQuestion: "ask the next main question",
+	mockloop.TurnQuestion: "lead in to the next main question in one short sentence, without asking it (it is read out word for word after you)",
 	mockloop.TurnProbe:    "ask one follow-up probe on the last answer",
 	mockloop.TurnCutIn:    "politely interrupt a rambling answer and steer it back",
 	mockloop.TurnClosing:  "close the round and thank the candidate",
@@ -284,7 +444,7 @@ func (iv *Interviewer) messages(p mockloop.Prompt) ([]openai.ChatCompletionMessa
 	if p.Question != "" {
 		fmt.Fprintf(&b, "Current main question: %s\n", p.Question)
 	}
-	if p.Scripted != "" {
+	if p.Scripted != "" && p.Kind != mockloop.TurnQuestion {
 		fmt.Fprintf(&b, "Intended wording (say this in your own words, same meaning): %s\n", p.Scripted)
 	}
 	if p.ProbeCode != "" {

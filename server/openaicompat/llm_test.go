@@ -84,48 +84,69 @@ func TestSayFailures(t *testing.T) {
 		name      string
 		handler   func(t *testing.T) http.HandlerFunc
 		wantCalls int
-		wantMsg   string
+		wantKind  error
+		wantUser  string // in the user's message
 	}{
-		{"a first token after the timeout is an error", func(t *testing.T) http.HandlerFunc {
+		{"a first token after the timeout is a timeout", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"Too late."}, 5*time.Second, 0, -1)
-		}, 1, "no first token in time"},
-		{"a stream cut mid-way is an error and is not retried", func(t *testing.T) http.HandlerFunc {
+		}, 1, ErrTimeout, "no first word in time"},
+		{"a stream cut mid-way is a broken connection and is not retried", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"What ", "was ", "the ", "result?"}, 0, 0, 2)
-		}, 1, "chat completion"},
-		{"a 500 is not retried", func(t *testing.T) http.HandlerFunc {
+		}, 1, ErrUnavailable, "connection broke"},
+		{"a 500 is a server error and is not retried", func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
 				writeError(w, http.StatusInternalServerError, "server_error", "The server had an error")
 			}
-		}, 1, "server error 500"},
+		}, 1, ErrServer, "server error 500"},
 		{"a 401 says to check the API key", func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
 				writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided")
 			}
-		}, 1, "check OPENAI_API_KEY"},
-		{"garbage in the stream is an error", func(t *testing.T) http.HandlerFunc {
+		}, 1, ErrAuth, "OPENAI_API_KEY"},
+		{"a JSON 404 is a missing model", func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				writeError(w, http.StatusNotFound, "api_error", "model 'llama3.2' not found")
+			}
+		}, 1, ErrModelNotFound, "model 'llama3.2' not found"},
+		{"a plain-text 404 is a wrong path", func(t *testing.T) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }
+		}, 1, ErrWrongPath, "404 at"},
+		{"broken JSON in the stream is a bad response", func(t *testing.T) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/event-stream")
 				w.Write([]byte("data: {not json\n\n"))
 			}
-		}, 1, "chat completion"},
-		{"a stream of only whitespace is an error", func(t *testing.T) http.HandlerFunc {
+		}, 1, ErrBadResponse, "not OpenAI-format"},
+		{"a stream of only whitespace is garbage", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{" ", "**", "\n"}, 0, 0, -1)
-		}, 1, "no speakable text"},
+		}, 1, ErrGarbage, "no speakable text"},
+		{"a stream of non-words is garbage", func(t *testing.T) http.HandlerFunc {
+			return sseHandler(t, []string{"balan", " availa", " availabil", "de", " goo", "dee", " wha", " earn"}, 0, 0, -1)
+		}, 1, ErrGarbage, "nonsense"},
 	}
+	lex := testLexicon(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeServer(t)
 			f.handle("/v1/chat/completions", tt.handler(t))
-			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond})
-			_, err := iv.Say(context.Background(), testPrompt(), func(string) {})
-			if !errors.Is(err, ErrLLM) {
-				t.Fatalf("Say error = %v, want ErrLLM", err)
+			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond, Lexicon: lex})
+			var said []string
+			_, err := iv.Say(context.Background(), testPrompt(), func(s string) { said = append(said, s) })
+			if !errors.Is(err, ErrLLM) || !errors.Is(err, tt.wantKind) {
+				t.Fatalf("Say error = %v, want ErrLLM and %v", err, tt.wantKind)
 			}
-			if !strings.Contains(err.Error(), tt.wantMsg) {
-				t.Errorf("error %q does not mention %q", err, tt.wantMsg)
+			var ee *EngineError
+			if !errors.As(err, &ee) {
+				t.Fatalf("Say error %v is not an *EngineError", err)
+			}
+			if msg := ee.UserMessage(); !strings.Contains(msg, tt.wantUser) || !strings.HasPrefix(msg, "The LLM at 127.0.0.1:") {
+				t.Errorf("user message %q does not mention %q", msg, tt.wantUser)
 			}
 			if strings.Contains(err.Error(), testKey) {
 				t.Errorf("error leaks the API key: %v", err)
+			}
+			if tt.wantKind == ErrGarbage && len(said) > 0 {
+				t.Errorf("garbage reached emit: %q", said)
 			}
 			if n := f.count("/v1/chat/completions"); n != tt.wantCalls {
 				t.Errorf("%d requests, want %d", n, tt.wantCalls)
@@ -146,8 +167,8 @@ func TestSayRetriesRefusedConnections(t *testing.T) {
 	hc := &http.Client{Transport: countingTransport{&attempts, http.DefaultTransport}}
 	iv := newTestInterviewer(t, Endpoint{BaseURL: "http://" + addr + "/v1", Model: "m"}, InterviewerOptions{Retries: 2, HTTPClient: hc})
 	_, err = iv.Say(context.Background(), testPrompt(), func(string) {})
-	if !errors.Is(err, ErrLLM) || !strings.Contains(err.Error(), "connection refused") {
-		t.Errorf("error = %v, want ErrLLM mentioning connection refused", err)
+	if !errors.Is(err, ErrLLM) || !errors.Is(err, ErrUnavailable) {
+		t.Errorf("error = %v, want ErrLLM and ErrUnavailable", err)
 	}
 	if attempts != 3 {
 		t.Errorf("%d attempts, want 3 (one and two retries)", attempts)

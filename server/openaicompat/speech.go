@@ -48,7 +48,13 @@ func (c *speechCleaner) Flush() string {
 // code span open. Spans are counted from the start of s so a span opened
 // in an earlier segment is known.
 func safeCut(s string, from int) int {
-	depthSquare, depthParen, stars, ticks := 0, 0, 0, 0
+	// A reasoning block is dropped whole, so nothing after an open
+	// <think> is safe until it closes.
+	low := strings.ToLower(s)
+	if open := strings.LastIndex(low, "<think>"); open >= 0 && !strings.Contains(low[open:], "</think>") {
+		return min(from, open)
+	}
+	depthSquare, depthParen, depthAngle, stars, ticks := 0, 0, 0, 0, 0
 	best := from
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -70,8 +76,16 @@ func safeCut(s string, from int) int {
 			}
 		case '`':
 			ticks++
+		case '<':
+			// A control token (<|eot_id|>, <s>) may arrive in pieces.
+			// "a < b" has a space after the <, and is no token.
+			if i+1 >= len(s) || !isSpaceByte(s[i+1]) {
+				depthAngle++
+			}
+		case '>':
+			depthAngle = max(depthAngle-1, 0)
 		}
-		if i >= from && isSpaceByte(s[i]) && depthSquare == 0 && depthParen == 0 && stars%2 == 0 && ticks%2 == 0 {
+		if i >= from && isSpaceByte(s[i]) && depthSquare == 0 && depthParen == 0 && depthAngle == 0 && stars%2 == 0 && ticks%2 == 0 {
 			best = i + 1
 		}
 	}
@@ -108,6 +122,7 @@ func isStageDirection(s string) bool {
 
 // clean cleans one segment that ends at a safe cut.
 func (c *speechCleaner) clean(seg string) string {
+	seg = stripControl(seg)
 	var parts []string
 	lines := strings.Split(seg, "\n")
 	for i, line := range lines {

@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -40,6 +44,9 @@ type TranscriberOptions struct {
 	Prompt   string
 	NoPrompt bool
 	Language string // default "en"
+	// Lexicon tells English words from garbage in the transcript; nil
+	// runs only the checks that need no word list.
+	Lexicon Lexicon
 	// HTTPClient is for tests; nil means a plain client.
 	HTTPClient *http.Client
 }
@@ -52,6 +59,7 @@ type Transcriber struct {
 	prompt string
 	lang   string
 	engine string
+	lex    Lexicon
 }
 
 var _ mockloop.Transcriber = (*Transcriber)(nil)
@@ -61,7 +69,7 @@ func NewTranscriber(e Endpoint, o TranscriberOptions) (*Transcriber, error) {
 	if err := e.validate(); err != nil {
 		return nil, fmt.Errorf("openai transcriber: %w", err)
 	}
-	t := &Transcriber{e: e, c: e.client(o.HTTPClient), prompt: FillerPrompt, lang: o.Language}
+	t := &Transcriber{e: e, c: e.client(o.HTTPClient), prompt: FillerPrompt, lang: o.Language, lex: o.Lexicon}
 	if o.Prompt != "" {
 		t.prompt = o.Prompt
 	}
@@ -151,15 +159,15 @@ func (t *Transcriber) transcribe(ctx context.Context, pcm []int16) (mockloop.Tra
 		TimestampGranularities: []openai.TranscriptionTimestampGranularity{openai.TranscriptionTimestampGranularityWord},
 	})
 	if err != nil {
-		var syntaxErr *json.SyntaxError
-		if errors.As(err, &syntaxErr) || strings.Contains(err.Error(), "invalid character") {
-			return mockloop.Transcript{}, fmt.Errorf("%w: transcription at %s: the server did not answer JSON (%.80q): %w", ErrSTT, t.e.BaseURL, body.String(), err)
-		}
-		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, explain(err, t.e, "transcription"))
+		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, classify("stt", t.e, err))
 	}
-	tr, err := parseTranscription(resp, body.Bytes())
+	tr, _, err := parseTranscription(resp, body.Bytes())
 	if err != nil {
-		return mockloop.Transcript{}, fmt.Errorf("%w: transcription at %s: %w", ErrSTT, t.e.BaseURL, err)
+		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, engineErr("stt", t.e, ErrBadResponse, "the answer is not a verbose_json transcript", err))
+	}
+	d := time.Duration(len(pcm)) * time.Second / sttSampleRate
+	if why := transcriptGarbage(tr.Text, tr.Words, d, t.lex); why != "" {
+		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, engineErr("stt", t.e, ErrGarbage, why, fmt.Errorf("transcript %.60q", tr.Text)))
 	}
 	tr.Engine = t.engine
 	return tr, nil
@@ -167,49 +175,122 @@ func (t *Transcriber) transcribe(ctx context.Context, pcm []int16) (mockloop.Tra
 
 // verboseBody is the part of verbose_json that go-openai's AudioResponse
 // misses: whisper.cpp's server nests the words under each segment, where
-// OpenAI puts them at the top level.
+// OpenAI puts them at the top level, and gives each a probability.
 type verboseBody struct {
-	Text     *string `json:"text"`
+	Text     *string       `json:"text"`
+	Words    []verboseWord `json:"words"`
 	Segments []struct {
-		Words []struct {
-			Word  string  `json:"word"`
-			Start float64 `json:"start"`
-			End   float64 `json:"end"`
-		} `json:"words"`
+		Words []verboseWord `json:"words"`
 	} `json:"segments"`
 }
 
+type verboseWord struct {
+	Word        string   `json:"word"`
+	Start       float64  `json:"start"`
+	End         float64  `json:"end"`
+	Probability *float64 `json:"probability"`
+}
+
+// sttWord is a written word with the recogniser's confidence in it (0..1;
+// 1 when the server gives none). It is kept here until analysis.Word has
+// a confidence of its own.
+type sttWord struct {
+	analysis.Word
+	Conf float64
+}
+
 // parseTranscription builds the transcript from go-openai's response and,
-// for the nested shape, the raw body.
-func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcript, error) {
+// for the nested shape, the raw body. OpenAI's top-level words are whole
+// words; whisper.cpp's segment words are tokens and are merged.
+func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcript, []sttWord, error) {
 	var vb verboseBody
 	if err := json.Unmarshal(raw, &vb); err != nil {
-		return mockloop.Transcript{}, fmt.Errorf("decode verbose_json: %w", err)
+		return mockloop.Transcript{}, nil, fmt.Errorf("decode verbose_json: %w", err)
 	}
 	if vb.Text == nil {
-		return mockloop.Transcript{}, fmt.Errorf("response has no text field: %.120q", raw)
+		return mockloop.Transcript{}, nil, fmt.Errorf("response has no text field: %.120q", raw)
 	}
-	var words []analysis.Word
-	add := func(w string, start, end float64) {
-		w = strings.TrimSpace(w)
-		// whisper.cpp can report special tokens such as [_BEG_] as words.
-		if w == "" || strings.HasPrefix(w, "[_") {
-			return
-		}
-		words = append(words, analysis.Word{W: w, Start: start, End: end})
-	}
-	if len(resp.Words) > 0 {
-		for _, w := range resp.Words {
-			add(w.Word, w.Start, w.End)
-		}
-	} else {
-		for _, s := range vb.Segments {
-			for _, w := range s.Words {
-				add(w.Word, w.Start, w.End)
+	var ws []sttWord
+	if len(vb.Words) > 0 {
+		for _, w := range vb.Words {
+			if t := strings.TrimSpace(w.Word); t != "" {
+				ws = append(ws, sttWord{analysis.Word{W: t, Start: w.Start, End: max(w.End, w.Start)}, prob(w)})
 			}
 		}
+	} else {
+		// A segment ends a word: whisper.cpp's text breaks the line there
+		// even when the next token has no leading space.
+		for _, s := range vb.Segments {
+			ws = append(ws, mergeTokens(s.Words)...)
+		}
 	}
-	return mockloop.Transcript{Text: strings.TrimSpace(resp.Text), Words: words}, nil
+	words := make([]analysis.Word, len(ws))
+	for i, w := range ws {
+		words[i] = w.Word
+	}
+	text := strings.Join(strings.Fields(resp.Text), " ")
+	return mockloop.Transcript{Text: text, Words: words}, ws, nil
+}
+
+func prob(w verboseWord) float64 {
+	if w.Probability == nil {
+		return 1
+	}
+	return min(max(*w.Probability, 0), 1)
+}
+
+// mergeTokens joins whisper.cpp tokens into written words: a token that
+// starts with a space, or follows one that ended in punctuation, starts a
+// new word; a token of punctuation alone ends the word it follows. A word
+// runs from its first token's start to its last token's end, and its
+// confidence is the geometric mean of its tokens' probabilities (one
+// unsure token makes an unsure word, without the min's all-or-nothing).
+// Special tokens ([_BEG_], [_TT_123]) and empty entries are dropped;
+// zero-length tokens keep their text and take no time.
+func mergeTokens(toks []verboseWord) []sttWord {
+	var out []sttWord
+	var cur strings.Builder
+	var start, end, logSum float64
+	n := 0
+	flush := func() {
+		if w := strings.TrimSpace(cur.String()); w != "" && hasWordChar(w) {
+			out = append(out, sttWord{analysis.Word{W: w, Start: start, End: max(end, start)}, math.Exp(logSum / float64(n))})
+		}
+		cur.Reset()
+		n, logSum = 0, 0
+	}
+	prevPunct := false
+	for _, tk := range toks {
+		body := strings.TrimSpace(tk.Word)
+		if body == "" || strings.HasPrefix(body, "[_") {
+			continue
+		}
+		punctOnly := !hasWordChar(body)
+		startsNew := !punctOnly && (unicode.IsSpace(rune(tk.Word[0])) || prevPunct)
+		if startsNew && hasWordChar(cur.String()) {
+			flush()
+		}
+		if cur.Len() == 0 {
+			start, end = tk.Start, tk.End
+		}
+		cur.WriteString(body)
+		end = max(end, tk.End)
+		logSum += math.Log(max(prob(tk), 1e-6))
+		n++
+		last, _ := utf8.DecodeLastRuneInString(body)
+		prevPunct = unicode.IsPunct(last) && last != '\'' && last != '-'
+	}
+	flush()
+	return out
+}
+
+func hasWordChar(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // encodeWAV is the utterance as the WAV file the endpoint is sent.

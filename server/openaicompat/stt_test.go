@@ -133,20 +133,21 @@ func TestTranscriptionFailures(t *testing.T) {
 		status      int
 		contentType string
 		body        string
-		want        string
+		want        error
 	}{
-		{"a 500 is a server error", 500, "application/json", `{"error":{"message":"boom","type":"server_error","code":null}}`, "server error 500"},
-		{"a 401 says to check the API key", 401, "application/json", `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`, "check OPENAI_API_KEY"},
-		{"an HTML body is not JSON", 200, "text/html", `<html>proxy login</html>`, "did not answer JSON"},
-		{"JSON without text is refused", 200, "application/json", `{"segments":[]}`, "no text field"},
+		{"a 500 is a server error", 500, "application/json", `{"error":{"message":"boom","type":"server_error","code":null}}`, ErrServer},
+		{"a 401 is a refused key", 401, "application/json", `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`, ErrAuth},
+		{"an HTML body is a bad response", 200, "text/html", `<html>proxy login</html>`, ErrBadResponse},
+		{"JSON without text is a bad response", 200, "application/json", `{"segments":[]}`, ErrBadResponse},
+		{"whisper-server without --request-path is a wrong path", 404, "text/plain", `File Not Found (/v1/audio/transcriptions)`, ErrWrongPath},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeServer(t)
 			f.handle("/v1/audio/transcriptions", transcriptionHandler(t, tt.status, tt.contentType, tt.body))
 			_, err := transcribeHalfSecond(t, f.endpoint("whisper-1"))
-			if !errors.Is(err, ErrSTT) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want ErrSTT mentioning %q", err, tt.want)
+			if !errors.Is(err, ErrSTT) || !errors.Is(err, tt.want) {
+				t.Errorf("error = %v, want ErrSTT and %v", err, tt.want)
 			}
 			if n := f.count("/v1/audio/transcriptions"); n != 1 {
 				t.Errorf("%d requests, want 1", n)
@@ -162,8 +163,9 @@ func TestTranscriptionFailures(t *testing.T) {
 		addr := ln.Addr().String()
 		ln.Close()
 		_, err = transcribeHalfSecond(t, Endpoint{BaseURL: "http://" + addr + "/v1", Model: "whisper-1"})
-		if !errors.Is(err, ErrSTT) || !strings.Contains(err.Error(), "connection refused at http://"+addr) {
-			t.Errorf("error = %v", err)
+		var ee *EngineError
+		if !errors.Is(err, ErrSTT) || !errors.Is(err, ErrUnavailable) || !errors.As(err, &ee) || ee.Host != addr {
+			t.Errorf("error = %v, want ErrSTT, ErrUnavailable and the host %s", err, addr)
 		}
 	})
 
@@ -241,6 +243,68 @@ func TestEndpoint(t *testing.T) {
 			}
 			if !strings.Contains(out, "api.openai.com") {
 				t.Errorf("%s output lost the URL: %s", how, out)
+			}
+		})
+	}
+}
+
+func TestMergeTokens(t *testing.T) {
+	p := func(v float64) *float64 { return &v }
+	tok := func(w string, start, end float64, pr float64) verboseWord {
+		return verboseWord{Word: w, Start: start, End: end, Probability: p(pr)}
+	}
+	tests := []struct {
+		name  string
+		toks  []verboseWord
+		want  []string
+		times [][2]float64
+		conf  []float64
+	}{
+		{
+			"tokens without a leading space join the word before",
+			[]verboseWord{tok(" the", 0, 0.2, 1), tok(" migr", 0.3, 0.5, 0.81), tok("ation", 0.5, 0.9, 1), tok(" worked", 1.0, 1.4, 1)},
+			[]string{"the", "migration", "worked"}, [][2]float64{{0, 0.2}, {0.3, 0.9}, {1.0, 1.4}}, []float64{1, 0.9, 1},
+		},
+		{
+			"the first token of a segment starts a word even with no space",
+			[]verboseWord{tok("6666", 0.53, 0.75, 1), tok("ategory", 0.75, 1.06, 1)},
+			[]string{"6666ategory"}, [][2]float64{{0.53, 1.06}}, nil,
+		},
+		{
+			"punctuation ends the word it follows and the next token starts a new one",
+			[]verboseWord{tok(" Well", 0, 0.3, 1), tok(",", 0.3, 0.3, 1), tok("so", 0.4, 0.6, 1), tok(".", 0.6, 0.6, 1)},
+			[]string{"Well,", "so."}, [][2]float64{{0, 0.3}, {0.4, 0.6}}, nil,
+		},
+		{
+			"an apostrophe does not split a contraction",
+			[]verboseWord{tok(" don", 0, 0.2, 1), tok("'t", 0.2, 0.3, 1)},
+			[]string{"don't"}, [][2]float64{{0, 0.3}}, nil,
+		},
+		{
+			"empty, special and zero-length entries are handled",
+			[]verboseWord{tok("", 0, 0, 1), tok(" [_BEG_]", 0, 0, 1), tok(" yes", 0.5, 0.5, 1), tok(" ", 0.6, 0.6, 1)},
+			[]string{"yes"}, [][2]float64{{0.5, 0.5}}, nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mergeTokens(tt.toks)
+			var words []string
+			for _, w := range got {
+				words = append(words, w.W)
+			}
+			if strings.Join(words, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("words %q, want %q", words, tt.want)
+			}
+			for i, tm := range tt.times {
+				if got[i].Start != tm[0] || got[i].End != tm[1] {
+					t.Errorf("word %q times %v-%v, want %v-%v", got[i].W, got[i].Start, got[i].End, tm[0], tm[1])
+				}
+			}
+			for i, c := range tt.conf {
+				if d := got[i].Conf - c; d > 1e-9 || d < -1e-9 {
+					t.Errorf("word %q confidence %v, want %v (geometric mean of its tokens)", got[i].W, got[i].Conf, c)
+				}
 			}
 		})
 	}

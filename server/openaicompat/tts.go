@@ -84,12 +84,12 @@ func (s *Synthesizer) Synthesize(ctx context.Context, text string) (mockloop.Aud
 		ResponseFormat: openai.SpeechResponseFormat(s.format),
 	})
 	if err != nil {
-		return mockloop.Audio{}, fmt.Errorf("%w: %w", ErrTTS, explain(err, s.e, "speech"))
+		return mockloop.Audio{}, fmt.Errorf("%w: %w", ErrTTS, classify("tts", s.e, err))
 	}
 	defer resp.Close()
 	body, err := io.ReadAll(io.LimitReader(resp, maxSpeechBytes+1))
 	if err != nil {
-		return mockloop.Audio{}, fmt.Errorf("%w: read speech from %s: %w", ErrTTS, s.e.BaseURL, explain(err, s.e, "speech"))
+		return mockloop.Audio{}, fmt.Errorf("%w: read speech: %w", ErrTTS, classify("tts", s.e, err))
 	}
 	if len(body) > maxSpeechBytes {
 		return mockloop.Audio{}, fmt.Errorf("%w: speech from %s is over %d MB", ErrTTS, s.e.BaseURL, maxSpeechBytes>>20)
