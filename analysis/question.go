@@ -322,7 +322,10 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 	q.Answers = append(q.Answers, a.Turn)
 	j := Judgement{Answered: true, OnTopic: true}
 	words := lowerWords(rep.Text)
-	if a.Probe != "" {
+	// A report without text (a client that sent only findings) cannot be
+	// checked against its follow-up, so it is taken as answered.
+	checkable := len(words) > 0
+	if a.Probe != "" && checkable {
 		j.OnTopic = q.onTopic(rep, words, a.ProbeText)
 	}
 
@@ -361,6 +364,17 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 		j.Findings = append(j.Findings, f)
 	}
 
+	if a.Probe == "" && rep.Metrics.Words >= minWordsForOwnCodes {
+		// Phases the per-answer rules have no code for are reported here,
+		// once, from the stage they are due.
+		for i, d := range defs {
+			if !ownPhaseCode(d.Code) || q.Phases[i].Covered || slices.Index(stages, d.Stage) > q.Stage || q.reported(d.Code) {
+				continue
+			}
+			q.Reported = append(q.Reported, ResolvedFinding{Code: d.Code, Turn: a.Turn})
+			j.Findings = append(j.Findings, Finding{Code: d.Code, Severity: Low, Message: "Not covered yet: " + strings.ToLower(d.Label) + ".", Suggestion: d.Suggestion})
+		}
+	}
 	if a.Probe == "" {
 		for _, f := range j.Findings {
 			if resolvable(f.Code) && !slices.ContainsFunc(q.Open, func(o ResolvedFinding) bool { return o.Code == f.Code }) {
@@ -368,7 +382,7 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 			}
 		}
 	} else {
-		j.Answered = j.OnTopic && q.probeAnswered(a.Probe, rep, defs, j.Covered)
+		j.Answered = !checkable || j.OnTopic && q.probeAnswered(a.Probe, rep, defs, j.Covered)
 		if j.OnTopic {
 			for i := 0; i < len(q.Open); i++ {
 				o := q.Open[i]
@@ -468,6 +482,19 @@ func (q *QuestionState) Close(all bool) []Finding {
 	return out
 }
 
+// Gaps returns the missing-phase codes reported on this question whose
+// phase is still not covered: what an interviewer may still ask for.
+func (q *QuestionState) Gaps() []string {
+	defs := QuestionPhases(q.Round)
+	var out []string
+	for _, r := range q.Reported {
+		if i := phaseByCode(defs, r.Code); i >= 0 && !q.Phases[i].Covered && !slices.Contains(out, r.Code) {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}
+
 // Missing returns the phases not covered yet, in order.
 func (q *QuestionState) Missing() []string {
 	var out []string
@@ -509,6 +536,14 @@ func coversPhase(d PhaseDef, rep Report, words []string) bool {
 		return true
 	}
 	return d.Code != "" && rep.Metrics.Words >= minWordsForAbsence && !rep.Has(d.Code) && codeJudged(rep, d.Code)
+}
+
+// minWordsForOwnCodes is how long a main answer must be before a phase
+// without a per-answer rule is reported missing on it.
+const minWordsForOwnCodes = 15
+
+func ownPhaseCode(code string) bool {
+	return code == CodeNoScope || code == CodeNoHighLevel || code == CodeNoOptimisation
 }
 
 // minWordsForAbsence is how long an answer must be before the absence of a
