@@ -67,6 +67,8 @@ type PhaseDef struct {
 	Missing    string `json:"-"`
 	Suggestion string `json:"-"`
 	cues       []string
+	// minHits is how many different cues an answer needs; 0 means one.
+	minHits int
 }
 
 // QuestionPhases returns the phases of a round's questions in the order an
@@ -95,8 +97,13 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "high_level", Label: "High-level components", Code: CodeNoHighLevel, Stage: StageHighLevel,
 				Missing:    "Across the whole question you never laid out the main components and how a request flows through them.",
 				Suggestion: "Name the four or five main components and trace one request through them before going deep.",
-				cues: []string{"component*", "architecture", "high-level", "high level", "load balancer*", "api gateway", "gateway",
-					"service", "services", "worker*", "queue*", "consumer*", "producer*", "fan out", "fan-out", "flows through", "request flow"}},
+				// One component is a mention; a design names several.
+				minHits: 3,
+				cues: []string{"component*", "architecture", "high-level", "high level", "load balancer*", "api gateway", "gateway*",
+					"worker*", "queue*", "consumer*", "producer*", "fan out", "fan-out", "flows through", "request flow", "cache*",
+					"database*", "db", "topic*", "stream*", "cdn", "redis", "kafka", "sqs", "sns", "dynamodb", "postgres*", "mysql",
+					"cassandra", "s3", "blob store", "object store", "app server*", "api server*", "web server*", "scheduler*",
+					"pub/sub", "pubsub", "message bus", "event bus", "microservice*", "front end", "frontend", "backend"}},
 			{Name: "data_model", Label: "Data model and APIs", Code: "no_data_model", Stage: StageHighLevel,
 				Missing:    "Across the whole question you never said what is stored or how clients call the system.",
 				Suggestion: "Sketch the main entities with their keys and the two or three API calls.",
@@ -148,7 +155,7 @@ func QuestionPhases(r Round) []PhaseDef {
 				Suggestion: "List the edge cases (empty input, one element, duplicates, ties, overflow) and check each.",
 				cues: []string{"edge case*", "corner case*", "empty", "null", "nil", "zero", "negative*", "duplicate*", "overflow*", "single element",
 					"one element", "tie", "ties", "larger than", "out of range", "invalid", "boundary", "boundaries"}},
-			{Name: "walkthrough", Label: "Walk through and test", Code: "no_walkthrough", Stage: StageEdgeCases,
+			{Name: "walkthrough", Label: "Walk-through and testing", Code: "no_walkthrough", Stage: StageEdgeCases,
 				Missing:    "Across the whole question you never traced an example or said how you would test it.",
 				Suggestion: "Trace a small input step by step, then name the tests you would write.",
 				cues: []string{"for example", "for instance", "walk through", "walking through", "trace*", "e.g", "let's say", "say we have",
@@ -532,10 +539,10 @@ func phaseByCode(defs []PhaseDef, code string) int {
 // coversPhase says whether an answer covers a phase: one of its cues, or a
 // full answer the per-answer rules did not fault for it.
 func coversPhase(d PhaseDef, rep Report, words []string) bool {
-	if matchCues(words, rep.Text, d.cues) {
+	if countCues(words, rep.Text, d.cues) >= max(1, d.minHits) {
 		return true
 	}
-	return d.Code != "" && rep.Metrics.Words >= minWordsForAbsence && !rep.Has(d.Code) && codeJudged(rep, d.Code)
+	return !ownPhaseCode(d.Code) && rep.Metrics.Words >= minWordsForAbsence && !rep.Has(d.Code) && codeJudged(rep, d.Code)
 }
 
 // minWordsForOwnCodes is how long a main answer must be before a phase
@@ -556,7 +563,7 @@ const minWordsForAbsence = 40
 // answer, not a skipped rule.
 func codeJudged(rep Report, code string) bool {
 	for _, d := range QuestionPhases(rep.Round) {
-		if d.Code != code && rep.Has(d.Code) {
+		if d.Code != code && !ownPhaseCode(d.Code) && rep.Has(d.Code) {
 			return true
 		}
 	}
@@ -631,6 +638,12 @@ func stem(w string) string {
 	if len([]rune(w)) < 4 || stopword(w) {
 		return ""
 	}
+	for _, suf := range []string{"ing", "ers", "ed", "es", "er", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			w = strings.TrimSuffix(w, suf)
+			break
+		}
+	}
 	rs := []rune(w)
 	if len(rs) > 5 {
 		rs = rs[:5]
@@ -678,11 +691,15 @@ func lowerWords(text string) []string {
 // matchCues reports whether any cue occurs in words. A cue is one or more
 // words; a trailing "*" matches any ending; "?" matches a question mark in
 // the raw text.
-func matchCues(words []string, raw string, cues []string) bool {
+func matchCues(words []string, raw string, cues []string) bool { return countCues(words, raw, cues) > 0 }
+
+// countCues returns how many different cues occur in words.
+func countCues(words []string, raw string, cues []string) int {
+	n := 0
 	for _, c := range cues {
 		if c == "?" {
 			if strings.Contains(raw, "?") {
-				return true
+				n++
 			}
 			continue
 		}
@@ -702,11 +719,12 @@ func matchCues(words []string, raw string, cues []string) bool {
 				}
 			}
 			if ok {
-				return true
+				n++
+				break
 			}
 		}
 	}
-	return false
+	return n
 }
 
 func hasCue(text string, cues []string) bool { return matchCues(lowerWords(text), text, cues) }
@@ -896,8 +914,22 @@ func componentAt(toks []qtok, i int) (Quote, int, bool) {
 	for j < len(toks) && j-i < maxModifiers+1 {
 		if n := componentHead(toks, j); n > 0 {
 			end := j + n
+			// "the worker pool", "a Redis cluster": a head noun that goes on.
+			for k := 0; k < 2 && end < len(toks) && !toks[end-1].stop && componentHead(toks, end) == 1; k++ {
+				end++
+				n++
+			}
 			if end < len(toks) && !toks[end-1].stop && measureNoun(toks[end].low) {
 				return Quote{}, 0, false // "queue depth" is a metric, not a component
+			}
+			if j == i && n == 1 && !properTech(toks[j].low) {
+				switch det {
+				case "", "the", "this", "that":
+					// A bare "queue" may be a verb ("and queue the work");
+					// "the service" is the system itself. Neither says
+					// what the candidate chose.
+					return Quote{}, 0, false
+				}
 			}
 			// Keep a plain noun-noun compound head ("queue depth") out:
 			// the phrase ends at the head.
@@ -907,6 +939,9 @@ func componentAt(toks []qtok, i int) (Quote, int, bool) {
 			}
 			you := make([]string, 0, len(words))
 			for k, t := range toks[start:end] {
+				if k == 0 && det == "" && !properTech(t.low) && sentenceCase(t.raw) {
+					t.raw = strings.ToLower(t.raw[:1]) + t.raw[1:] // "Channel workers" opened a sentence
+				}
 				if k == 0 && det != "" {
 					switch det {
 					case "our", "my":
@@ -970,10 +1005,25 @@ func componentHead(toks []qtok, j int) int {
 		"stack", "deque", "counter", "bucket", "pipeline", "dashboard", "alarm", "canary", "runbook", "lock", "ledger", "dlq", "webhook",
 		"retry", "outbox", "snapshot", "checkpoint", "playbook", "migration", "rollout", "prototype", "postmortem", "post-mortem",
 		"memo", "roadmap", "metric", "experiment", "survey", "dedup", "deduplication", "sharding", "map", "array", "set", "tree",
-		"graph", "cursor", "token", "api", "table":
+		"graph", "cursor", "token", "api", "table", "pool", "cluster", "fleet", "tier", "layer", "node", "warehouse":
 		return 1
 	}
 	return 0
+}
+
+// sentenceCase reports whether only the first letter of w is upper case,
+// as for a word that opens a sentence (not "SQS" or "iPhone").
+func sentenceCase(w string) bool {
+	rs := []rune(w)
+	if len(rs) < 2 || !unicode.IsUpper(rs[0]) {
+		return false
+	}
+	for _, r := range rs[1:] {
+		if unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // massNoun are heads said without an article ("exponential backoff").

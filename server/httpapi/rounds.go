@@ -173,7 +173,16 @@ func (a *API) getRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("load utterances: %w", err)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts})
+	// The questions group follow-ups under their question with its phase
+	// checklist; a round whose state cannot be read still shows its turns.
+	questions, turns, err := live.Review(a.Deps.Bank, rd, turns)
+	if err != nil {
+		a.Logger.Warn("review questions", "round", rd.ID, "err", err)
+	}
+	if questions == nil {
+		questions = []round.QuestionView{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts, "questions": questions})
 	return nil
 }
 

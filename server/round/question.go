@@ -3,6 +3,7 @@ package round
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
@@ -195,6 +196,31 @@ func (q *question) keepQuotes(rep analysis.Report) {
 	if n := len(q.Quotes); n > maxQuotes {
 		q.Quotes = slices.Clone(q.Quotes[n-maxQuotes:])
 	}
+}
+
+// hasQuote reports whether pickQuote would find a phrase.
+func (s *State) hasQuote(q *question) bool {
+	return slices.ContainsFunc(q.Quotes, func(qt analysis.Quote) bool {
+		return !slices.Contains(q.State.Quoted, strings.ToLower(qt.You))
+	})
+}
+
+// joinLabels lists phases for a sentence: "high-level components, data
+// model and APIs as well as trade-offs".
+func joinLabels(ds []analysis.PhaseDef) string {
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = d.Label
+		if r := []rune(d.Label); len(r) > 1 && !unicode.IsUpper(r[1]) {
+			names[i] = string(unicode.ToLower(r[0])) + string(r[1:])
+		}
+	}
+	// Labels hold "and" themselves ("data model and APIs"), so the list
+	// is joined with "as well as" to stay readable aloud.
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " as well as " + names[len(names)-1]
 }
 
 // pickQuote chooses a phrase not yet quoted: from the newest answer first,

@@ -539,11 +539,13 @@ func (s *State) advance(lead string, findings []analysis.Finding) Move {
 	prev := s.st.Plan[s.st.Pos]
 	s.st.Pos++
 	s.st.Probes = 0
-	// Stages of the same prompt whose phases the candidate already covered
-	// are not asked again.
+	// A stage of the same prompt whose phases the candidate already covered
+	// is not asked again: it digs into their words instead, or is skipped
+	// when there is nothing left to quote.
 	mem := s.memory(prev)
-	for mem != nil && s.st.Pos < len(s.st.Plan) && s.st.Plan[s.st.Pos].QuestionIdx == prev.QuestionIdx &&
-		len(slotPhases(s.st.Plan[s.st.Pos])) > 0 && len(uncovered(mem, s.st.Plan[s.st.Pos])) == 0 {
+	// The last stage is always asked: it goes deeper whatever was covered.
+	for mem != nil && s.st.Pos+1 < len(s.st.Plan) && s.st.Plan[s.st.Pos+1].QuestionIdx == prev.QuestionIdx &&
+		len(slotPhases(s.st.Plan[s.st.Pos])) > 0 && len(uncovered(mem, s.st.Plan[s.st.Pos])) == 0 && !s.hasQuote(mem) {
 		s.st.Pos++
 	}
 	if mem != nil && (s.st.Pos >= len(s.st.Plan) || s.st.Plan[s.st.Pos].QuestionIdx != prev.QuestionIdx) {
@@ -592,6 +594,22 @@ func (s *State) stageLead(mem *question, it item) string {
 	left := uncovered(mem, it)
 	if len(left) == len(due) {
 		return it.phase().lead
+	}
+	if len(left) == 0 {
+		lead := "You've covered " + joinLabels(due) + " already. Let's go deeper. "
+		if qt, ok := s.pickQuote(mem); ok {
+			return lead + s.digIn(mem, qt)
+		}
+		bq, _ := s.bank.Question(it.QuestionID)
+		pool := slices.DeleteFunc(slices.Concat(bq.Deeper, bq.BarRaiser), func(p string) bool {
+			return slices.Contains(s.st.Probed, ProbeChallenge+":"+p)
+		})
+		if len(pool) == 0 {
+			return it.phase().lead
+		}
+		text := s.pick("deeper", pool)
+		s.st.Probed = append(s.st.Probed, ProbeChallenge+":"+text)
+		return lead + text
 	}
 	asks := phaseAsks(it.analysisRound())
 	parts := make([]string, 0, len(left))
