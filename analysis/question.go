@@ -691,7 +691,9 @@ func lowerWords(text string) []string {
 // matchCues reports whether any cue occurs in words. A cue is one or more
 // words; a trailing "*" matches any ending; "?" matches a question mark in
 // the raw text.
-func matchCues(words []string, raw string, cues []string) bool { return countCues(words, raw, cues) > 0 }
+func matchCues(words []string, raw string, cues []string) bool {
+	return countCues(words, raw, cues) > 0
+}
 
 // countCues returns how many different cues occur in words.
 func countCues(words []string, raw string, cues []string) int {
