@@ -460,3 +460,49 @@ func turnBySeq(turns []mockloop.Turn, seq int) mockloop.Turn {
 	}
 	return mockloop.Turn{}
 }
+
+func TestPlanPreviewSaysHowManyQuestionsFit(t *testing.T) {
+	srv := startServer(t, testConfig(t.TempDir()))
+	tests := []struct {
+		name    string
+		kind    string
+		minutes int
+	}{
+		{"a short behavioral round", "behavioral", 16},
+		{"a Bar Raiser round", "bar_raiser", 30},
+		{"a long coding round", "coding", 45},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" holds the questions the preview promised", func(t *testing.T) {
+			resp, err := http.Get(fmt.Sprintf("%s/api/plan?kind=%s&minutes=%d", srv.URL, tt.kind, tt.minutes))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var p round.PlanPreview
+			if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("plan: %s %v", resp.Status, err)
+			}
+			if p.Questions < 1 || len(p.Blocks) == 0 || p.Blocks[0].MinFollowUps < 1 {
+				t.Fatalf("plan = %+v", p)
+			}
+			r := srv.createRound(tt.kind, tt.minutes, 7)
+			c := srv.mustDial(r.ID)
+			c.send(mockloop.Message{Type: "hello"})
+			st, _ := c.waitFor("state")
+			if st.Question == nil || st.Question.Of != p.Questions {
+				t.Errorf("the round shows %+v questions, the preview said %d", st.Question, p.Questions)
+			}
+		})
+	}
+	t.Run("an unknown kind is a bad request", func(t *testing.T) {
+		resp, err := http.Get(srv.URL + "/api/plan?kind=chess")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("status %s", resp.Status)
+		}
+	})
+}
