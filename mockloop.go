@@ -244,6 +244,11 @@ type Prompt struct {
 	ProbeCode string             // the finding the probe targets, if any
 	Findings  []analysis.Finding // for the last answer
 	History   []Turn             // the conversation so far
+	// Coverage is the current question's phase checklist (system design
+	// and coding), so an LLM interviewer never asks for a covered phase.
+	Coverage []PhaseState
+	// Quote is the candidate's words a dig-in follow-up refers to.
+	Quote string
 }
 
 // Interviewer words the engine's next move, streaming text as it is made.

@@ -41,6 +41,13 @@ type TurnData struct {
 	Principle string
 	ProbeCode string
 	Findings  []FindingData // for the candidate's last answer
+	// Covered and Missing are the phase labels of the current system
+	// design or coding question that an answer has covered and not yet;
+	// the model must never ask for a covered one.
+	Covered []string
+	Missing []string
+	// Quote is the candidate's own words a dig-in follow-up refers to.
+	Quote string
 	// Transcript is the conversation so far, oldest first.
 	Transcript []Line
 }
@@ -65,7 +72,9 @@ func untrusted(s string) string {
 	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
 }
 
-func funcs() template.FuncMap { return template.FuncMap{"untrusted": untrusted} }
+func funcs() template.FuncMap {
+	return template.FuncMap{"untrusted": untrusted, "join": strings.Join}
+}
 
 // readTemplates returns the *.tmpl files at the top of dir, by file name
 // without the extension.

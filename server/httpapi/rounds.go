@@ -105,7 +105,41 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("create round: %w", err)
 	}
 	a.Logger.Info("round created", "round", rd.ID, "kind", rd.Kind, "minutes", rd.Minutes)
-	writeJSON(w, http.StatusCreated, rd)
+	// The round as stored, plus what it holds, so the page can say "4
+	// questions" without planning again.
+	resp := struct {
+		*mockloop.Round
+		Plan *round.PlanPreview `json:"plan,omitempty"`
+	}{Round: rd}
+	if p, err := round.Preview(a.Deps.Bank, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed, Focus: focus}); err == nil {
+		resp.Plan = &p
+	}
+	writeJSON(w, http.StatusCreated, resp)
+	return nil
+}
+
+// planPreview answers GET /api/plan?kind=K&minutes=M: how many questions
+// a round of that kind and length holds, and how many follow-ups each main
+// answer gets, for the home page to show before the round starts.
+func (a *API) planPreview(w http.ResponseWriter, r *http.Request) error {
+	kind := mockloop.RoundKind(r.URL.Query().Get("kind"))
+	if !kind.Valid() {
+		return badRequest("bad_kind", fmt.Sprintf("unknown round kind %q", kind))
+	}
+	minutes := defaultMinutes
+	if s := r.URL.Query().Get("minutes"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < minMinutes || n > maxMinutes {
+			return badRequest("bad_minutes", fmt.Sprintf("minutes must be between %d and %d", minMinutes, maxMinutes))
+		}
+		minutes = n
+	}
+	p, err := round.Preview(a.Deps.Bank, round.Config{Kind: kind, Minutes: minutes})
+	if err != nil {
+		a.Logger.Warn("plan preview", "kind", kind, "minutes", minutes, "err", err)
+		return badRequest("bad_plan", "A round of that kind and length cannot be planned; try a shorter one.")
+	}
+	writeJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -180,7 +214,16 @@ func (a *API) getRound(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("load utterances: %w", err)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts})
+	// The questions group follow-ups under their question with its phase
+	// checklist; a round whose state cannot be read still shows its turns.
+	questions, turns, err := live.Review(a.Deps.Bank, rd, turns)
+	if err != nil {
+		a.Logger.Warn("review questions", "round", rd.ID, "err", err)
+	}
+	if questions == nil {
+		questions = []round.QuestionView{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "turns": turns, "utterances": utts, "questions": questions})
 	return nil
 }
 

@@ -95,6 +95,7 @@ func (a *API) Handler() http.Handler {
 		mux.Handle("GET /metrics", a.Metrics)
 	}
 	mux.Handle("GET /api/config", a.wrap(a.config))
+	mux.Handle("GET /api/plan", a.wrap(a.planPreview))
 	mux.Handle("POST /api/rounds", a.wrap(a.createRound))
 	mux.Handle("GET /api/rounds", a.wrap(a.listRounds))
 	mux.Handle("DELETE /api/rounds", a.wrap(a.deleteAll))

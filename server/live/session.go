@@ -178,6 +178,9 @@ func (s *Session) teardownAfterPanic() {
 // live sends the live meters for the answer so far and any nudge due.
 func (s *Session) live(text string) {
 	rep := analysis.Analyze(s.analysisInput(text, nil))
+	// The draft is judged with the question so far, as the committed
+	// answer will be, without changing what the engine remembers.
+	rep.Findings = s.eng.Preview(rep)
 	s.lastLive = &rep
 	s.send(mockloop.Message{Type: "live", Metrics: &rep.Metrics, Findings: rep.Findings, Elapsed: s.elapsed()})
 	s.maybeNudge(&rep)
@@ -219,6 +222,9 @@ func (s *Session) restore() error {
 		return fmt.Errorf("round %s: restore engine: %w", s.id, err)
 	}
 	s.eng, s.pending, s.current, s.askedAt, s.noNudges = eng, p.Pending, p.Current, p.AskedAt, p.NoNudges
+	// The store keeps turns as they were committed; which findings later
+	// follow-ups resolved lives in the engine's state.
+	round.ApplyResolutions(s.turns, eng.Resolutions())
 	for _, t := range s.turns {
 		if t.Seq >= s.nextSeq {
 			s.nextSeq = t.Seq + 1
@@ -327,6 +333,7 @@ func (s *Session) question() *mockloop.Question {
 		// aims at about 2 minutes of a 3-minute maximum.
 		TargetSec: (m.Timebox * 2 / 3).Seconds(),
 		Phase:     m.Phase,
+		Coverage:  s.eng.Coverage(),
 	}
 }
 
@@ -497,7 +504,11 @@ func (s *Session) commit(a answer) {
 		return
 	}
 	q := *s.current
-	next := s.eng.Answered(a.text, rep)
+	// The engine judges the answer with the rest of its question: phases
+	// covered before are not faulted, a follow-up may resolve a finding of
+	// the main answer, a missed follow-up is marked.
+	next, verdict := s.eng.AnswerTurn(s.nextSeq, a.text, rep)
+	rep = verdict.Report
 	end := a.at
 	turn := &mockloop.Turn{
 		RoundID:     s.id,
@@ -531,8 +542,20 @@ func (s *Session) commit(a answer) {
 	s.openUtts = nil
 	s.nudges.reset()
 	s.lastLive = nil
+	round.ApplyResolutions(s.turns, s.eng.Resolutions())
 	s.send(mockloop.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
 	s.send(mockloop.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
+	if len(verdict.Coverage) > 0 {
+		s.send(mockloop.Message{Type: "coverage", TurnSeq: turn.Seq, Coverage: verdict.Coverage})
+	}
+	for i := range s.turns {
+		// An earlier answer whose findings this one supplied is sent again
+		// with its Resolved list, for the page to mark them.
+		if _, ok := verdict.Resolved[s.turns[i].Seq]; ok {
+			t := s.turns[i]
+			s.send(mockloop.Message{Type: "resolved", TurnSeq: t.Seq, Turn: &t})
+		}
+	}
 	s.speak(next, a.at)
 }
 

@@ -43,9 +43,17 @@ func severityWeight(s analysis.Severity) int {
 // answer is one scored candidate answer.
 type answer struct {
 	seq       int
+	question  int    // QuestionIdx
 	principle string // of the question it answered
 	rep       analysis.Report
 	score     int // 0..100
+	// evidence is false for an answer to a follow-up that missed what the
+	// follow-up asked for, or talked about something else: it is never
+	// quoted as evidence.
+	evidence bool
+	resolved []mockloop.Resolution
+	// asked is the follow-up this answered, "" for a main answer.
+	asked string
 }
 
 // Score rates one answer from 0 to 100 by the severity of its findings.
@@ -60,8 +68,15 @@ func Score(rep analysis.Report) int {
 // Debrief summarises a finished round from its turns: the Leadership
 // Principles the answers gave evidence for, the strongest and weakest
 // answers (turn seq, -1 when there were no answers), three things to
-// practise next, and for a loop or a Bar Raiser round an overall signal
-// with its reasons. It is a pure function of its inputs.
+// practise next, and reasons the analyzer can back (what was missing
+// across questions, what follow-ups resolved or did not get). It gives no
+// hire signal: nothing here is calibrated against real hiring decisions,
+// so Signal is always "". It is a pure function of its inputs.
+//
+// The turns' reports are the question-level ones the session stores
+// (phases covered elsewhere in the question are not faults there), and a
+// finding in a turn's Resolved list was supplied by a later answer to the
+// same question, so it is not counted.
 func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	turns = slices.Clone(turns)
 	slices.SortStableFunc(turns, func(a, b mockloop.Turn) int { return cmp.Compare(a.Seq, b.Seq) })
@@ -71,9 +86,10 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	asked, unanswered, pending := 0, 0, false
 	principle := ""
 	var lastKind mockloop.TurnKind
+	lastText := ""
 	for _, t := range turns {
 		if t.Role == mockloop.RoleInterviewer {
-			lastKind = t.Kind
+			lastKind, lastText = t.Kind, t.Text
 			if t.Kind == mockloop.TurnQuestion {
 				if pending {
 					unanswered++
@@ -93,10 +109,17 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 			p = principle
 		}
 		r := *t.Report
+		a := answer{seq: t.Seq, question: t.QuestionIdx, principle: p, evidence: true, resolved: t.Resolved}
 		if lastKind == mockloop.TurnProbe || lastKind == mockloop.TurnCutIn {
 			r.Findings = forFollowUp(r.Findings)
+			a.asked = lastText
 		}
-		answers = append(answers, answer{seq: t.Seq, principle: p, rep: r, score: Score(r)})
+		r.Findings = slices.DeleteFunc(slices.Clone(r.Findings), func(f analysis.Finding) bool {
+			return slices.ContainsFunc(t.Resolved, func(res mockloop.Resolution) bool { return res.Code == f.Code })
+		})
+		a.evidence = !r.Has(analysis.CodeProbeNotAnswered)
+		a.rep, a.score = r, Score(r)
+		answers = append(answers, a)
 	}
 	d := mockloop.Debrief{Strongest: -1, Weakest: -1}
 	if len(answers) > 0 {
@@ -117,7 +140,7 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	if pending {
 		unanswered++
 	}
-	d.Signal, d.Reasons = signal(r.Kind, answers, asked, unanswered)
+	d.Reasons = reasons(r.Kind, answers, asked, unanswered)
 	return d
 }
 
@@ -140,6 +163,9 @@ func evidence(answers []answer) []mockloop.PrincipleEvidence {
 		found[name] = best{mockloop.PrincipleEvidence{Principle: name, TurnSeq: seq, Quote: quote}, strength}
 	}
 	for _, a := range answers {
+		if !a.evidence {
+			continue
+		}
 		quality := float64(a.score) / 100
 		for _, p := range a.rep.Metrics.Principles {
 			if p.Score < principleEvidence {
@@ -242,6 +268,14 @@ func advice(code string) string {
 		return "List the edge cases (empty input, duplicates, ties, limits) before you call a solution done."
 	case "no_walkthrough":
 		return "Trace a small example through your solution step by step before you call it done."
+	case "no_scope":
+		return "Open every design by asking who uses it and what is in and out of scope for the first version."
+	case "no_high_level":
+		return "Lay out the main components and trace one request through them before going deep on any of them."
+	case "no_optimisation":
+		return "After the simple solution, say what it wastes and which data structure removes the waste."
+	case analysis.CodeProbeNotAnswered:
+		return "Answer a follow-up in its first sentence (the number, the result, what you did), then add context."
 	case "filler_heavy":
 		return "Replace \"um\" and \"like\" with a silent pause: record one answer a day and count them."
 	case "long_pauses":
@@ -261,13 +295,14 @@ func advice(code string) string {
 func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.PrincipleEvidence) []string {
 	weight := map[string]int{}
 	example := map[string]analysis.Finding{}
+	seen := map[string]bool{}
 	for _, a := range answers {
-		seen := map[string]bool{}
 		for _, f := range a.rep.Findings {
-			if seen[f.Code] {
-				continue // one answer counts once per code
+			key := fmt.Sprint(a.question, "/", f.Code)
+			if seen[key] {
+				continue // one question counts once per code
 			}
-			seen[f.Code] = true
+			seen[key] = true
 			weight[f.Code] += max(1, severityWeight(f.Severity))
 			if old, ok := example[f.Code]; !ok || severityWeight(f.Severity) > severityWeight(old.Severity) {
 				example[f.Code] = f
@@ -319,75 +354,88 @@ func fillers(kind mockloop.RoundKind, covered []mockloop.PrincipleEvidence) []st
 	return out
 }
 
-// signalLevel maps an average answer score to a signal level, 0 being
-// strong_hire; the floors are mockloop's own calibration.
-func signalLevel(avg int) int {
-	switch {
-	case avg >= 90: // at most a low gap per answer
-		return 0
-	case avg >= 72:
-		return 1
-	case avg >= 60:
-		return 2
-	case avg >= 45:
-		return 3
-	case avg >= 30:
-		return 4
-	}
-	return 5
-}
-
-func signalName(level int) string {
-	names := []string{"strong_hire", "hire", "lean_hire", "lean_no_hire", "no_hire", "strong_no_hire"}
-	return names[min(max(level, 0), len(names)-1)]
-}
-
-// signal gives the overall hire signal for a loop or a Bar Raiser round
-// (other kinds get reasons only) from the average answer score, lowered
-// one step when fewer than half the questions were answered, and for a Bar
-// Raiser capped at hire when no answer reached beyond the candidate's team.
-func signal(kind mockloop.RoundKind, answers []answer, asked, unanswered int) (string, []string) {
+// reasons says what the analyzer can back about the round as a whole:
+// how much was answered, the gap found in most questions, what follow-ups
+// resolved, and which follow-ups went unanswered. Each gap counts once per
+// question, after what later answers resolved.
+func reasons(kind mockloop.RoundKind, answers []answer, asked, unanswered int) []string {
 	if len(answers) == 0 {
-		return "", []string{"No answers were given, so there is nothing to judge."}
+		return []string{"No answers were given, so there is nothing to judge."}
 	}
-	total, high := 0, map[string]int{}
+	questions := map[int]bool{}
+	gaps := map[string]map[int]bool{}
 	wide := false
 	for _, a := range answers {
-		total += a.score
+		questions[a.question] = true
 		for _, f := range a.rep.Findings {
-			if f.Severity == analysis.High {
-				high[f.Code]++
+			if f.Severity != analysis.High && f.Severity != analysis.Medium || f.Code == analysis.CodeProbeNotAnswered || delivery(f.Code) {
+				continue
 			}
+			if gaps[f.Code] == nil {
+				gaps[f.Code] = map[int]bool{}
+			}
+			gaps[f.Code][a.question] = true
 		}
 		if a.rep.Metrics.Scope == "multi_team" || a.rep.Metrics.Scope == "org" {
 			wide = true
 		}
 	}
-	avg := total / len(answers)
-	reasons := []string{fmt.Sprintf("Average answer score %d of 100 over %d answers.", avg, len(answers))}
-	if len(high) > 0 {
-		n, top := 0, ""
-		for c, k := range high {
-			n += k
-			if top == "" || k > high[top] || (k == high[top] && c < top) {
-				top = c
-			}
+	out := []string{fmt.Sprintf("%d answers to %d questions.", len(answers), len(questions))}
+	top := ""
+	for c, qs := range gaps {
+		if top == "" || len(qs) > len(gaps[top]) || len(qs) == len(gaps[top]) && c < top {
+			top = c
 		}
-		reasons = append(reasons, fmt.Sprintf("%d serious gaps, most often %s.", n, strings.ReplaceAll(top, "_", " ")))
 	}
-	level := signalLevel(avg)
-	if unanswered > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d of %d questions had no answer.", unanswered, asked))
-		if unanswered*2 > asked {
-			level++
+	if top != "" {
+		out = append(out, fmt.Sprintf("The gap found in most questions: %s (%d of %d).", humanCode(top), len(gaps[top]), len(questions)))
+	}
+	var fixed []string
+	for _, a := range answers {
+		for _, r := range a.resolved {
+			fixed = append(fixed, fmt.Sprintf("%s (question %d)", humanCode(r.Code), a.question+1))
 		}
+	}
+	if len(fixed) > 0 {
+		out = append(out, "Supplied when a follow-up asked: "+strings.Join(fixed, ", ")+".")
+	}
+	var missed []string
+	for _, a := range answers {
+		if !a.evidence {
+			missed = append(missed, fmt.Sprintf("“%s” (question %d, turn %d)", excerpt(stripLead(a.asked)), a.question+1, a.seq))
+		}
+	}
+	if len(missed) > 0 {
+		out = append(out, fmt.Sprintf("%d follow-up answers were not answered or were off the question, so they count as no evidence: %s.",
+			len(missed), strings.Join(missed, "; ")))
+	}
+	if unanswered > 0 {
+		out = append(out, fmt.Sprintf("%d of %d questions had no answer.", unanswered, asked))
 	}
 	if kind == mockloop.KindBarRaiser && !wide {
-		reasons = append(reasons, "No answer showed impact beyond the candidate's own team.")
-		level = max(level, 1)
+		out = append(out, "No answer showed impact beyond the candidate's own team.")
 	}
-	if kind != mockloop.KindLoop && kind != mockloop.KindBarRaiser {
-		return "", reasons
+	return out
+}
+
+// delivery reports whether a finding is about how the answer was said
+// rather than what it said; the reasons are about content.
+func delivery(code string) bool {
+	switch code {
+	case "filler_heavy", "long_pauses", "too_fast", "too_slow", "over_time", "hedging", "rambling":
+		return true
 	}
-	return signalName(level), reasons
+	return false
+}
+
+func humanCode(code string) string { return strings.ReplaceAll(code, "_", " ") }
+
+// stripLead drops the acknowledgement before a follow-up ("Thanks. How…").
+func stripLead(text string) string {
+	for _, lead := range slices.Concat(acks(), retries()) {
+		if lead != "" {
+			text = strings.TrimPrefix(text, lead)
+		}
+	}
+	return text
 }

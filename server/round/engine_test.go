@@ -30,10 +30,10 @@ func TestProbeSelection(t *testing.T) {
 			[]analysis.Report{rep("missing_metric:high", "weak_ownership:low")}, []string{"weak_ownership"}, mockloop.TurnProbe},
 		{"a finding the question has no probe for is not probed", behavioral,
 			[]analysis.Report{rep("filler_words:high", "missing_metric")}, []string{"missing_metric"}, mockloop.TurnProbe},
-		{"a clean answer moves on", behavioral,
-			[]analysis.Report{rep()}, []string{""}, mockloop.TurnQuestion},
-		{"only findings nobody can probe move on", behavioral,
-			[]analysis.Report{rep("filler_words", "fast_pace")}, []string{""}, mockloop.TurnQuestion},
+		{"a clean answer still gets one follow-up, then the interview moves on", behavioral,
+			[]analysis.Report{rep(), rep()}, []string{ProbeChallenge, ""}, mockloop.TurnProbe},
+		{"findings nobody can probe get a general follow-up, then move on", behavioral,
+			[]analysis.Report{rep("filler_words", "fast_pace"), rep()}, []string{ProbeChallenge, ""}, mockloop.TurnProbe},
 		{"the same code is never probed twice on one question", behavioral,
 			[]analysis.Report{rep("missing_metric"), rep("missing_metric")}, []string{"missing_metric", ""}, mockloop.TurnProbe},
 		{"an interviewer asks at most two follow-ups", behavioral,
@@ -43,10 +43,10 @@ func TestProbeSelection(t *testing.T) {
 		{"an answer to a follow-up is not asked for the parts of a whole story", behavioral,
 			[]analysis.Report{rep("missing_metric"), rep("missing_context:high", "unbalanced_star", "missing_result", "too_short", "weak_ownership:low")},
 			[]string{"missing_metric", "weak_ownership"}, mockloop.TurnProbe},
-		{"scope alone does not make an interviewer probe", behavioral,
-			[]analysis.Report{scoped(rep(), "self")}, []string{""}, mockloop.TurnQuestion},
+		{"scope alone does not make an interviewer probe scope", behavioral,
+			[]analysis.Report{scoped(rep(), "self"), rep()}, []string{ProbeChallenge, ""}, mockloop.TurnProbe},
 		{"a system design requirements phase leaves failures for the deep dive", Config{Kind: mockloop.KindSystemDesign, Seed: 1},
-			[]analysis.Report{rep("no_failure_handling:high", "no_observability:high")}, []string{""}, mockloop.TurnQuestion},
+			[]analysis.Report{rep("no_failure_handling:high", "no_observability:high"), rep()}, []string{ProbeChallenge, ""}, mockloop.TurnProbe},
 		{"a coding clarify phase asks for clarifying questions", Config{Kind: mockloop.KindCoding, Seed: 1},
 			[]analysis.Report{rep("no_complexity:high", "no_clarifying:low")}, []string{"no_clarifying"}, mockloop.TurnProbe},
 	}
@@ -73,8 +73,9 @@ func TestProbeSelection(t *testing.T) {
 	t.Run("a probe asks with the question's own wording and keeps the question", func(t *testing.T) {
 		s := newState(t, bank, Config{Kind: mockloop.KindSystemDesign, Seed: 9})
 		first := s.Begin()
-		s.Answered("a", rep())
-		s.Answered("a", rep())
+		for range 4 { // each stage's main answer and its follow-up
+			s.Answered("a", rep())
+		}
 		m := s.Answered("a", rep("no_failure_handling:high"))
 		q, _ := bank.Question(first.QuestionID)
 		want, _ := q.Probe("no_failure_handling")
@@ -164,10 +165,10 @@ func TestBarRaiser(t *testing.T) {
 		{"an interviewer given the same answers stops at two", mockloop.KindBehavioral,
 			[]analysis.Report{scoped(rep("missing_metric", "hedging", "weak_ownership"), "org"), scoped(rep("missing_metric", "hedging"), "org"), scoped(rep("hedging"), "org")},
 			[]string{"weak_ownership", "missing_metric", ""}},
-		{"the Bar Raiser challenges an answer that left nothing to probe, once", mockloop.KindBarRaiser,
-			[]analysis.Report{scoped(rep(), "org"), scoped(rep(), "org")}, []string{ProbeChallenge, ""}},
+		{"the Bar Raiser digs twice into an answer that left nothing to probe", mockloop.KindBarRaiser,
+			[]analysis.Report{scoped(rep(), "org"), scoped(rep(), "org"), scoped(rep(), "org")}, []string{ProbeChallenge, ProbeChallenge, ""}},
 		{"the Bar Raiser does not ask about scope twice", mockloop.KindBarRaiser,
-			[]analysis.Report{narrow(), narrow()}, []string{ProbeScope, ""}},
+			[]analysis.Report{narrow(), narrow(), narrow()}, []string{ProbeScope, ProbeChallenge, ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -323,3 +323,61 @@ func (p *planner) add(kind mockloop.RoundKind, q prompts.Question, boxes []time.
 	}
 	p.questions++
 }
+
+// PlanPreview is what a round of a kind and length will hold, for the home
+// page to say before the round starts ("4 questions, each with at least
+// one follow-up").
+type PlanPreview struct {
+	Kind      mockloop.RoundKind `json:"kind"`
+	Minutes   int                `json:"minutes"`
+	Questions int                `json:"questions"`
+	Blocks    []BlockPreview     `json:"blocks"`
+}
+
+// BlockPreview is one part of a round (all of it, except in a loop).
+type BlockPreview struct {
+	Kind      mockloop.RoundKind `json:"kind"`
+	Questions int                `json:"questions"`
+	// Stages is how many main questions one prompt is asked in: 1 for a
+	// behavioral question, 3 for a system design prompt (requirements,
+	// high level, deep dive), 4 for a coding one.
+	Stages int `json:"stages"`
+	// Each main answer gets between MinFollowUps and MaxFollowUps
+	// follow-ups.
+	MinFollowUps int `json:"min_follow_ups"`
+	MaxFollowUps int `json:"max_follow_ups"`
+}
+
+// Preview plans a round from cfg and says what it holds. The counts do not
+// depend on the seed.
+func Preview(bank *prompts.Bank, cfg Config) (PlanPreview, error) {
+	if bank == nil {
+		return PlanPreview{}, errors.New("preview round: nil bank")
+	}
+	cfg, err := normalise(cfg)
+	if err != nil {
+		return PlanPreview{}, fmt.Errorf("preview round: %w", err)
+	}
+	items, err := plan(bank, cfg)
+	if err != nil {
+		return PlanPreview{}, fmt.Errorf("preview round: %w", err)
+	}
+	p := PlanPreview{Kind: cfg.Kind, Minutes: cfg.Minutes, Blocks: []BlockPreview{}}
+	last := -1
+	for _, it := range items {
+		if it.QuestionIdx == last {
+			continue
+		}
+		last = it.QuestionIdx
+		p.Questions++
+		if n := len(p.Blocks); n == 0 || p.Blocks[n-1].Kind != it.Block {
+			b := BlockPreview{Kind: it.Block, Stages: len(phasesFor(it.Block)), MinFollowUps: minProbes, MaxFollowUps: maxProbes}
+			if it.Block == mockloop.KindBarRaiser {
+				b.MinFollowUps, b.MaxFollowUps = minBarRaiserProbes, maxBarRaiserProbes
+			}
+			p.Blocks = append(p.Blocks, b)
+		}
+		p.Blocks[len(p.Blocks)-1].Questions++
+	}
+	return p, nil
+}

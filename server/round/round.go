@@ -112,6 +112,9 @@ type Current struct {
 type State struct {
 	bank *prompts.Bank
 	st   record
+	// closed holds what was still missing when the last move closed a
+	// question, for AnswerTurn to report on the answer that closed it.
+	closed []analysis.Finding
 }
 
 // record is everything a State is, as saved by Marshal.
@@ -132,6 +135,9 @@ type record struct {
 	// Timebox is the time given for the answer now expected.
 	Timebox time.Duration `json:"timebox"`
 	Last    *Move         `json:"last,omitempty"`
+	// Questions is the memory of each question asked, the current one
+	// last (question.go). Rounds saved before it existed resume with none.
+	Questions []question `json:"questions,omitempty"`
 }
 
 const recordVersion = 1
@@ -232,24 +238,61 @@ func (s *State) Begin() Move {
 
 // Answered takes the candidate's committed answer and the analyzer's report
 // on it and returns the next move: a follow-up probe, a cut-in, the next
-// question or phase, or the closing.
+// question or phase, or the closing. It is AnswerTurn without the turn
+// number and the verdict.
 func (s *State) Answered(answer string, rep analysis.Report) Move {
+	m, _ := s.AnswerTurn(s.st.Steps, answer, rep)
+	return m
+}
+
+// AnswerTurn is Answered for the answer stored as turn seq. Besides the
+// next move it returns the question-level verdict on the answer: the
+// answer is judged with everything said so far in the same question.
+func (s *State) AnswerTurn(seq int, answer string, rep analysis.Report) (Move, Verdict) {
+	v := Verdict{Report: rep, Answered: true}
 	if !s.st.Started {
-		return s.Begin()
+		return s.Begin(), v
 	}
 	if s.st.Done {
-		return *s.st.Last
+		return *s.st.Last, v
 	}
 	// An empty answer leaves nothing to probe; treat it as a skip.
 	if strings.TrimSpace(answer) == "" && len(rep.Words) == 0 {
-		return s.Skip()
+		return s.Skip(), v
 	}
 	it := s.st.Plan[s.st.Pos]
-	q, _ := s.bank.Question(it.QuestionID)
-	if m, ok := s.probe(it, q, rep); ok {
-		return s.emit(m)
+	bq, _ := s.bank.Question(it.QuestionID)
+	q := s.current(it)
+	qa := analysis.QuestionAnswer{Turn: seq, Report: rep, Stage: it.phase().name}
+	if last := s.st.Last; last != nil && (last.Prompt.Kind == mockloop.TurnProbe || last.Prompt.Kind == mockloop.TurnCutIn) {
+		qa.Probe, qa.ProbeText = last.Prompt.ProbeCode, last.Prompt.Scripted
 	}
-	return s.advance(s.pick("transition", transitions()), rep.Findings)
+	j := q.State.Observe(qa)
+	if j.Evidence {
+		q.keepQuotes(rep)
+	}
+	v.Report.Findings = j.Findings
+	v.Answered = j.Answered
+	if len(j.Resolved) > 0 {
+		v.Resolved = map[int][]mockloop.Resolution{}
+		for _, r := range j.Resolved {
+			v.Resolved[r.Turn] = append(v.Resolved[r.Turn], mockloop.Resolution{Code: r.Code, TurnSeq: r.By})
+		}
+	}
+	var m Move
+	if pm, ok := s.probe(it, bq, q, v.Report, qa, j); ok {
+		m = s.emit(pm)
+	} else {
+		m = s.advance(s.pick("transition", transitions()), v.Report.Findings)
+	}
+	// The question closed with this answer: what is still missing is
+	// reported once, on it.
+	v.Report.Findings = append(v.Report.Findings, s.closed...)
+	s.closed = nil
+	if q = s.memory(it); q != nil {
+		v.Coverage = phaseStates(q.State.Phases)
+	}
+	return m, v
 }
 
 // Skip moves to the next slot without probing.
@@ -260,13 +303,22 @@ func (s *State) Skip() Move {
 	if s.st.Done {
 		return *s.st.Last
 	}
-	return s.advance(s.pick("skip", skips()), nil)
+	m := s.advance(s.pick("skip", skips()), nil)
+	s.closed = nil // kept in the question's memory; no answer to put them on
+	return m
 }
 
 // End closes the round now. Called again, it repeats the closing.
 func (s *State) End() Move {
 	if s.st.Done {
 		return *s.st.Last
+	}
+	if s.st.Pos < len(s.st.Plan) {
+		if q := s.memory(s.st.Plan[s.st.Pos]); q != nil && !q.State.Closed {
+			for _, f := range q.State.Close(false) {
+				q.Missing = append(q.Missing, f.Code)
+			}
+		}
 	}
 	return s.closing(s.pick("end", endings()), nil)
 }
@@ -300,19 +352,41 @@ func (s *State) Current() Current {
 	return c
 }
 
-// probe picks the follow-up for an answer, if one is due.
-func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, bool) {
-	limit := maxProbes
+// probe picks the follow-up for an answer, if one is due: the same
+// follow-up once more when the answer missed it, else the most telling gap
+// of the question so far, else (until the slot has its minimum) a dig into
+// the candidate's own words.
+func (s *State) probe(it item, q prompts.Question, mem *question, rep analysis.Report, qa analysis.QuestionAnswer, j analysis.Judgement) (Move, bool) {
+	limit, least := maxProbes, minProbes
 	br := it.Block == mockloop.KindBarRaiser
 	if br {
-		limit = maxBarRaiserProbes
+		limit, least = maxBarRaiserProbes, minBarRaiserProbes
 	}
 	if s.st.Probes >= limit {
 		return Move{}, false
 	}
+	if qa.Probe != "" && !j.Answered && qa.Probe != "rambling" && !slices.Contains(mem.Retried, qa.Probe) {
+		// One more try, asked more plainly; a second miss moves on and the
+		// debrief says so.
+		mem.Retried = append(mem.Retried, qa.Probe)
+		text := stripAck(qa.ProbeText)
+		if qa.Probe != ProbeDigIn && qa.Probe != ProbeChallenge {
+			if t, ok := probeText(it, qa.Probe, q.Probe); ok {
+				text = t
+			}
+		}
+		return s.probeMove(it, q, mockloop.TurnProbe, s.pick("retry", retries())+text, qa.Probe, rep.Findings, ""), true
+	}
 	findings := rep.Findings
 	if s.st.Probes > 0 {
 		findings = forFollowUp(findings)
+	}
+	// Gaps reported on an earlier answer of the question and still open
+	// may be asked for now.
+	for _, code := range mem.State.Gaps() {
+		if !slices.ContainsFunc(findings, func(f analysis.Finding) bool { return f.Code == code }) {
+			findings = append(slices.Clone(findings), analysis.Finding{Code: code, Severity: analysis.Medium})
+		}
 	}
 	candidates := s.candidates(it, q, findings)
 	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team" || rep.Has(ProbeScope)
@@ -333,54 +407,92 @@ func (s *State) probe(it item, q prompts.Question, rep analysis.Report) (Move, b
 		}
 	case len(candidates) > 0:
 		code = candidates[0]
-		text, _ = q.Probe(code)
-	case br && s.st.Probes == 0:
-		pool := slices.Concat(q.BarRaiser, q.Deeper)
-		if len(pool) == 0 {
-			return Move{}, false
+		text, _ = probeText(it, code, q.Probe)
+	case s.st.Probes < least:
+		// Nothing is missing: dig into what the candidate said, in their
+		// words; without a usable quote, a harder question from the bank.
+		quote := ""
+		if qt, ok := s.pickQuote(mem); ok {
+			code, text, quote = ProbeDigIn, s.digIn(mem, qt), qt.Said
+		} else {
+			pool := slices.Concat(q.BarRaiser, q.Deeper)
+			switch {
+			case len(stageFollowUps(it.phase().name)) > 0 && s.st.Pos+1 < len(s.st.Plan) && s.st.Plan[s.st.Pos+1].QuestionIdx == it.QuestionIdx:
+				// Early in a design or coding question the bank's harder
+				// questions come too soon; ask about what was just said.
+				pool = stageFollowUps(it.phase().name)
+			case !br:
+				pool = slices.Concat(q.Deeper, q.BarRaiser)
+			}
+			pool = slices.DeleteFunc(pool, func(p string) bool { return slices.Contains(s.st.Probed, ProbeChallenge+":"+p) })
+			if len(pool) == 0 {
+				return Move{}, false
+			}
+			code, text = ProbeChallenge, s.pick("challenge", pool)
+			s.st.Probed = append(s.st.Probed, ProbeChallenge+":"+text)
 		}
-		code, text = ProbeChallenge, s.pick("challenge", pool)
+		kind := mockloop.TurnProbe
+		return s.probeMove(it, q, kind, s.pick("ack", acks())+text, code, rep.Findings, quote), true
 	default:
 		return Move{}, false
 	}
-	s.st.Probes++
 	s.st.Probed = append(s.st.Probed, code)
-	kind, box := mockloop.TurnProbe, probeAnswer
-	if it.Block == mockloop.KindSystemDesign || it.Block == mockloop.KindCoding {
-		box = designProbe
-	}
+	kind := mockloop.TurnProbe
 	if code == "rambling" {
 		// The probe text is itself the polite interruption.
-		kind, box = mockloop.TurnCutIn, cutInAnswer
+		kind = mockloop.TurnCutIn
 	} else {
 		text = s.pick("ack", acks()) + text
 	}
+	return s.probeMove(it, q, kind, text, code, rep.Findings, ""), true
+}
+
+// probeMove counts a follow-up in the slot and makes its move.
+func (s *State) probeMove(it item, q prompts.Question, kind mockloop.TurnKind, text, code string, findings []analysis.Finding, quote string) Move {
+	s.st.Probes++
+	box := probeAnswer
+	if it.Block == mockloop.KindSystemDesign || it.Block == mockloop.KindCoding {
+		box = designProbe
+	}
+	if kind == mockloop.TurnCutIn {
+		box = cutInAnswer
+	}
 	s.st.Timebox = box
+	p := s.prompt(it, q, kind, text, code, findings)
+	p.Quote = quote
 	return Move{
-		Prompt:        s.prompt(it, q, kind, text, code, rep.Findings),
+		Prompt:        p,
 		QuestionIdx:   it.QuestionIdx,
 		QuestionID:    it.QuestionID,
 		Principle:     q.Principle,
 		Phase:         it.phase().name,
 		AnalysisRound: it.analysisRound(),
 		Timebox:       box,
-	}, true
+	}
+}
+
+// stripAck drops the short acknowledgement a follow-up opened with, so a
+// retry does not say "Thanks." twice.
+func stripAck(text string) string {
+	for _, a := range acks() {
+		if a != "" && strings.HasPrefix(text, a) {
+			return strings.TrimPrefix(text, a)
+		}
+	}
+	for _, r := range retries() {
+		text = strings.TrimPrefix(text, r)
+	}
+	return text
 }
 
 // candidates returns the probe-able finding codes, best first: the codes
-// of the phase's priority list in its order, then codes the phase does not
-// know but the question has a probe for (a user bank's own codes), by
-// severity. Codes another phase of the same kind owns wait for that phase.
+// of the slot's priority list in its order, then the other codes there is
+// wording for (a phase of an earlier stage still missing, a user bank's own
+// codes), by severity.
 func (s *State) candidates(it item, q prompts.Question, findings []analysis.Finding) []string {
 	rank := map[string]int{}
 	for i, c := range it.phase().codes {
 		rank[c] = i
-	}
-	known := map[string]bool{}
-	for _, ph := range phasesFor(it.Block) {
-		for _, c := range ph.codes {
-			known[c] = true
-		}
 	}
 	type cand struct {
 		code string
@@ -390,19 +502,18 @@ func (s *State) candidates(it item, q prompts.Question, findings []analysis.Find
 	var cs []cand
 	seen := map[string]bool{}
 	for _, f := range findings {
-		if seen[f.Code] || slices.Contains(s.st.Probed, f.Code) {
+		if seen[f.Code] || slices.Contains(s.st.Probed, f.Code) || f.Code == analysis.CodeProbeNotAnswered {
 			continue
 		}
 		seen[f.Code] = true
-		if _, ok := q.Probe(f.Code); !ok {
+		if _, ok := probeText(it, f.Code, q.Probe); !ok {
 			continue
 		}
 		r, inPhase := rank[f.Code]
-		switch {
-		case inPhase:
-		case known[f.Code]:
-			continue
-		default:
+		if !inPhase {
+			// A gap of an earlier stage still open, or a user bank's own
+			// code: after the slot's own list. The question-level findings
+			// hold no phase the interview has not reached.
 			r = len(rank)
 		}
 		cs = append(cs, cand{f.Code, r, severityWeight(f.Severity)})
@@ -428,11 +539,23 @@ func (s *State) advance(lead string, findings []analysis.Finding) Move {
 	prev := s.st.Plan[s.st.Pos]
 	s.st.Pos++
 	s.st.Probes = 0
+	// A stage of the same prompt whose phases the candidate already covered
+	// is not asked again: it digs into their words instead, or is skipped
+	// when there is nothing left to quote.
+	mem := s.memory(prev)
+	// The last stage is always asked: it goes deeper whatever was covered.
+	for mem != nil && s.st.Pos+1 < len(s.st.Plan) && s.st.Plan[s.st.Pos+1].QuestionIdx == prev.QuestionIdx &&
+		len(slotPhases(s.st.Plan[s.st.Pos])) > 0 && len(uncovered(mem, s.st.Plan[s.st.Pos])) == 0 && !s.hasQuote(mem) {
+		s.st.Pos++
+	}
+	if mem != nil && (s.st.Pos >= len(s.st.Plan) || s.st.Plan[s.st.Pos].QuestionIdx != prev.QuestionIdx) {
+		s.closed = s.closeMissing(mem)
+	}
 	if s.st.Pos >= len(s.st.Plan) {
 		return s.closing(s.pick("closing", closings()), findings)
 	}
 	it := s.st.Plan[s.st.Pos]
-	if it.QuestionID != prev.QuestionID {
+	if it.QuestionIdx != prev.QuestionIdx {
 		s.st.Probed = nil
 	}
 	var text string
@@ -441,13 +564,72 @@ func (s *State) advance(lead string, findings []analysis.Finding) Move {
 		// The handover says the part is over, so a short thanks replaces
 		// the "let's move on" lead.
 		text = s.pick("phase", phaseAcks()) + " " + handover(prev.Block, it.Block) + " " + s.opening(it, true)
-	case it.QuestionID == prev.QuestionID:
-		// The next phase of the same prompt.
-		text = s.pick("phase", phaseAcks()) + " " + it.phase().lead
+	case it.QuestionIdx == prev.QuestionIdx:
+		// The next stage of the same prompt, asking only for what is
+		// still missing when part of it was covered already.
+		text = s.pick("phase", phaseAcks()) + " " + s.stageLead(mem, it)
 	default:
 		text = lead + " " + s.opening(it, false)
 	}
 	return s.emit(s.question(it, text, findings))
+}
+
+// memory returns the saved memory of a slot's question, or nil.
+func (s *State) memory(it item) *question {
+	for i := len(s.st.Questions) - 1; i >= 0; i-- {
+		if q := &s.st.Questions[i]; q.Idx == it.QuestionIdx && q.ID == it.QuestionID {
+			return q
+		}
+	}
+	return nil
+}
+
+// stageLead opens a stage: its usual lead, or only the asks of the phases
+// not covered yet.
+func (s *State) stageLead(mem *question, it item) string {
+	due := slotPhases(it)
+	if mem == nil || len(due) == 0 {
+		return it.phase().lead
+	}
+	left := uncovered(mem, it)
+	if len(left) == len(due) {
+		return it.phase().lead
+	}
+	if len(left) == 0 {
+		lead := "You've covered " + joinLabels(due) + " already. Let's go deeper. "
+		if qt, ok := s.pickQuote(mem); ok {
+			return lead + s.digIn(mem, qt)
+		}
+		bq, _ := s.bank.Question(it.QuestionID)
+		pool := slices.DeleteFunc(slices.Concat(bq.Deeper, bq.BarRaiser), func(p string) bool {
+			return slices.Contains(s.st.Probed, ProbeChallenge+":"+p)
+		})
+		if len(pool) == 0 {
+			return it.phase().lead
+		}
+		text := s.pick("deeper", pool)
+		s.st.Probed = append(s.st.Probed, ProbeChallenge+":"+text)
+		return lead + text
+	}
+	asks := phaseAsks(it.analysisRound())
+	parts := make([]string, 0, len(left))
+	for _, d := range left {
+		parts = append(parts, asks[d.Name])
+	}
+	return strings.Join(parts, " ")
+}
+
+// closeMissing closes a question's memory once and returns what is still
+// missing, as findings for the answer that closed it.
+func (s *State) closeMissing(q *question) []analysis.Finding {
+	if q.State.Closed {
+		return nil
+	}
+	fs := q.State.Close(true)
+	for _, f := range fs {
+		q.Missing = append(q.Missing, f.Code)
+	}
+	return fs
 }
 
 // opening is how a slot's question is put: a behavioral question as is, a
@@ -494,7 +676,7 @@ func (s *State) closing(text string, findings []analysis.Finding) Move {
 }
 
 func (s *State) prompt(it item, q prompts.Question, kind mockloop.TurnKind, text, code string, findings []analysis.Finding) mockloop.Prompt {
-	return mockloop.Prompt{
+	p := mockloop.Prompt{
 		Kind:      kind,
 		RoundKind: it.Block,
 		Persona:   it.persona(),
@@ -503,6 +685,12 @@ func (s *State) prompt(it item, q prompts.Question, kind mockloop.TurnKind, text
 		ProbeCode: code,
 		Findings:  findings,
 	}
+	// An LLM interviewer gets the question's checklist so it never asks
+	// for what was covered.
+	if mem := s.memory(it); mem != nil {
+		p.Coverage = phaseStates(mem.State.Phases)
+	}
+	return p
 }
 
 // emit records a move as the last one and counts it.

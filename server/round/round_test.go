@@ -28,7 +28,9 @@ func loadBank(t *testing.T) *prompts.Bank {
 // (medium when not given); the round engine must not depend on the
 // analyzer's heuristics.
 func rep(codes ...string) analysis.Report {
-	r := analysis.Report{Text: "an answer", Words: []analysis.Word{{W: "an"}, {W: "answer"}}, Findings: []analysis.Finding{}}
+	// No text: the engine then takes an answer to a follow-up as answering
+	// it, and only the findings given here drive the moves.
+	r := analysis.Report{Findings: []analysis.Finding{}}
 	for _, c := range codes {
 		code, sev, _ := strings.Cut(c, ":")
 		if sev == "" {
@@ -177,7 +179,13 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			moves := run(newState(t, bank, tt.cfg), tt.steps)
+			s := newState(t, bank, tt.cfg)
+			moves := run(s, tt.steps)
+			// Every main answer now gets a follow-up, so the scripted steps
+			// are followed by clean answers until the round closes.
+			for i := 0; i < 40 && !moves[len(moves)-1].Done; i++ {
+				moves = append(moves, s.Answered("my answer", rep()))
+			}
 			var sb strings.Builder
 			for _, m := range moves {
 				sb.WriteString(line(m) + "\n")

@@ -81,6 +81,14 @@ func TemplateData(p mockloop.Prompt, principle string) prompts.TurnData {
 	for _, f := range p.Findings {
 		d.Findings = append(d.Findings, prompts.FindingData{Code: f.Code, Severity: string(f.Severity), Message: f.Message})
 	}
+	for _, ph := range p.Coverage {
+		if ph.Covered {
+			d.Covered = append(d.Covered, ph.Label)
+		} else {
+			d.Missing = append(d.Missing, ph.Label)
+		}
+	}
+	d.Quote = p.Quote
 	for _, t := range p.History {
 		d.Transcript = append(d.Transcript, prompts.Line{Speaker: string(t.Role), Text: t.Text})
 	}

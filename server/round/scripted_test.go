@@ -109,6 +109,29 @@ func TestTemplateData(t *testing.T) {
 		}
 	})
 
+	t.Run("an LLM turn is told what the question covered and which words to quote", func(t *testing.T) {
+		sd := newState(t, bank, Config{Kind: mockloop.KindSystemDesign, Seed: 3})
+		sd.Begin()
+		text := "Requirements first: users can opt out per channel and delivery is at-least-once. Scale is 20 million a day, " +
+			"2,000 per second at peak, and I'd put a dead-letter queue behind the workers for failed sends."
+		m, _ := sd.AnswerTurn(1, text, analysis.Analyze(analysis.Input{Round: analysis.SystemDesign, Text: text}))
+		d := TemplateData(m.Prompt, "")
+		if !slices.Contains(d.Covered, "Scale assumptions") || !slices.Contains(d.Missing, "Observability") {
+			t.Fatalf("covered %q, missing %q", d.Covered, d.Missing)
+		}
+		out, err := bank.Render(prompts.TemplateTurn, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "never ask for it again: ") || !strings.Contains(out, "Scale assumptions") {
+			t.Errorf("rendered turn does not carry the checklist:\n%s", out)
+		}
+		// Nothing due is missing, so the follow-up digs into the answer.
+		if m.Prompt.ProbeCode != ProbeDigIn || d.Quote == "" || !strings.Contains(text, d.Quote) || !strings.Contains(out, `"`+d.Quote+`"`) {
+			t.Errorf("move %s with quote %q; rendered:\n%s", m.Prompt.ProbeCode, d.Quote, out)
+		}
+	})
+
 	t.Run("every move's persona has a template", func(t *testing.T) {
 		for _, kind := range []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser} {
 			m := newState(t, bank, Config{Kind: kind, Seed: 1}).Begin()

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/analysis"
 )
 
 // The scripted interviewer's stock phrases. Several of each so a round does
@@ -100,4 +101,130 @@ func handover(from, to mockloop.RoundKind) string {
 		return done + " For the last part you'll talk with the Bar Raiser, who is from outside the hiring team and will dig into a few situations."
 	}
 	return done + " Next, some behavioral questions."
+}
+
+// retries open a follow-up asked again because the answer missed it.
+func retries() []string {
+	return []string{
+		"Let me ask that more directly. ",
+		"I don't think I got that part. ",
+		"Let me come back to my question. ",
+	}
+}
+
+// phaseAsks are how the interviewer asks for one phase of a system design
+// or coding question, keyed by analysis phase name.
+func phaseAsks(r analysis.Round) map[string]string {
+	switch r {
+	case analysis.SystemDesign:
+		return map[string]string{
+			"clarify":       "Who uses this, and what is in and out of scope for the first version?",
+			"scale":         "What numbers are you designing for: users, requests per second, data size?",
+			"requirements":  "What must it do, and what are the non-functional requirements?",
+			"high_level":    "What are the main components, and how does one request flow through them?",
+			"data_model":    "What does the data model look like, and what are the main API calls?",
+			"failures":      "Where is the bottleneck, and what happens when a component fails?",
+			"tradeoffs":     "What is the biggest trade-off in this design, and what alternative did you reject?",
+			"observability": "How would you know in production that it is healthy?",
+		}
+	case analysis.Coding:
+		return map[string]string{
+			"clarify":     "What would you clarify about the input and the expected output?",
+			"brute_force": "What is the simplest correct solution, and what does it cost?",
+			"optimise":    "How would you improve on that, and what makes it faster?",
+			"complexity":  "What are the time and space complexity?",
+			"edge_cases":  "Which edge cases would you handle?",
+			"walkthrough": "Can you walk me through it on a small example, and say how you would test it?",
+		}
+	}
+	return nil
+}
+
+// digInLine is one way to follow up on the candidate's words; %s is the
+// quote. phase, when set, is the phase the line asks about, so it is not
+// used once that phase is covered.
+type digInLine struct{ phase, text string }
+
+// digIns are the follow-ups on a quote, by block and the quote's kind.
+func digIns(block mockloop.RoundKind, kind string) []digInLine {
+	switch block {
+	case mockloop.KindSystemDesign:
+		if kind == "component" {
+			return []digInLine{
+				{"", "You mentioned %s. Walk me through exactly what happens to one request there."},
+				{"", "You mentioned %s. Why that, and not something simpler?"},
+				{"observability", "You mentioned %s. What does the on-call engineer look at when it misbehaves?"},
+				{"failures", "You mentioned %s. What happens when it is slow or down?"},
+				{"", "You mentioned %s. What would you build first there, and what could wait?"},
+			}
+		}
+		return []digInLine{
+			{"", "You said %s. Why is that the right call for this system?"},
+			{"tradeoffs", "You said %s. What did you give up with that choice?"},
+			{"", "You said %s. What would make you change that decision later?"},
+		}
+	case mockloop.KindCoding:
+		if kind == "component" {
+			return []digInLine{
+				{"", "You mentioned %s. Why is that the right structure for this problem?"},
+				{"", "You mentioned %s. Show me what it holds after each step of a small input."},
+				{"complexity", "You mentioned %s. What does it cost in time and memory?"},
+				{"edge_cases", "You mentioned %s. Which input makes it misbehave?"},
+			}
+		}
+		return []digInLine{
+			{"", "You said %s. Why does that work? Convince me it is correct."},
+			{"", "You said %s. What would change if the input were ten times larger?"},
+		}
+	}
+	switch kind {
+	case "result":
+		return []digInLine{
+			{"", "You said %s. How did you measure that, and over what period?"},
+			{"", "You said %s. How did you know it was your work that made the difference?"},
+		}
+	case "component":
+		return []digInLine{
+			{"", "You mentioned %s. What was your own part in it, exactly?"},
+			{"", "You mentioned %s. Why did it matter to the customer?"},
+		}
+	}
+	return []digInLine{
+		{"", "You said %s. Who pushed back, and how did you bring them round?"},
+		{"", "You said %s. How did you know it worked?"},
+		{"", "You said %s. Why that, and not another option?"},
+		{"", "You said %s. What would you do differently now?"},
+		{"", "You said %s. What did it cost, and was it worth it?"},
+	}
+}
+
+// stageFollowUps are general follow-ups for a stage of a design or coding
+// question that left nothing missing and nothing quotable, before the last
+// stage (which uses the bank's harder questions).
+func stageFollowUps(stage string) []string {
+	switch stage {
+	case analysis.StageRequirements:
+		return []string{
+			"Which of those requirements will be hardest to meet, and why?",
+			"If you could keep only one of those requirements for the first version, which would it be?",
+		}
+	case analysis.StageHighLevel:
+		return []string{
+			"Which of those components would you build first, and why?",
+			"Which part of that design are you least sure about?",
+		}
+	case analysis.StageClarify:
+		return []string{
+			"Which of those assumptions matters most for your solution?",
+			"If that assumption turned out wrong, what would change in your approach?",
+		}
+	case analysis.StageApproach:
+		return []string{
+			"Why that approach over the others you considered?",
+			"What is the part of that approach most likely to have a bug?",
+		}
+	case analysis.StageComplexity:
+		return []string{"Which step dominates that cost, and could you avoid it?"}
+	}
+	return nil
 }

@@ -1,0 +1,113 @@
+package round
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/analysis"
+)
+
+const (
+	sdRequirements = "Requirements first: users can opt out per channel and delivery is at-least-once with dedup. Scale is 20 million " +
+		"notifications a day, about 2,000 per second at peak, and the send API should answer within 100 ms."
+	sdDesign = "The API writes each request to a Kafka topic partitioned by user id; channel workers consume it and call the providers. " +
+		"Failed sends are retried with exponential backoff and then go to a dead-letter queue. I chose Kafka over SQS because we need " +
+		"replay, at the cost of running a cluster. We alarm on queue depth and p99 latency."
+	bhvWe = "Our team saw the nightly billing export time out every few days, and finance could not close the month. We looked into " +
+		"it together over a week, we rewrote the slowest query, we added an index on the invoices table and we moved the export to " +
+		"a replica, and in the end the export finished in twelve minutes instead of three hours."
+	bhvI = "I found the slow query myself: I profiled the export, I wrote the index migration and I ran the load test before the rollout."
+)
+
+// answerWith analyses text as the session would for the move being
+// answered, and commits it as turn seq.
+func answerWith(s *State, seq int, text string) (Move, Verdict) {
+	last, _ := s.Last()
+	in := analysis.Input{Round: last.AnalysisRound, Question: last.Prompt.Question, Text: text}
+	if last.Prompt.Kind == mockloop.TurnProbe || last.Prompt.Kind == mockloop.TurnCutIn {
+		in.FollowUp = true
+	}
+	return s.AnswerTurn(seq, text, analysis.Analyze(in))
+}
+
+func has(fs []analysis.Finding, code string) bool {
+	return slices.ContainsFunc(fs, func(f analysis.Finding) bool { return f.Code == code })
+}
+
+func TestEngineRemembersTheQuestion(t *testing.T) {
+	bank := loadBank(t)
+
+	t.Run("a restored round still knows what the question covered", func(t *testing.T) {
+		s := newState(t, bank, Config{Kind: mockloop.KindSystemDesign, Seed: 4})
+		s.Begin()
+		answerWith(s, 1, sdRequirements)
+		data, err := s.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Restore(bank, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, v := answerWith(r, 3, sdDesign)
+		if has(v.Report.Findings, "no_requirements") || has(v.Report.Findings, "no_scale_estimates") {
+			t.Errorf("after restore the design answer is flagged %v", v.Report.Findings)
+		}
+		covered := 0
+		for _, p := range r.Coverage() {
+			if p.Covered {
+				covered++
+			}
+		}
+		if covered < 5 {
+			t.Errorf("coverage after restore = %+v", r.Coverage())
+		}
+	})
+
+	t.Run("an answer full of I resolves the main answer's weak ownership", func(t *testing.T) {
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 2})
+		s.Begin()
+		_, v := answerWith(s, 1, bhvWe)
+		if !has(v.Report.Findings, "weak_ownership") {
+			t.Fatalf("main answer findings %v lack weak_ownership; the case tests nothing", v.Report.Findings)
+		}
+		_, v = answerWith(s, 3, bhvI)
+		if rs := v.Resolved[1]; !slices.ContainsFunc(rs, func(r mockloop.Resolution) bool { return r.Code == "weak_ownership" && r.TurnSeq == 3 }) {
+			t.Errorf("resolved = %+v, want weak_ownership on turn 1 by turn 3", v.Resolved)
+		}
+		if rs := s.Resolutions()[1]; len(rs) == 0 {
+			t.Errorf("Resolutions() = %+v", s.Resolutions())
+		}
+	})
+
+	t.Run("a loop judges each section by its own kind", func(t *testing.T) {
+		s := newState(t, bank, Config{Kind: mockloop.KindLoop, Minutes: 60, Seed: 5})
+		m := s.Begin()
+		seq := 1
+		for m.AnalysisRound == analysis.Behavioral && !m.Done {
+			var v Verdict
+			m, v = answerWith(s, seq, bhvWe)
+			if len(v.Coverage) != 0 {
+				t.Fatalf("a behavioral answer got a phase checklist %+v", v.Coverage)
+			}
+			seq += 2
+		}
+		if m.AnalysisRound != analysis.SystemDesign || m.Prompt.Kind != mockloop.TurnQuestion {
+			t.Fatalf("after the behavioral part: %s", line(m))
+		}
+		m, v := answerWith(s, seq, sdRequirements)
+		for _, code := range []string{"no_failure_handling", "no_tradeoffs", "no_observability", "too_short"} {
+			if has(v.Report.Findings, code) {
+				t.Errorf("the first design answer of the loop is flagged %s", code)
+			}
+		}
+		if len(v.Coverage) != len(analysis.QuestionPhases(analysis.SystemDesign)) {
+			t.Errorf("coverage = %+v", v.Coverage)
+		}
+		if m.QuestionIdx == 0 || m.Prompt.Kind == mockloop.TurnQuestion && strings.Contains(m.Prompt.Scripted, "requirements and scale") {
+			t.Errorf("next move %s", line(m))
+		}
+	})
+}
