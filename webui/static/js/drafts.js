@@ -14,6 +14,9 @@ function key(roundID, promptSeq) {
   return `${PREFIX}${roundID}:${promptSeq}`;
 }
 
+// Interviewer turns count from 0, so 0 is a prompt like any other.
+const validSeq = (seq) => Number.isInteger(seq) && seq >= 0;
+
 function storage() {
   try {
     return window.localStorage;
@@ -25,7 +28,7 @@ function storage() {
 /** load returns {text, started} for the prompt, or null. */
 export function load(roundID, promptSeq, now = Date.now()) {
   const s = storage();
-  if (!s || !roundID || !promptSeq) return null;
+  if (!s || !roundID || !validSeq(promptSeq)) return null;
   try {
     const v = JSON.parse(s.getItem(key(roundID, promptSeq)) || 'null');
     if (!v || typeof v.started !== 'number' || now - v.started > MAX_AGE_MS) return null;
@@ -38,7 +41,7 @@ export function load(roundID, promptSeq, now = Date.now()) {
 /** save records the answer's start and its text so far. */
 export function save(roundID, promptSeq, started, text) {
   const s = storage();
-  if (!s || !roundID || !promptSeq || !started) return;
+  if (!s || !roundID || !validSeq(promptSeq) || !started) return;
   try {
     s.setItem(key(roundID, promptSeq), JSON.stringify({ started, text: text || '' }));
   } catch {

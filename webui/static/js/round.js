@@ -58,7 +58,7 @@ const S = {
   bargeIn: false, // the candidate cut into the interviewer's current reply
   remoteSpeaking: false, // the interviewer's audio is arriving now
   latency: new Map(), // interviewer turn seq -> stage timings (ms)
-  promptSeq: 0, // the interviewer turn being answered
+  promptSeq: -1, // the interviewer turn being answered; -1 before the first
   coverage: [], // PhaseState list of the current question
   ackTimer: 0,
   overLimit: '', // why the text in the box cannot be sent, or ''
@@ -155,7 +155,7 @@ function onState(msg) {
   setTimebox();
   reconcilePending();
   const last = lastInterviewer();
-  S.promptSeq = last ? last.seq : 0;
+  S.promptSeq = last ? last.seq : -1;
   if (S.phase === 'answering') {
     // The clock runs from when this browser saw the answer start (kept
     // with the draft); without that, from the end of the interviewer's
