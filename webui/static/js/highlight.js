@@ -137,23 +137,29 @@ export function ranges(text, findings, idFor = (i) => String(i)) {
 }
 
 /** lowConfidenceRanges returns the code-point ranges of report.text that
- * are words the recognizer was unsure of (Word.conf under below). Words
- * are matched to the text's whitespace-separated tokens in order; when
- * the counts differ (the text was edited, or is typed) nothing is marked. */
+ * are words the recognizer was unsure of (Word.conf under below). Each
+ * word is found in the text in order, from where the last one ended, so
+ * punctuation the tokenizer split off does not shift the rest; a word
+ * that is not found marks nothing. */
 export function lowConfidenceRanges(text, words, below = 0.5) {
+  if (!Array.isArray(words) || !words.some((w) => w && typeof w.conf === 'number' && w.conf > 0 && w.conf < below)) return [];
   const chars = Array.from(text || '');
-  const toks = [];
-  for (let i = 0; i < chars.length;) {
-    if (/\s/.test(chars[i])) { i++; continue; }
-    const s = i;
-    while (i < chars.length && !/\s/.test(chars[i])) i++;
-    toks.push([s, i]);
-  }
-  if (!Array.isArray(words) || !words.length || words.length !== toks.length) return [];
+  const lower = chars.map((c) => c.toLowerCase());
   const out = [];
-  words.forEach((w, i) => {
-    if (w && typeof w.conf === 'number' && w.conf > 0 && w.conf < below) out.push({ start: toks[i][0], end: toks[i][1], conf: w.conf });
-  });
+  let at = 0;
+  for (const w of words) {
+    const needle = Array.from(String((w && w.w) || '').toLowerCase());
+    if (!needle.length) continue;
+    let found = -1;
+    for (let i = at; i + needle.length <= lower.length && found < 0; i++) {
+      let ok = true;
+      for (let k = 0; k < needle.length && ok; k++) ok = lower[i + k] === needle[k];
+      if (ok) found = i;
+    }
+    if (found < 0) continue;
+    at = found + needle.length;
+    if (typeof w.conf === 'number' && w.conf > 0 && w.conf < below) out.push({ start: found, end: at, conf: w.conf });
+  }
   return out;
 }
 

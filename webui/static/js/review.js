@@ -364,7 +364,9 @@ function render(data) {
       h('div', { class: 'group-head' },
         h('h3', {}, `Question ${gi + 1}`),
         principle ? h('span', { class: 'badge accent' }, principle) : null,
-        h('p', { class: 'q-text' }, (qturn && qturn.text) || info.text || '')),
+        // The bank's question when the API gives it; the spoken turn (with
+        // its greeting or transition) otherwise.
+        h('p', { class: 'q-text' }, info.text || (qturn && qturn.text) || '')),
       coverage.length && items.length ? h('ul', { class: 'checklist inline', 'aria-label': 'Phases covered across this question' },
         items.map((p) => h('li', { class: p.covered ? 'covered' : '', 'data-phase': p.phase },
           h('span', { class: 'tick', 'aria-hidden': 'true' }, p.covered ? '✓' : ''), p.label,
