@@ -1,5 +1,5 @@
-// Package webui owns mockloop's browser front end: four HTML pages and the
-// CSS and JavaScript modules they load, embedded into the binary so the
+// Package webui owns mockloop's browser front end: four HTML pages, a
+// not-found page, and the CSS and JavaScript modules they load, embedded into the binary so the
 // server runs with no files beside it and no network. A development
 // directory can replace the embedded copy to edit pages without rebuilding,
 // as tailscale's client/web does with its assets.
@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"os"
@@ -24,8 +25,29 @@ import (
 var embedded embed.FS
 
 // Pages lists the page names Page accepts, each served from
-// pages/{name}.html.
+// pages/{name}.html inside the shared pages/layout.html.
 var Pages = []string{"index", "round", "review", "history"}
+
+// pageMeta is what differs between pages in the shared head and top bar,
+// so each page file holds only its <main>.
+type pageMeta struct {
+	Name      string
+	Title     string
+	Script    string // module under static/js, without .js; "" for none
+	Nav       string // the nav link marked current: "practise", "history" or ""
+	Skip      string // the skip link's target id
+	SkipLabel string
+	Conn      bool   // the round page's connection badge in the top bar
+	What      string // not-found page: "round", "review" or "" (any path)
+}
+
+var pageMetas = map[string]pageMeta{
+	"index":    {Title: "mockloop · practise an interview loop", Script: "index", Nav: "practise"},
+	"round":    {Title: "Round · mockloop", Script: "round", Skip: "answer", SkipLabel: "Skip to the answer box", Conn: true},
+	"review":   {Title: "Review · mockloop", Script: "review"},
+	"history":  {Title: "Progress · mockloop", Script: "history", Nav: "history"},
+	"notfound": {Title: "Not found · mockloop"},
+}
 
 // contentTypes maps the extensions we ship to their types, so serving does
 // not depend on the host's mime tables (a minimal container has none).
@@ -96,20 +118,84 @@ func (u *UI) Page(name string) http.Handler {
 	if !known {
 		panic(fmt.Sprintf("webui: unknown page %q (want one of %v)", name, Pages))
 	}
-	file := "pages/" + name + ".html"
+	meta := pageMetas[name]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		w.Header().Set("X-Frame-Options", "DENY")
-		// Microphone only for our own origin; the round page asks for it.
-		w.Header().Set("Permissions-Policy", "microphone=(self), camera=()")
-		u.serveFile(w, r, file)
+		u.servePage(w, r, name, meta, http.StatusOK)
 	})
+}
+
+// NotFound serves the not-found page with status 404. what names the
+// missing thing ("round", "review"; "" for an unknown path) so the page
+// says which.
+func (u *UI) NotFound(what string) http.Handler {
+	meta := pageMetas["notfound"]
+	meta.What = what
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.servePage(w, r, "notfound", meta, http.StatusNotFound)
+	})
+}
+
+func (u *UI) servePage(w http.ResponseWriter, r *http.Request, name string, meta pageMeta, status int) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	// Microphone only for our own origin; the round page asks for it.
+	h.Set("Permissions-Policy", "microphone=(self), camera=()")
+	meta.Name = name
+	if meta.Skip == "" {
+		meta.Skip, meta.SkipLabel = "main", "Skip to content"
+	}
+	body, err := u.render(name, meta)
+	if errors.Is(err, fs.ErrNotExist) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		http.Error(w, "could not render page "+name, http.StatusInternalServerError)
+		return
+	}
+	if status != http.StatusOK {
+		// ServeContent would answer 200; an error page writes its own.
+		h.Set("Content-Type", contentTypes[".html"])
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
+		}
+		return
+	}
+	u.serveBytes(w, r, name+".html", body)
+}
+
+// render executes the layout around pages/{name}.html. Parsing on every
+// request costs well under a millisecond and keeps dev mode live.
+func (u *UI) render(name string, meta pageMeta) ([]byte, error) {
+	layout, err := fs.ReadFile(u.files, "pages/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("read layout: %w", err)
+	}
+	page, err := fs.ReadFile(u.files, "pages/"+name+".html")
+	if err != nil {
+		return nil, fmt.Errorf("read page %s: %w", name, err)
+	}
+	t, err := template.New("layout").Parse(string(layout))
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	if _, err := t.New(name).Parse(string(page)); err != nil {
+		return nil, fmt.Errorf("parse page %s: %w", name, err)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", meta); err != nil {
+		return nil, fmt.Errorf("render page %s: %w", name, err)
+	}
+	return b.Bytes(), nil
 }
 
 // serveFile writes one file with its content type and caching headers.
@@ -126,6 +212,12 @@ func (u *UI) serveFile(w http.ResponseWriter, r *http.Request, name string) {
 		http.Error(w, "could not read "+name, http.StatusInternalServerError)
 		return
 	}
+	u.serveBytes(w, r, name, data)
+}
+
+// serveBytes writes data as the file name, with its type and caching
+// headers.
+func (u *UI) serveBytes(w http.ResponseWriter, r *http.Request, name string, data []byte) {
 	ct, ok := contentTypes[path.Ext(name)]
 	if !ok {
 		ct = http.DetectContentType(data)

@@ -43,6 +43,21 @@ func TestPages(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the not-found page answers 404 and says what is missing", func(t *testing.T) {
+		for _, tt := range []struct{ what, want string }{
+			{"round", "This round does not exist"},
+			{"review", "There is no review here"},
+			{"", "There is no page here"},
+		} {
+			rec := get(t, ui.NotFound(tt.what), "/nope", nil)
+			if rec.Code != http.StatusNotFound {
+				t.Errorf("NotFound(%q): status = %d, want 404", tt.what, rec.Code)
+			}
+			if body := rec.Body.String(); !strings.Contains(body, tt.want) || !strings.Contains(body, `href="/static/css/app.css"`) {
+				t.Errorf("NotFound(%q): body lacks %q or the stylesheet: %.200q", tt.what, tt.want, body)
+			}
+		}
+	})
 	t.Run("an unknown page name is a wiring mistake and panics", func(t *testing.T) {
 		defer func() {
 			if recover() == nil {
@@ -72,6 +87,55 @@ var (
 // routes are the non-static paths pages may link to; the server owns them.
 var routePrefixes = []string{"/", "/history", "/round/", "/review/", "/api/"}
 
+// TestOneHeadForEveryPage checks that the head and top bar come from the
+// layout: each rendered page has one title of its own, the stylesheet, its
+// own script, and the nav link for where it is marked current.
+func TestOneHeadForEveryPage(t *testing.T) {
+	ui := New("")
+	for _, tt := range []struct{ page, title, script, current string }{
+		{"index", "mockloop · practise an interview loop", "/static/js/index.js", "Practise"},
+		{"round", "Round · mockloop", "/static/js/round.js", ""},
+		{"review", "Review · mockloop", "/static/js/review.js", ""},
+		{"history", "Progress · mockloop", "/static/js/history.js", "History"},
+	} {
+		t.Run("the "+tt.page+" page gets the shared head with its own title and script", func(t *testing.T) {
+			body := get(t, ui.Page(tt.page), "/", nil).Body.String()
+			if n := strings.Count(body, "<title>"); n != 1 {
+				t.Fatalf("%d <title> elements", n)
+			}
+			if !strings.Contains(body, "<title>"+tt.title+"</title>") {
+				t.Errorf("title is not %q", tt.title)
+			}
+			if !strings.Contains(body, `<script type="module" src="`+tt.script+`"></script>`) {
+				t.Errorf("no module script %s", tt.script)
+			}
+			if strings.Count(body, `href="/static/css/app.css"`) != 1 || strings.Count(body, `<main id="main"`) != 1 {
+				t.Errorf("want one stylesheet link and one main element")
+			}
+			cur := regexp.MustCompile(`aria-current="page">([^<]+)<`).FindStringSubmatch(body)
+			switch {
+			case tt.current == "" && cur != nil:
+				t.Errorf("nav marks %q current, want none", cur[1])
+			case tt.current != "" && (cur == nil || cur[1] != tt.current):
+				t.Errorf("nav current = %v, want %q", cur, tt.current)
+			}
+		})
+	}
+	t.Run("pages other than the layout hold no head of their own", func(t *testing.T) {
+		for _, name := range append(Pages, "notfound") {
+			b, err := fs.ReadFile(embedded, "pages/"+name+".html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, dup := range []string{"<head", "<title", "<!doctype", "topbar"} {
+				if strings.Contains(strings.ToLower(string(b)), dup) {
+					t.Errorf("pages/%s.html contains %q; it belongs in layout.html", name, dup)
+				}
+			}
+		}
+	})
+}
+
 func TestEveryReferenceResolves(t *testing.T) {
 	files := map[string]string{}
 	err := fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
@@ -91,12 +155,20 @@ func TestEveryReferenceResolves(t *testing.T) {
 		}
 	}
 	ui := New("")
+	// The layout's script reference is a template: check the rendered
+	// pages as well as the files.
+	for _, name := range Pages {
+		files["rendered/"+name+".html"] = get(t, ui.Page(name), "/", nil).Body.String()
+	}
 	checked := 0
 	for p, body := range files {
 		var refs []string
 		switch path.Ext(p) {
 		case ".html":
 			for _, m := range htmlRef.FindAllStringSubmatch(body, -1) {
+				if strings.Contains(m[1], "{{") {
+					continue
+				}
 				refs = append(refs, m[1])
 			}
 		case ".js":
@@ -234,8 +306,9 @@ func TestStatic(t *testing.T) {
 func TestDevDirServesFromDisk(t *testing.T) {
 	dir := t.TempDir()
 	for p, body := range map[string]string{
-		"pages/index.html": "<title>edited</title>",
-		"static/js/x.js":   "export const x = 1;",
+		"pages/layout.html": `{{define "layout"}}<title>{{.Title}}</title>{{template "main" .}}{{end}}`,
+		"pages/index.html":  `{{define "main"}}<main>edited</main>{{end}}`,
+		"static/js/x.js":    "export const x = 1;",
 	} {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -248,7 +321,7 @@ func TestDevDirServesFromDisk(t *testing.T) {
 	ui := New(dir)
 	t.Run("a page comes from the directory and is not cached", func(t *testing.T) {
 		rec := get(t, ui.Page("index"), "/", nil)
-		if rec.Code != 200 || rec.Body.String() != "<title>edited</title>" {
+		if rec.Code != 200 || rec.Body.String() != "<title>mockloop · practise an interview loop</title><main>edited</main>" {
 			t.Fatalf("got %d %q", rec.Code, rec.Body.String())
 		}
 		if rec.Header().Get("Cache-Control") != "no-store" {

@@ -186,17 +186,30 @@ func fillerWords(rep analysis.Report) []int {
 	return out
 }
 
+// judgesStar reports whether the answer's round is judged as STAR
+// stories: a system design or coding answer has no STAR parts to show.
+func judgesStar(rep analysis.Report) bool {
+	return rep.Round == "" || rep.Round == analysis.Behavioral || rep.Round == analysis.BarRaiser
+}
+
 // Timeline marks fillers and long pauses along the answer, with the STAR
-// parts as a coloured bar underneath. An untimed answer is laid out by
-// word and has no pauses.
+// parts as a coloured bar underneath. Only the rows that can say
+// something are drawn: pauses need timings (a typed answer has none),
+// STAR parts need a behavioral answer, and fillers an answer with some
+// or with timings.
 func Timeline(rep analysis.Report) string {
-	const h = 150.0
 	const title = "Answer timeline"
 	if len(rep.Words) == 0 {
-		return noData(chartW, h, title, "No answer to chart.")
+		return noData(chartW, 150, title, "No answer to chart.")
 	}
 	a := answerAxis(rep)
 	fillers := fillerWords(rep)
+	showFillers := a.timed || rep.Metrics.Fillers > 0
+	showPauses := a.timed
+	showStar := judgesStar(rep)
+	if !showFillers && !showPauses && !showStar {
+		return noData(chartW, 150, title, "Nothing to place on a timeline: no fillers, and no timings.")
+	}
 	var p1, p3 int
 	for _, p := range rep.Metrics.Pauses {
 		if p.T1-p.T0 > 3 {
@@ -209,88 +222,108 @@ func Timeline(rep analysis.Report) string {
 	for _, p := range rep.Metrics.Star {
 		parts = append(parts, starNames[p.Part]+" "+strconv.Itoa(int(math.Round(p.Share*100)))+"%")
 	}
-	desc := strconv.Itoa(len(fillers)) + " fillers placed (" + strconv.Itoa(rep.Metrics.Fillers) + " counted)"
+	desc := strconv.Itoa(rep.Metrics.Fillers) + " fillers counted, " + strconv.Itoa(len(fillers)) + " placed"
 	if a.timed {
 		desc += ", " + strconv.Itoa(p1) + " pauses of 1 to 3 seconds, " + strconv.Itoa(p3) + " over 3 seconds"
 	}
-	if len(parts) > 0 {
+	switch {
+	case !showStar:
+	case len(parts) > 0:
 		desc += "; STAR: " + strings.Join(parts, ", ")
-	} else {
+	default:
 		desc += "; no STAR parts found"
 	}
-	c := newCanvas(chartW, h, title, desc+".")
 	const (
-		fillerY, pauseY, starY = 14.0, 40.0, 66.0
-		rowH                   = 18.0
-		axisY                  = 92.0
+		top, rowH, rowGap = 14.0, 18.0, 8.0
+		axisH, legendH    = 26.0, 22.0
 	)
-	c.text(a.x0-6, fillerY+13, "end", 10, colMuted, "fillers")
-	c.text(a.x0-6, pauseY+13, "end", 10, colMuted, "pauses")
-	c.text(a.x0-6, starY+13, "end", 10, colMuted, "STAR")
-	for _, y := range []float64{fillerY, pauseY, starY} {
-		c.rect(a.x0, y, a.x1-a.x0, rowH, "#f8fafc", "")
-	}
-
-	// Fillers: one tick per pixel bucket, its tooltip counting the merged
-	// ones.
-	type bucket struct {
-		x     float64
-		n     int
-		first int
-	}
-	var marks []bucket
-	for _, i := range fillers {
-		x := a.x(pos(rep, a, i))
-		if n := len(marks); n > 0 && x-marks[n-1].x < markBucketPx {
-			marks[n-1].n++
-			continue
+	rows := 0
+	for _, on := range []bool{showFillers, showPauses, showStar} {
+		if on {
+			rows++
 		}
-		marks = append(marks, bucket{x: x, n: 1, first: i})
 	}
-	for _, m := range marks {
-		tip := "“" + rep.Words[m.first].W + "” at " + a.label(pos(rep, a, m.first))
-		if m.n > 1 {
-			tip = strconv.Itoa(m.n) + " fillers from " + a.label(pos(rep, a, m.first))
+	h := top + float64(rows)*(rowH+rowGap) + axisH + legendH
+	c := newCanvas(chartW, h, title, desc+".")
+	y := top
+	row := func(label string) float64 {
+		at := y
+		c.text(a.x0-6, at+13, "end", 10, colMuted, label)
+		c.rect(a.x0, at, a.x1-a.x0, rowH, "#f8fafc", "")
+		y += rowH + rowGap
+		return at
+	}
+	var legendItems []legendItem
+	if showFillers {
+		fillerY := row("fillers")
+		// Fillers: one tick per pixel bucket, its tooltip counting the
+		// merged ones.
+		type bucket struct {
+			x     float64
+			n     int
+			first int
 		}
-		c.line(m.x, fillerY+3, m.x, fillerY+rowH-3, colFiller, 2, tipAttr(tip))
+		var marks []bucket
+		for _, i := range fillers {
+			x := a.x(pos(rep, a, i))
+			if n := len(marks); n > 0 && x-marks[n-1].x < markBucketPx {
+				marks[n-1].n++
+				continue
+			}
+			marks = append(marks, bucket{x: x, n: 1, first: i})
+		}
+		for _, m := range marks {
+			tip := "“" + rep.Words[m.first].W + "” at " + a.label(pos(rep, a, m.first))
+			if m.n > 1 {
+				tip = strconv.Itoa(m.n) + " fillers from " + a.label(pos(rep, a, m.first))
+			}
+			c.line(m.x, fillerY+3, m.x, fillerY+rowH-3, colFiller, 2, tipAttr(tip))
+		}
+		// The count is the analyzer's, the number every page shows; say
+		// so when fewer can be placed than were counted.
+		note := strconv.Itoa(rep.Metrics.Fillers) + " counted"
+		if len(fillers) != rep.Metrics.Fillers {
+			note += ", " + strconv.Itoa(len(fillers)) + " placed"
+		}
+		c.text(a.x1-4, fillerY+13, "end", 10, colMuted, note)
+		legendItems = append(legendItems, legendItem{colFiller, "filler"})
 	}
-
-	if !a.timed {
-		c.text(a.x0+6, pauseY+13, "start", 10, colMuted, "no timings: typed or untimed answer")
-	} else {
+	if showPauses {
+		pauseY := row("pauses")
 		lastX := math.Inf(-1)
 		for _, p := range rep.Metrics.Pauses {
 			x0, x1 := a.x(p.T0), a.x(p.T1)
 			if x0 < lastX+markBucketPx {
 				continue // a pause inside the last one's pixels adds nothing visible
 			}
-			long := p.T1-p.T0 > 3
 			col := colPause
-			if long {
+			if p.T1-p.T0 > 3 {
 				col = colPause3
 			}
 			w := math.Max(2, x1-x0)
 			c.rect(x0, pauseY+3, w, rowH-6, col, `rx="1"`+tipAttr(strconv.FormatFloat(math.Round((p.T1-p.T0)*10)/10, 'f', -1, 64)+" s pause at "+clock(p.T0)))
 			lastX = x0 + w
 		}
+		legendItems = append(legendItems, legendItem{colPause, "pause 1–3 s"}, legendItem{colPause3, "pause over 3 s"})
 	}
-
-	for _, p := range rep.Metrics.Star {
-		v0, v1 := spanRange(rep, a, p.Span)
-		x0, x1 := a.x(v0), a.x(v1)
-		if x1-x0 < minPartPx {
-			continue
+	if showStar {
+		starY := row("STAR")
+		for _, p := range rep.Metrics.Star {
+			v0, v1 := spanRange(rep, a, p.Span)
+			x0, x1 := a.x(v0), a.x(v1)
+			if x1-x0 < minPartPx {
+				continue
+			}
+			c.rect(x0, starY, x1-x0, rowH, starColours[p.Part], tipAttr(starNames[p.Part]+": "+strconv.Itoa(int(math.Round(p.Share*100)))+"% of the answer"))
+			if x1-x0 >= 14 {
+				c.text((x0+x1)/2, starY+13, "middle", 11, colText, p.Part)
+			}
 		}
-		c.rect(x0, starY, x1-x0, rowH, starColours[p.Part], tipAttr(starNames[p.Part]+": "+strconv.Itoa(int(math.Round(p.Share*100)))+"% of the answer"))
-		if x1-x0 >= 14 {
-			c.text((x0+x1)/2, starY+13, "middle", 11, colText, p.Part)
-		}
+		legendItems = append(legendItems, legendItem{starColours["S"], "Situation"}, legendItem{starColours["T"], "Task"},
+			legendItem{starColours["A"], "Action"}, legendItem{starColours["R"], "Result"})
 	}
-	c.drawXAxis(a, axisY+6)
-	legend(c, h-14, []legendItem{
-		{colFiller, "filler"}, {colPause, "pause 1–3 s"}, {colPause3, "pause over 3 s"},
-		{starColours["S"], "Situation"}, {starColours["T"], "Task"}, {starColours["A"], "Action"}, {starColours["R"], "Result"},
-	})
+	c.drawXAxis(a, y-rowGap+6)
+	legend(c, h-8, legendItems)
 	return c.String()
 }
 
@@ -331,7 +364,14 @@ func Ownership(rep analysis.Report) string {
 	}
 	var hits []hit
 	var nI, nWe int
+	// Counted where the analyzer counts ownership (Metrics.I and We): in
+	// the Action part, or over the whole answer when it found none, so
+	// the chart's numbers are the finding's and the scorecard's.
+	inAction := actionWords(rep)
 	for i := range rep.Words {
+		if inAction != nil && !inAction[i] {
+			continue
+		}
 		switch pronoun(rep.Words, i) {
 		case "i":
 			hits = append(hits, hit{pos(rep, a, i), false})
@@ -342,12 +382,14 @@ func Ownership(rep analysis.Report) string {
 		}
 	}
 	if nI+nWe == 0 {
-		return noData(chartW, h, title, "No “I” or “we” in this answer.")
+		return noData(chartW, h, title, "No “I” or “we” where you describe what was done.")
 	}
-	desc := "Running count of “I” (" + strconv.Itoa(nI) + ") and “we” (" + strconv.Itoa(nWe) + ") over the answer"
-	if rep.Metrics.I+rep.Metrics.We > 0 {
-		desc += "; inside the Action part " + strconv.Itoa(int(math.Round(float64(rep.Metrics.I)/float64(rep.Metrics.I+rep.Metrics.We)*100))) + "% I"
+	where := "over the answer"
+	if inAction != nil {
+		where = "in the Action part, where ownership is judged"
 	}
+	desc := "Running count of “I” (" + strconv.Itoa(nI) + ") and “we” (" + strconv.Itoa(nWe) + ") " + where +
+		"; " + strconv.Itoa(int(math.Round(float64(nI)/float64(nI+nWe)*100))) + "% I"
 	c := newCanvas(chartW, h, title, desc+".")
 	top, bottom := 14.0, h-58
 	yMax := niceMax(float64(max(nI, nWe)), 5, 5)
@@ -390,14 +432,51 @@ func Ownership(rep analysis.Report) string {
 	}
 	c.polyline(xw, yw, colWe, 2)
 	c.polyline(xi, yi, colLine, 2.5)
-	// The higher line's label sits above its end, the lower's below, so
-	// they never overlap.
-	iY, weY := yi[len(yi)-1]-5, yw[len(yw)-1]+14
-	if nWe > nI {
-		iY, weY = yi[len(yi)-1]+14, yw[len(yw)-1]-5
-	}
+	iY, weY := endLabels(yi[len(yi)-1], yw[len(yw)-1], nI >= nWe, top, bottom)
 	c.text(a.x1, iY, "end", 11, colLine, "I "+strconv.Itoa(nI))
 	c.text(a.x1, weY, "end", 11, colWe, "we "+strconv.Itoa(nWe))
 	legend(c, h-12, []legendItem{{colLine, "I, me (not “I think”)"}, {colWe, "we, us"}, {colActionB, "Action part"}})
 	return c.String()
+}
+
+// actionWords marks the words inside the Action part, or returns nil when
+// the analyzer found no Action part (then the whole answer counts).
+func actionWords(rep analysis.Report) []bool {
+	var in []bool
+	for _, p := range rep.Metrics.Star {
+		if p.Part != "A" || p.Span.W1 <= p.Span.W0 {
+			continue
+		}
+		if in == nil {
+			in = make([]bool, len(rep.Words))
+		}
+		for i := max(0, p.Span.W0); i < min(p.Span.W1, len(rep.Words)); i++ {
+			in[i] = true
+		}
+	}
+	return in
+}
+
+// endLabels places the "I" and "we" labels at the lines' right ends: the
+// higher line's above its end, the lower's below, both inside the plot
+// (never on the x axis's labels) and at least a line of text apart.
+func endLabels(iEnd, weEnd float64, iHigher bool, top, bottom float64) (iY, weY float64) {
+	const lineH, above, below = 12.0, 5.0, 14.0
+	hi, lo := iEnd, weEnd
+	if !iHigher {
+		hi, lo = weEnd, iEnd
+	}
+	hiY, loY := hi-above, lo+below
+	// Baselines stay between the plot's top and its bottom edge less a
+	// little, so the label sits above the axis and its tick labels.
+	hiY = math.Max(hiY, top+lineH-2)
+	loY = math.Min(loY, bottom-3)
+	if loY-hiY < lineH {
+		hiY = math.Max(top+lineH-2, loY-lineH)
+		loY = hiY + lineH
+	}
+	if iHigher {
+		return hiY, loY
+	}
+	return loY, hiY
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -202,12 +203,18 @@ func TestChartContent(t *testing.T) {
 			[]string{"“um,” at", "“uh” at"}, nil},
 		{"the timeline draws every STAR part the analyzer found", Timeline(timedR),
 			[]string{"Situation:", "Action:", "Result:"}, nil},
-		{"an untimed timeline is laid out by word and has no pauses", Timeline(untimedR),
-			[]string{">word</text>", "no timings: typed or untimed answer"}, []string{"s pause at"}},
-		{"the ownership chart counts I and we but not a hedging I", Ownership(timedR),
-			[]string{">I 3</text>", ">we 1</text>", "Action part: where ownership is judged"}, nil},
+		{"an untimed timeline is laid out by word and has no pauses row at all", Timeline(untimedR),
+			[]string{">word</text>", ">fillers</text>", ">STAR</text>"}, []string{"s pause at", ">pauses</text>", "no timings"}},
+		{"the timeline's filler row says the analyzer's count", Timeline(timedR),
+			[]string{">" + strconv.Itoa(timedR.Metrics.Fillers) + " counted"}, nil},
+		{"a typed design answer without fillers has no timeline rows to draw", Timeline(analysis.Analyze(analysis.Input{Round: analysis.SystemDesign, Text: "I would shard the users table by id and put a cache in front of it."})),
+			[]string{"Nothing to place on a timeline"}, []string{">STAR</text>", ">pauses</text>"}},
+		{"a spoken design answer's timeline has fillers and pauses but no STAR row", Timeline(analysis.Analyze(analysis.Input{Round: analysis.SystemDesign, Words: speak("um I would shard the users table by id and uh put a cache in front of it", 150, map[int]float64{6: 2})})),
+			[]string{">fillers</text>", ">pauses</text>"}, []string{">STAR</text>"}},
+		{"the ownership chart counts I and we in the Action part, as the analyzer does", Ownership(timedR),
+			[]string{">I " + strconv.Itoa(timedR.Metrics.I) + "</text>", ">we " + strconv.Itoa(timedR.Metrics.We) + "</text>", "Action part: where ownership is judged"}, nil},
 		{"an answer without I or we says so", Ownership(analysis.Analyze(analysis.Input{Text: "The service was slow and the index fixed it."})),
-			[]string{"No “I” or “we” in this answer."}, []string{"<polyline"}},
+			[]string{"No “I” or “we” where you describe what was done."}, []string{"<polyline"}},
 		{"a sparkline titles its label and latest value", Sparkline([]float64{3, 2.5}, "Fillers per minute"),
 			[]string{"<title>Fillers per minute</title>", "latest 2.5"}, nil},
 	}
@@ -225,6 +232,62 @@ func TestChartContent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCountsAgreeWithTheAnalyzer renders every labelled answer and checks
+// that the numbers a chart prints are the analyzer's: "I n" and "we n" on
+// the ownership chart are Metrics.I and Metrics.We (the counts the
+// weak_ownership finding quotes), and the timeline's filler row says
+// Metrics.Fillers.
+func TestCountsAgreeWithTheAnalyzer(t *testing.T) {
+	files, err := filepath.Glob("../../analysis/testdata/labelled/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no labelled answers: %v", err)
+	}
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ans := range labelledAnswers(string(b)) {
+			for _, timedCase := range []bool{false, true} {
+				in := analysis.Input{Round: analysis.Behavioral, Text: ans}
+				if timedCase {
+					in = analysis.Input{Round: analysis.Behavioral, Words: speak(ans, 150, nil)}
+				}
+				rep := analysis.Analyze(in)
+				n++
+				name := filepath.Base(f) + " answer " + strconv.Itoa(n)
+				t.Run(name+" gives the same counts on the charts as in the report", func(t *testing.T) {
+					own := Ownership(rep)
+					if rep.Metrics.I+rep.Metrics.We > 0 {
+						for _, want := range []string{">I " + strconv.Itoa(rep.Metrics.I) + "</text>", ">we " + strconv.Itoa(rep.Metrics.We) + "</text>"} {
+							if !strings.Contains(own, want) {
+								t.Errorf("ownership chart lacks %q (Metrics I=%d We=%d)", want, rep.Metrics.I, rep.Metrics.We)
+							}
+						}
+					}
+					if tl := Timeline(rep); rep.Metrics.Fillers > 0 && !strings.Contains(tl, ">"+strconv.Itoa(rep.Metrics.Fillers)+" counted") {
+						t.Errorf("timeline does not say %d fillers counted", rep.Metrics.Fillers)
+					}
+				})
+			}
+		}
+	}
+}
+
+// labelledAnswers returns the answer texts of an analysis/testdata/labelled
+// file: what follows each "---" line up to the next "###" header.
+func labelledAnswers(file string) []string {
+	var out []string
+	for _, block := range strings.Split(file, "\n### ")[1:] {
+		_, body, ok := strings.Cut(block, "\n---\n")
+		if ok && strings.TrimSpace(body) != "" {
+			out = append(out, strings.TrimSpace(body))
+		}
+	}
+	return out
 }
 
 func TestAxisTicks(t *testing.T) {

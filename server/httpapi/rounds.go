@@ -29,6 +29,9 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 		"engines": engines,
 		"voice":   a.Voice,
 		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
+		// The page refuses an answer over these before sending it: a
+		// message over the size limit would close the websocket.
+		"limits": map[string]int{"answer_words": mockloop.MaxAnswerWords, "message_bytes": mockloop.MaxMessageBytes},
 	})
 	return nil
 }

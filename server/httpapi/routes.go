@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,6 +37,9 @@ type Engines struct {
 type Pages interface {
 	Static() http.Handler
 	Page(name string) http.Handler
+	// NotFound is the styled 404 page; what is "round", "review" or ""
+	// for any other path.
+	NotFound(what string) http.Handler
 }
 
 // Summarizer totals rounds for the history list in one query.
@@ -84,10 +88,17 @@ func (a *API) Handler() http.Handler {
 	if a.Pages != nil {
 		mux.Handle("GET /static/", a.Pages.Static())
 		mux.Handle("GET /{$}", a.Pages.Page("index"))
-		mux.Handle("GET /round/{id}", a.Pages.Page("round"))
-		mux.Handle("GET /review/{id}", a.Pages.Page("review"))
+		mux.Handle("GET /round/{id}", a.roundPage("round"))
+		mux.Handle("GET /review/{id}", a.roundPage("review"))
 		mux.Handle("GET /history", a.Pages.Page("history"))
+		// Any other path a person might type gets the styled page, not
+		// Go's plain "404 page not found".
+		mux.Handle("/", a.Pages.NotFound(""))
 	}
+	// Unknown API paths stay JSON, whatever the pages do.
+	mux.Handle("/api/", a.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound("API path " + r.URL.Path)
+	}))
 	if a.WS != nil {
 		mux.Handle("GET /ws", a.WS)
 	}
@@ -110,6 +121,27 @@ func (a *API) Handler() http.Handler {
 		h = a.requireToken(h)
 	}
 	return securityHeaders(h)
+}
+
+// roundPage serves the round or review page for a round that exists and
+// the not-found page otherwise, so an unknown id never shows working
+// buttons for nothing.
+func (a *API) roundPage(name string) http.Handler {
+	page, missing := a.Pages.Page(name), a.Pages.NotFound(name)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := a.Store.Round(r.Context(), r.PathValue("id"))
+		switch {
+		case errors.Is(err, mockloop.ErrNotFound):
+			missing.ServeHTTP(w, r)
+		case err != nil:
+			// The page reports a store failure itself when its API call
+			// fails; a 404 here would be a lie.
+			a.Logger.Error("http", "method", r.Method, "path", r.URL.Path, "err", err)
+			page.ServeHTTP(w, r)
+		default:
+			page.ServeHTTP(w, r)
+		}
+	})
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -372,6 +372,77 @@ func TestTitle(t *testing.T) {
 	}
 }
 
+// TestTitleSaysWhatTheStoryIsAbout titles analysed answers: the outcome
+// when the story states one, the first action when it does not, the
+// situation when it has neither.
+func TestTitleSaysWhatTheStoryIsAbout(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"a measured outcome names the story", "Our checkout was timing out every Friday. I dug into the traces and I moved the fraud check to a queue. " +
+			"As a result checkout timeouts fell from 2% to 0.1% through the holiday sale.", "Checkout timeouts fell from 2% to 0.1% through the holiday sale"},
+		{"the outcome's clause is taken from its own start, connectives dropped", "We measured it on the p99 dashboard for a week, and the p99 went from 900 ms to 200 ms.",
+			"The p99 went from 900 ms to 200 ms"},
+		{"without an outcome the first action names it, without the I", "At my last company our deploys kept failing on Fridays. My job was to fix it. " +
+			"I rewrote the build cache, and I split the tests into eight shards.", "Rewrote the build cache"},
+		{"with neither the situation's first clause does", "Honestly it went well and everyone was happy.", "Honestly it went well and everyone was happy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Text: tt.text})
+			if got := title(r, "Ownership"); got != tt.want {
+				t.Errorf("title = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStoryCompletedByFollowUp checks that a story a follow-up completed
+// (Turn.Resolved on the main answer) is judged as completed: the resolved
+// gap is gone, the score counts without it, and it is named by the
+// follow-up's outcome when the main answer stated none.
+func TestStoryCompletedByFollowUp(t *testing.T) {
+	main := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Text: "At my last company our deploys kept failing on Fridays. " +
+		"My job was to fix it. I rewrote the build cache, and I split the tests into eight shards."})
+	follow := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, FollowUp: true,
+		Text: "I measured it on the deploy dashboard: failed deploys fell from 20% to 3% in six weeks."})
+	// The findings a story without its outcome gets; the analyzer's own
+	// choice for this short text is not what is under test.
+	main.Findings = []analysis.Finding{
+		{Code: "missing_result", Severity: analysis.High}, {Code: "missing_metric", Severity: analysis.High}, {Code: "too_short", Severity: analysis.Medium},
+	}
+	if outcomeTitle(main) != "" || outcomeTitle(follow) == "" {
+		t.Fatalf("fixture: the main answer should state no outcome and the follow-up one (%q, %q)", outcomeTitle(main), outcomeTitle(follow))
+	}
+	build := func(resolved []mockloop.Resolution) Story {
+		rt := RoundTurns{Round: mockloop.Round{ID: "r", Kind: mockloop.KindBehavioral, CreatedAt: t0}, Turns: []mockloop.Turn{
+			{Seq: 0, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion, Principle: "Ownership"},
+			{Seq: 1, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Report: &main, Resolved: resolved},
+			{Seq: 2, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnProbe},
+			{Seq: 3, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Report: &follow},
+		}}
+		return StoryBank([]RoundTurns{rt})[0]
+	}
+	before := build(nil)
+	after := build([]mockloop.Resolution{{Code: "missing_result", TurnSeq: 3}, {Code: "missing_metric", TurnSeq: 3}})
+	t.Run("the resolved gaps are not gaps any more", func(t *testing.T) {
+		if slices.Contains(after.Gaps, "missing_result") || slices.Contains(after.Gaps, "missing_metric") {
+			t.Errorf("gaps = %v, want missing_result and missing_metric gone (before: %v)", after.Gaps, before.Gaps)
+		}
+	})
+	t.Run("the score counts the completed story", func(t *testing.T) {
+		if after.Score <= before.Score {
+			t.Errorf("score %d after, %d before: want higher once completed", after.Score, before.Score)
+		}
+	})
+	t.Run("the follow-up that completed it is named and names the story", func(t *testing.T) {
+		if after.CompletedBy != 3 {
+			t.Errorf("completed_by = %d, want 3", after.CompletedBy)
+		}
+		if want := "Failed deploys fell from 20% to 3% in six weeks"; after.Title != want {
+			t.Errorf("title = %q, want %q (before: %q)", after.Title, want, before.Title)
+		}
+	})
+}
+
 func TestCoverage(t *testing.T) {
 	cov := Coverage(StoryBank(history()))
 	by := map[string]PrincipleCoverage{}

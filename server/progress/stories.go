@@ -25,6 +25,12 @@ const (
 	// Titles are a clause of a few words, enough to recognise the story.
 	titleMinWords = 3
 	titleMaxWords = 8
+	// outcomeMaxWords caps a title taken from the outcome: long enough for
+	// "p99 latency went from 2.4 seconds to 300 milliseconds".
+	outcomeMaxWords = 11
+	// leadBackWords is how far before the Result part a title may start to
+	// take its clause's subject.
+	leadBackWords = 6
 )
 
 // Story is one story the candidate told: a behavioral or Bar Raiser main
@@ -46,14 +52,18 @@ type Story struct {
 	// for and those the analyzer heard in the main or follow-up answers. A
 	// story can serve several principles.
 	Principles []string `json:"principles"`
-	// Score is round.Score of the main answer: the story as first told,
-	// which is what the candidate should be able to repeat. Follow-ups add
-	// principles but do not lift it.
+	// Score is round.Score of the main answer without the findings a
+	// follow-up answer resolved (Turn.Resolved): the story as it stands
+	// once the follow-ups completed it.
 	Score  int  `json:"score"`
 	Strong bool `json:"strong"`
-	// Gaps are the main answer's high and medium finding codes, worst
-	// first: what to fix before telling it again.
+	// Gaps are the main answer's high and medium finding codes that no
+	// follow-up resolved, worst first: what to fix before telling it
+	// again.
 	Gaps []string `json:"gaps"`
+	// CompletedBy is the follow-up answer that supplied what the main
+	// answer lacked (its first Resolution), 0 when none did.
+	CompletedBy int `json:"completed_by,omitempty"`
 }
 
 // StoryBank collects the stories told across rounds, oldest first.
@@ -107,7 +117,7 @@ func roundStories(rt RoundTurns) []Story {
 		}
 		if !answered && lastKind == mockloop.TurnQuestion {
 			answered = true
-			out = append(out, newStory(rt.Round, question, t))
+			out = append(out, newStory(rt.Round, question, t, followUpReports(turns, i, t.Resolved)))
 			reps = append(reps, *t.Report)
 			continue
 		}
@@ -121,8 +131,28 @@ func roundStories(rt RoundTurns) []Story {
 	return out
 }
 
-func newStory(r mockloop.Round, q, answer *mockloop.Turn) Story {
+// followUpReports returns the reports of the answers named in resolved
+// (the follow-ups that completed the main answer at turns[main]), by seq.
+func followUpReports(turns []mockloop.Turn, main int, resolved []mockloop.Resolution) map[int]analysis.Report {
+	out := map[int]analysis.Report{}
+	for _, r := range resolved {
+		for j := main + 1; j < len(turns); j++ {
+			if turns[j].Seq == r.TurnSeq && turns[j].Report != nil {
+				out[r.TurnSeq] = *turns[j].Report
+			}
+		}
+	}
+	return out
+}
+
+func newStory(r mockloop.Round, q, answer *mockloop.Turn, completing map[int]analysis.Report) Story {
 	rep := *answer.Report
+	// The story as completed: what a follow-up supplied is no longer a gap.
+	resolved := map[string]bool{}
+	for _, res := range answer.Resolved {
+		resolved[res.Code] = true
+	}
+	rep.Findings = slices.DeleteFunc(slices.Clone(rep.Findings), func(f analysis.Finding) bool { return resolved[f.Code] })
 	asked := cmp.Or(answer.Principle, q.Principle)
 	if name, ok := prompts.CanonicalPrinciple(asked); ok {
 		asked = name
@@ -141,6 +171,16 @@ func newStory(r mockloop.Round, q, answer *mockloop.Turn) Story {
 	}
 	s.Strong = s.Score >= strongScore && whole(rep)
 	s.Title = title(rep, asked)
+	if len(answer.Resolved) > 0 {
+		s.CompletedBy = answer.Resolved[0].TurnSeq
+		// A story whose outcome came in a follow-up is named by that
+		// outcome when the main answer had none to name it by.
+		if fu, ok := completing[s.CompletedBy]; ok && outcomeTitle(*answer.Report) == "" {
+			if t := outcomeTitle(fu); t != "" {
+				s.Title = t
+			}
+		}
+	}
 	return s
 }
 
@@ -196,9 +236,180 @@ var leadIns = map[string]bool{"so": true, "um": true, "uh": true, "well": true, 
 
 const clauseEnd = ",.;:!?—"
 
-// title is the first clause of the story's Situation, or of the answer
-// when the analyzer found no Situation, or else the principle asked for.
+// title says what the story is about: its outcome ("P99 latency went
+// from 2.4 seconds to 300 milliseconds") when it stated one, else its
+// first action in the candidate's own words ("Rewrote the build cache"),
+// else the first clause of its Situation (or of the answer when the
+// analyzer found none), else the principle asked for.
 func title(rep analysis.Report, asked string) string {
+	if t := outcomeTitle(rep); t != "" {
+		return t
+	}
+	if t := actionTitle(rep); t != "" {
+		return t
+	}
+	return situationTitle(rep, asked)
+}
+
+// outcomeConnectives open a result clause without saying anything about
+// it; a title leaves them out.
+var outcomeConnectives = [][]string{
+	{"as", "a", "result"}, {"in", "the", "end"}, {"at", "the", "end"}, {"after", "that"}, {"because", "of", "that"},
+	{"overall"}, {"ultimately"}, {"finally"}, {"eventually"}, {"so"}, {"and"}, {"which"}, {"that"}, {"then"}, {"this"}, {"it"},
+}
+
+// outcomeTitle is the clause of the Result part holding its first
+// quantity, or the Result's first clause when it has none; "" when the
+// analyzer found no Result part.
+func outcomeTitle(rep analysis.Report) string {
+	var res *analysis.StarPart
+	for i := range rep.Metrics.Star {
+		if rep.Metrics.Star[i].Part == "R" && rep.Metrics.Star[i].Span.W1 > rep.Metrics.Star[i].Span.W0 {
+			res = &rep.Metrics.Star[i]
+			break
+		}
+	}
+	if res == nil {
+		return ""
+	}
+	lo, hi := max(0, res.Span.W0), min(len(rep.Words), res.Span.W1)
+	at := lo
+	for _, m := range rep.Metrics.MetricMentions {
+		if m.Span.W0 >= lo && m.Span.W0 < hi {
+			at = m.Span.W0
+			break
+		}
+	}
+	// The Result part can start inside a sentence ("…and our latency
+	// dropped"): take the clause from its own start when that is a few
+	// words back, else from the Result's first word.
+	back := max(0, lo-leadBackWords)
+	c0, c1 := clauseAround(rep.Words, at, back, hi)
+	if c0 == back && back > 0 && !endsClause(rep.Words[back-1].W) {
+		c0 = lo
+	}
+	c0 = skipConnectives(rep.Words, c0, c1)
+	// Keep the quantity in view: start at most a few words before it.
+	if at-c0 > outcomeMaxWords-4 {
+		c0 = at - (outcomeMaxWords - 4)
+	}
+	return phrase(rep.Words, c0, c1, outcomeMaxWords)
+}
+
+// actionTitle is the first clause of the Action part that the candidate
+// starts with "I", without the "I": "Rewrote the build cache".
+func actionTitle(rep analysis.Report) string {
+	for _, p := range rep.Metrics.Star {
+		if p.Part != "A" {
+			continue
+		}
+		lo, hi := max(0, p.Span.W0), min(len(rep.Words), p.Span.W1)
+		for i := lo; i < hi; i++ {
+			if bareWord(rep.Words[i].W) != "i" || i+1 >= hi {
+				continue
+			}
+			if analysis.Pronoun("i", bareWord(rep.Words[i+1].W)) != "i" {
+				continue // "I think" says nothing about the action
+			}
+			_, c1 := clauseAround(rep.Words, i, lo, hi)
+			if c1-(i+1) >= 2 {
+				return phrase(rep.Words, i+1, c1, titleMaxWords)
+			}
+		}
+	}
+	return ""
+}
+
+// clauseAround returns the clause holding word at, within [lo, hi):
+// from after the last clause-ending punctuation before it to the first
+// after it.
+func clauseAround(words []analysis.Word, at, lo, hi int) (int, int) {
+	c0 := at
+	for c0 > lo && !endsClause(words[c0-1].W) {
+		c0--
+	}
+	c1 := at
+	for c1 < hi && !endsClause(words[c1].W) {
+		c1++
+	}
+	return c0, min(hi, c1+1)
+}
+
+func endsClause(w string) bool {
+	w = strings.TrimRight(w, "\"'”’)")
+	return w != "" && strings.ContainsRune(clauseEnd, []rune(w)[len([]rune(w))-1])
+}
+
+func bareWord(w string) string {
+	return strings.ToLower(strings.Trim(strings.ReplaceAll(w, "’", "'"), clauseEnd+"-\"'()"))
+}
+
+// skipConnectives moves c0 past lead-ins, fillers and connectives.
+func skipConnectives(words []analysis.Word, c0, c1 int) int {
+	for moved := true; moved && c0 < c1; {
+		moved = false
+		if b := bareWord(words[c0].W); leadIns[b] || analysis.IsFilledPause(b) || b == "" {
+			c0++
+			moved = true
+			continue
+		}
+		for _, seq := range outcomeConnectives {
+			if c0+len(seq) >= c1 {
+				continue
+			}
+			match := true
+			for k, w := range seq {
+				match = match && bareWord(words[c0+k].W) == w
+			}
+			if match {
+				c0 += len(seq)
+				moved = true
+				break
+			}
+		}
+	}
+	return c0
+}
+
+// phrase joins words[c0:c1] as a title: fillers dropped, at most maxWords
+// words with an ellipsis when cut, no trailing punctuation, the first
+// letter capitalised (the rest is the candidate's words).
+func phrase(words []analysis.Word, c0, c1, maxWords int) string {
+	var out []string
+	cut := false
+	for i := c0; i < c1; i++ {
+		w := strings.TrimSpace(words[i].W)
+		if b := bareWord(w); b == "" || analysis.IsFilledPause(b) {
+			continue
+		}
+		if len(out) == maxWords {
+			cut = true
+			break
+		}
+		out = append(out, w)
+	}
+	if len(out) < 2 {
+		return ""
+	}
+	t := strings.TrimRight(strings.Join(out, " "), clauseEnd)
+	if cut {
+		t += "…"
+	}
+	return capitalise(t)
+}
+
+func capitalise(t string) string {
+	if r := []rune(t); len(r) > 0 {
+		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+		return string(r)
+	}
+	return t
+}
+
+// situationTitle is the first clause of the story's Situation, or of the
+// answer when the analyzer found no Situation, or else the principle asked
+// for.
+func situationTitle(rep analysis.Report, asked string) string {
 	w0, w1 := 0, len(rep.Words)
 	for _, p := range rep.Metrics.Star {
 		if p.Part == "S" {
@@ -237,12 +448,7 @@ func title(rep analysis.Report, asked string) string {
 	if !ended && i < w1 {
 		t += "…"
 	}
-	// Capitalise the first letter only: the rest is the candidate's words.
-	if r := []rune(t); len(r) > 0 {
-		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
-		t = string(r)
-	}
-	return t
+	return capitalise(t)
 }
 
 // Strength is how well a principle is covered by the story bank.

@@ -45,13 +45,56 @@ export function remoteWarning(el, cfg) {
       `${r.label} sends ${r.what} to `, h('code', {}, r.url || 'a remote server'), '.'])));
 }
 
-/** engineSummary is a one-line list of the engines for a page header. */
+// STATUS are the engine checks doctor and the server run (GET /api/config
+// engines.*.status): a label and a badge class. "ok" needs no words.
+export const STATUS = {
+  ok: ['ok', 'ok'],
+  slow: ['slow', 'warn'],
+  broken: ['not working', 'bad'],
+  unchecked: ['not checked', 'muted-badge'],
+};
+
+/** engineStatus returns {status, label, cls, reason, fix} for an engine
+ * with a known status, or null (a server that does not check engines). */
+export function engineStatus(e) {
+  if (!e || !e.status || !(e.status in STATUS)) return null;
+  const [label, cls] = STATUS[e.status];
+  return { status: e.status, label, cls, reason: e.reason || '', fix: e.fix || '' };
+}
+
+/** engineSummary is a one-line list of the engines for a page header,
+ * with the reason and the fix for any engine that is not ok. */
 export function engineSummary(cfg) {
   const engines = (cfg && cfg.engines) || {};
   return h('span', { class: 'engine-line' }, ENGINE_ROLES.map(([key, label], i) => {
     const e = engines[key];
     const remote = e && e.name && e.name !== 'none' && e.local === false;
+    const st = engineStatus(e);
+    const bad = st && st.status !== 'ok' && st.status !== 'unchecked';
     return [i ? ' · ' : '', `${label}: `,
-      h('span', { 'data-engine': key, class: remote ? 'remote' : '' }, engineName(key, e), remote ? ' (not local)' : '')];
+      h('span', { 'data-engine': key, 'data-status': st ? st.status : null, class: remote ? 'remote' : '' },
+        engineName(key, e), remote ? ' (not local)' : ''),
+      bad ? h('span', { class: `engine-status ${st.cls}`, 'data-status-for': key },
+        ` (${st.label}${st.reason ? `: ${st.reason}` : ''}${st.fix ? `. ${st.fix}` : ''})`) : null];
   }));
+}
+
+/** sttHint fills el with the server's one line on how good spoken
+ * transcripts are (GET /api/config stt_hint) and the offer of a better
+ * engine, or hides it when there is nothing to say. */
+export function sttHint(el, cfg) {
+  const hint = cfg && cfg.stt_hint;
+  if (!hint || !hint.approximate || !hint.text) {
+    el.hidden = true;
+    el.replaceChildren();
+    return;
+  }
+  const offer = hint.offer && typeof hint.offer === 'object' ? hint.offer : null;
+  el.replaceChildren(h('span', {}, hint.text),
+    offer && (offer.command || offer.url) ? h('span', { class: 'offer' }, ' ',
+      offer.name ? `${offer.name}: ` : '',
+      offer.command ? h('code', {}, offer.command) : null,
+      offer.command && offer.url ? ' · ' : '',
+      offer.url ? h('code', {}, offer.url) : null) : null);
+  el.hidden = false;
 }

@@ -99,19 +99,67 @@ export function evidenceQuote(text, finding, maxChars = 180) {
 }
 
 /** ranges flattens findings into [{start, end, code, severity, finding, span,
- * message}], clamped to the text and in reading order. */
+ * message}], clamped to the text and in reading order. Each range is
+ * trimmed to its words (a mark never starts or ends on a space, which
+ * read as a double space), and one finding's pieces that only whitespace
+ * separates are joined, so a phrase is never split into two marks. */
 export function ranges(text, findings, idFor = (i) => String(i)) {
-  const n = Array.from(text || '').length;
+  const chars = Array.from(text || '');
+  const n = chars.length;
+  const space = (i) => /\s/.test(chars[i]);
   const out = [];
   (findings || []).forEach((f, fi) => {
+    const mine = [];
     (f.evidence || []).forEach((s, si) => {
-      const start = Math.max(0, Math.min(n, s.start | 0));
-      const end = Math.max(0, Math.min(n, s.end | 0));
+      let start = Math.max(0, Math.min(n, s.start | 0));
+      let end = Math.max(0, Math.min(n, s.end | 0));
+      while (start < end && space(start)) start++;
+      while (end > start && space(end - 1)) end--;
       if (end <= start) return;
-      out.push({ start, end, code: f.code, severity: f.severity, finding: idFor(fi), span: si, message: f.message });
+      mine.push({ start, end, code: f.code, severity: f.severity, finding: idFor(fi), span: si, message: f.message });
     });
+    mine.sort((a, b) => a.start - b.start);
+    for (const r of mine) {
+      const last = out.length && out[out.length - 1].finding === r.finding ? out[out.length - 1] : null;
+      if (last && r.start >= last.start) {
+        let gap = true;
+        for (let i = last.end; i < r.start; i++) gap = gap && space(i);
+        if (gap || r.start <= last.end) {
+          last.end = Math.max(last.end, r.end);
+          continue;
+        }
+      }
+      out.push(r);
+    }
   });
   out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out;
+}
+
+/** lowConfidenceRanges returns the code-point ranges of report.text that
+ * are words the recognizer was unsure of (Word.conf under below). Each
+ * word is found in the text in order, from where the last one ended, so
+ * punctuation the tokenizer split off does not shift the rest; a word
+ * that is not found marks nothing. */
+export function lowConfidenceRanges(text, words, below = 0.5) {
+  if (!Array.isArray(words) || !words.some((w) => w && typeof w.conf === 'number' && w.conf > 0 && w.conf < below)) return [];
+  const chars = Array.from(text || '');
+  const lower = chars.map((c) => c.toLowerCase());
+  const out = [];
+  let at = 0;
+  for (const w of words) {
+    const needle = Array.from(String((w && w.w) || '').toLowerCase());
+    if (!needle.length) continue;
+    let found = -1;
+    for (let i = at; i + needle.length <= lower.length && found < 0; i++) {
+      let ok = true;
+      for (let k = 0; k < needle.length && ok; k++) ok = lower[i + k] === needle[k];
+      if (ok) found = i;
+    }
+    if (found < 0) continue;
+    at = found + needle.length;
+    if (typeof w.conf === 'number' && w.conf > 0 && w.conf < below) out.push({ start: found, end: at, conf: w.conf });
+  }
   return out;
 }
 
@@ -119,18 +167,28 @@ export function ranges(text, findings, idFor = (i) => String(i)) {
  * around each piece of evidence. Overlapping evidence nests marks, so every
  * finding keeps its own mark and `mark[data-code=X]` finds all of them; a
  * span that crosses another is split at the boundary and its pieces share
- * data-finding and data-span. */
-export function highlight(text, findings, idFor) {
+ * data-finding and data-span. Words in lowConf (lowConfidenceRanges) are
+ * wrapped in a greyed span inside any marks. */
+export function highlight(text, findings, idFor, lowConf = []) {
   const chars = Array.from(text || '');
   const rs = ranges(text, findings, idFor);
   const frag = document.createDocumentFragment();
   const cuts = new Set([0, chars.length]);
   for (const r of rs) { cuts.add(r.start); cuts.add(r.end); }
+  for (const r of lowConf) { cuts.add(r.start); cuts.add(r.end); }
   const points = Array.from(cuts).sort((a, b) => a - b);
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i];
     const b = points[i + 1];
     let node = document.createTextNode(chars.slice(a, b).join(''));
+    const unsure = lowConf.find((r) => r.start <= a && r.end >= b);
+    if (unsure) {
+      const sp = document.createElement('span');
+      sp.className = 'word-lowconf';
+      sp.title = `Heard with ${Math.round(unsure.conf * 100)}% confidence: the recognizer may have misheard this word`;
+      sp.append(node);
+      node = sp;
+    }
     const active = rs.filter((r) => r.start <= a && r.end >= b);
     // Wrap innermost first: the widest, earliest range ends up outermost.
     for (let j = active.length - 1; j >= 0; j--) {

@@ -17,7 +17,7 @@ const TRENDS = {
   metric_share: { label: 'Answers with a metric', fmt: pct, aim: 'aim for every answer' },
   ownership: { label: 'Ownership: “I” over “we”', fmt: pct, aim: 'say what you did' },
   answer_sec: { label: 'Average answer length', fmt: (v) => clock(v), aim: 'aim for 2–3 minutes' },
-  answer_words: { label: 'Average answer length (words)', fmt: (v) => num(v), aim: 'aim for 200–450 words' },
+  answer_words: { label: 'Average answer length', fmt: (v) => `${num(v)} words`, aim: 'aim for 200–450 words' },
   wpm: { label: 'Speaking pace', fmt: (v) => `${num(v)} wpm`, aim: 'aim for 100–165 wpm' },
 };
 const DIRECTION = {
@@ -44,6 +44,20 @@ function figure(v, fmt) {
 
 // ---------- progress ----------
 
+/** lengthTrend picks one answer-length trend of the two the server sends
+ * (time spoken, words): time when any round was spoken, else words, so
+ * the page shows one "Average answer length" card, with the other
+ * figure beside it. */
+export function lengthTrend(list, rounds) {
+  const sec = list.find((t) => t.metric === 'answer_sec');
+  const words = list.find((t) => t.metric === 'answer_words');
+  if (!sec || !words) return list;
+  const spoken = rounds.some((r) => r.answer_sec !== null && r.answer_sec !== undefined);
+  const keep = spoken ? sec : words;
+  const other = spoken ? words : sec;
+  return list.filter((t) => t !== other).map((t) => (t === keep ? { ...t, also: other } : t));
+}
+
 function trendCard(t, rounds, version) {
   const spec = TRENDS[t.metric] || { label: humanize(t.metric), fmt: (v) => num(v, 1), aim: '' };
   const values = rounds.map((r) => r[t.metric]).filter((v) => v !== null && v !== undefined);
@@ -58,7 +72,9 @@ function trendCard(t, rounds, version) {
       h('span', { class: `badge ${dirClass}`, 'data-direction': t.direction, title: 'The newest rounds against the ones before them' },
         arrow ? h('span', { 'aria-hidden': 'true' }, arrow) : null, dirLabel)),
     h('div', { class: 'trend-body' },
-      h('span', { class: 'trend-value' }, figure(t.latest, spec.fmt)),
+      h('span', { class: 'trend-value' }, figure(t.latest, spec.fmt),
+        t.also && t.also.latest !== null && t.also.latest !== undefined
+          ? h('span', { class: 'trend-also muted small' }, ` · ${TRENDS[t.also.metric].fmt(t.also.latest)}`) : null),
       h('img', {
         class: 'spark', // The query names the data the chart shows: the browser's image
         // cache reuses a URL within a page, so after a delete or a new
@@ -81,7 +97,7 @@ function renderTrends(trends) {
     ? `${rounds.length} analysed round${rounds.length === 1 ? '' : 's'}; direction from the last ${trends.window || 5}`
     : '';
   $('#trends').replaceChildren(...(rounds.length
-    ? list.map((t) => trendCard(t, rounds, `${rounds.length}-${rounds[rounds.length - 1].round_id}`))
+    ? lengthTrend(list, rounds).map((t) => trendCard(t, rounds, `${rounds.length}-${rounds[rounds.length - 1].round_id}`))
     : [h('li', { class: 'empty' }, 'Trends appear after your first answered round.')]));
 }
 
@@ -97,7 +113,8 @@ function storyItem(s) {
     s.gaps && s.gaps.length
       ? h('p', { class: 'small story-gaps' }, h('strong', {}, 'Fix before retelling: '), s.gaps.map(humanize).join(', '))
       : null,
-    h('p', { class: 'muted small' }, `${kindLabel(s.round_kind)} · ${formatDate(s.created_at)}${(s.follow_ups || []).length ? ` · ${s.follow_ups.length} follow-up${s.follow_ups.length === 1 ? '' : 's'}` : ''}`));
+    h('p', { class: 'muted small' }, `${kindLabel(s.round_kind)} · ${formatDate(s.created_at)}${(s.follow_ups || []).length ? ` · ${s.follow_ups.length} follow-up${s.follow_ups.length === 1 ? '' : 's'}` : ''}`,
+      s.completed_by ? [' · ', h('a', { href: reviewHref(s.round_id, s.completed_by) }, 'completed in a follow-up')] : null));
 }
 
 function renderStories(stories) {

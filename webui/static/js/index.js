@@ -1,7 +1,7 @@
 // Home page: pick a round and its length, start it, and see which engines
 // will hear and speak for you (with a warning when one is not local).
 import { $, $$, h, api, kindLabel, formatDate } from './lib.js';
-import { engineName, remoteWarning } from './engines.js';
+import { engineName, engineStatus, remoteWarning } from './engines.js';
 
 const ENGINE_ROLE = { stt: 'speech to text', tts: 'voice', llm: 'interviewer' };
 
@@ -28,7 +28,16 @@ function renderEngines(cfg) {
     } else {
       dd.append(h('span', { class: 'badge ok' }, 'local'));
     }
+    const st = engineStatus(e);
+    if (st) {
+      dd.append(h('span', { class: `badge ${st.cls}`, 'data-status': st.status, title: st.reason || null }, st.label));
+      if (st.status !== 'ok' && (st.reason || st.fix)) {
+        dd.append(h('span', { class: 'engine-why small' }, st.reason, st.reason && st.fix ? ' ' : '',
+          st.fix ? h('span', { class: 'fix' }, st.fix) : null));
+      }
+    }
   }
+  renderVoices(cfg);
   remoteWarning($('#remote-warning'), cfg);
   if (cfg && cfg.version) $('#version').textContent = `v${cfg.version}`;
   $('#engines-note').textContent = remote
@@ -44,6 +53,22 @@ function renderEngines(cfg) {
       if (first) first.checked = true;
     }
   }
+}
+
+// renderVoices fills the voice picker from GET /api/config "voices"
+// ([{id, label}]) with "voice" as the default id; a server without the
+// list hides the picker, and the round uses the server's voice.
+function renderVoices(cfg) {
+  const voices = Array.isArray(cfg && cfg.voices) ? cfg.voices.filter((v) => v && v.id) : [];
+  const field = $('#voice-field');
+  const sel = $('#voice');
+  if (!voices.length) {
+    field.hidden = true;
+    return;
+  }
+  const def = typeof cfg.voice === 'string' && voices.some((v) => v.id === cfg.voice) ? cfg.voice : voices[0].id;
+  sel.replaceChildren(...voices.map((v) => h('option', { value: v.id, selected: v.id === def }, v.label || v.id)));
+  field.hidden = false;
 }
 
 async function showResume() {
@@ -79,7 +104,9 @@ async function start(ev) {
   btn.textContent = 'Starting…';
   try {
     const nudges = $('#nudges').checked;
-    const res = await api('POST', '/api/rounds', { kind, minutes, nudges });
+    const body = { kind, minutes, nudges };
+    if (!$('#voice-field').hidden && $('#voice').value) body.voice = $('#voice').value;
+    const res = await api('POST', '/api/rounds', body);
     const round = res && (res.round || res);
     location.assign(`/round/${encodeURIComponent(round.id)}`);
   } catch (e) {

@@ -152,3 +152,22 @@ export function confirmDialog({ title, body, confirm = 'Delete', typed = '' }) {
     (input || ok).focus();
   });
 }
+
+// LEAD_IN_WORDS are the words of a spoken transition ("Okay, thank you.
+// Next question."): a leading sentence made only of them is not part of
+// the question, so the "On:" line leaves it out.
+const LEAD_IN_WORDS = new Set(('okay ok thank thanks you great good alright all right next question lets let\'s ' +
+  'move moving on now so sure got it perfect cool excellent that thats that\'s helpful understood makes sense ' +
+  'appreciate the answer very much nice interesting fair enough').split(' '));
+
+/** stripLeadIn drops leading transition sentences from a question. */
+export function stripLeadIn(text) {
+  let rest = String(text || '').trim();
+  for (;;) {
+    const m = rest.match(/^([^.!?]*[.!])\s+(\S[\s\S]*)$/);
+    if (!m) return rest;
+    const words = m[1].toLowerCase().replace(/[’]/g, "'").split(/[^a-z']+/).filter(Boolean);
+    if (!words.length || !words.every((w) => LEAD_IN_WORDS.has(w))) return rest;
+    rest = m[2];
+  }
+}

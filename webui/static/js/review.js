@@ -3,7 +3,9 @@
 // analyzer), and clicking a finding scrolls to its words and, when the
 // answer's audio was kept, plays from the moment they were said.
 import { $, h, api, pathID, kindLabel, humanize, formatDate, num, pct, confirmDialog, toast } from './lib.js';
-import { highlight, evidenceQuote } from './highlight.js';
+import { highlight, evidenceQuote, lowConfidenceRanges } from './highlight.js';
+import { findingState, faults, isQuestion, questionText, resolvedBy, QUESTION_BELOW } from './findings.js';
+import { usesStar, checklist } from './kinds.js';
 
 const SIGNAL = {
   strong_hire: ['Strong hire', 'ok'],
@@ -14,15 +16,29 @@ const SIGNAL = {
   strong_no_hire: ['Strong no hire', 'bad'],
 };
 const STAR_NAMES = { S: 'Situation', T: 'Task', A: 'Action', R: 'Result' };
-const TURN_LABEL = { question: 'Question', probe: 'Follow-up', cutin: 'Interviewer', closing: 'Wrapping up' };
+const TURN_LABEL = { question: 'Question', probe: 'Follow-up', cutin: 'Cut-in', closing: 'Wrapping up' };
+// A transcript heard with less confidence than this is flagged beside
+// the engine's name.
+const LOW_TRANSCRIPT = 0.6;
 
 const roundID = pathID();
 const base = `/api/rounds/${encodeURIComponent(roundID)}`;
 
+// labels maps answer seq -> "question 2" / "follow-up 1 on question 2",
+// filled by render from the grouping, so every link names an answer the
+// way its heading does.
+const labels = new Map();
+
 function answerLink(seq, answers, text) {
-  const n = answers.findIndex((t) => t.seq === seq);
-  if (n < 0) return null;
-  return h('a', { href: `#answer-${seq}` }, text || `answer ${n + 1}`);
+  if (!answers.some((t) => t.seq === seq)) return null;
+  return h('a', { href: `#answer-${seq}` }, text || `your answer to ${labels.get(seq) || 'this question'}`);
+}
+
+/** debriefSeq reads strongest/weakest: the API sends strongest_turn_seq
+ * (-1 for none); rounds stored by older servers had "strongest". */
+function debriefSeq(d, which) {
+  const v = d[`${which}_turn_seq`] ?? d[which];
+  return Number.isInteger(v) && v >= 0 ? v : null;
 }
 
 function renderDebrief(d, answers) {
@@ -37,40 +53,72 @@ function renderDebrief(d, answers) {
     d.principles && d.principles.length ? [h('h3', {}, 'Leadership Principles shown'),
       h('ul', {}, d.principles.map((p) => h('li', {},
         h('strong', {}, p.principle), p.quote ? ` “${p.quote}” ` : ' ', answerLink(p.turn_seq, answers, '(see answer)'))))] : null,
-    h('p', {},
-      d.strongest ? ['Strongest: ', answerLink(d.strongest, answers), '. '] : null,
-      d.weakest ? ['Weakest: ', answerLink(d.weakest, answers), '.'] : null),
+    strongWeak(d, answers),
     d.practise && d.practise.length ? [h('h3', {}, 'Practise next'), h('ul', {}, d.practise.map((p) => h('li', {}, p)))] : null,
   ));
   $('#debrief').hidden = false;
 }
 
-function renderSummary(answers) {
+function strongWeak(d, answers) {
+  const best = debriefSeq(d, 'strongest');
+  const worst = debriefSeq(d, 'weakest');
+  const a = best !== null ? answerLink(best, answers) : null;
+  const b = worst !== null && worst !== best ? answerLink(worst, answers) : null;
+  if (!a && !b) return null;
+  return h('p', { class: 'strong-weak' },
+    a ? [h('strong', {}, 'Strongest: '), h('span', { 'data-strongest': best }, a), '. '] : null,
+    b ? [h('strong', {}, 'Weakest: '), h('span', { 'data-weakest': worst }, b), '.'] : null);
+}
+
+function renderSummary(answers, groups) {
   const reports = answers.map((t) => t.report).filter(Boolean);
-  const findings = reports.reduce((n, r) => n + (r.findings || []).length, 0);
+  // The same count as each answer's list and the history page: faults
+  // only, not findings put as questions nor those a follow-up resolved.
+  const findings = answers.reduce((n, t) => n + (t.report ? faults(t.report, t).length : 0), 0);
+  const asks = reports.reduce((n, r) => n + (r.findings || []).filter(isQuestion).length, 0);
+  const follow = answers.filter((t) => labels.get(t.seq) && labels.get(t.seq).startsWith('follow-up')).length;
   const timed = reports.filter((r) => r.metrics && r.metrics.has_timings);
   const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const withMetric = reports.filter((r) => (r.metrics.metric_mentions || []).length > 0).length;
-  const i = reports.reduce((n, r) => n + (r.metrics.i_all || 0), 0);
-  const we = reports.reduce((n, r) => n + (r.metrics.we_all || 0), 0);
+  // Ownership as the analyzer counts it (i_count/we_count), the numbers
+  // its weak_ownership finding and each scorecard quote.
+  const starReports = reports.filter((r) => usesStar(r.round || 'behavioral'));
+  const i = starReports.reduce((n, r) => n + (r.metrics.i_count || 0), 0);
+  const we = starReports.reduce((n, r) => n + (r.metrics.we_count || 0), 0);
   const fillers = reports.reduce((n, r) => n + (r.metrics.fillers || 0), 0);
   // The embedded recogniser drops most filled pauses, so its counts are a
   // floor; say so rather than let a low number pass for fluency.
   const sphinx = answers.some((t) => (t.source || '').startsWith('sphinx'));
   const fillerNote = sphinx ? ' · a lower bound: pocketsphinx rarely writes "um" or "uh"' : '';
   const rows = [
-    ['Answers', String(answers.length)],
-    ['Findings', String(findings)],
+    ['Answers', groups.length && follow ? `${answers.length} (${plural(groups.filter((g) => g.answers > 0).length, 'question')}, ${plural(follow, 'follow-up')})` : String(answers.length)],
+    ['Findings', asks ? `${findings} to work on, ${asks} to check` : String(findings)],
     ['Answers with a number', reports.length ? `${withMetric} of ${reports.length}` : '—'],
-    ['Ownership (I share)', i + we ? `${pct(i / (i + we))} (I ×${i}, we ×${we})` : '—'],
+    starReports.length ? ['Ownership (I share)', i + we ? `${pct(i / (i + we))} (I ×${i}, we ×${we} in what you did)` : '—'] : null,
     ['Fillers', (timed.length ? `${fillers} (${num(avg(timed.map((r) => r.metrics.fillers_per_min)), 1)}/min)` : String(fillers)) + fillerNote],
     ['Pace', timed.length ? `${num(avg(timed.map((r) => r.metrics.wpm)))} wpm` : 'typed answers have no pace'],
   ];
-  $('#summary').replaceChildren(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  $('#summary').replaceChildren(...rows.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-row': k }, v)]));
 }
 
-function scorecard(report) {
+function scorecard(report, kind, coverage, seq) {
   const m = report.metrics || {};
+  const mm0 = m.metric_mentions || [];
+  if (!usesStar(kind)) {
+    const items = checklist(kind, coverage);
+    const mine = items.filter((p) => p.covered && p.turn_seq === seq).map((p) => p.label);
+    const before = items.filter((p) => p.covered && p.turn_seq !== seq).map((p) => p.label);
+    const missing = items.filter((p) => !p.covered).map((p) => p.label);
+    const rows = [
+      ['Covered here', mine.length ? mine.join(', ') : (coverage && coverage.length ? 'no new phase' : 'not tracked by this server')],
+      before.length ? ['Covered earlier', before.join(', ')] : null,
+      coverage && coverage.length ? ['Not yet covered', missing.length ? missing.join(', ') : 'nothing: every phase covered'] : null,
+      ['Numbers', mm0.length ? mm0.map((x) => x.text).join(', ') : 'none'],
+      ['Delivery', [`${m.words || 0} words`, m.has_timings ? `${num(m.wpm)} wpm` : null,
+        `${m.fillers || 0} fillers${m.has_timings ? ` (${num(m.fillers_per_min, 1)}/min)` : ''}`].filter(Boolean).join(' · ')],
+    ].filter(Boolean);
+    return h('dl', { class: 'scorecard', 'data-kind': kind }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  }
   const parts = new Map();
   for (const p of m.star || []) parts.set(p.part, (parts.get(p.part) || 0) + (p.share || 0));
   const star = h('span', { class: 'star' }, ['S', 'T', 'A', 'R'].map((p) =>
@@ -88,7 +136,7 @@ function scorecard(report) {
       m.pauses_over_3s ? `${m.pauses_over_3s} pauses over 3 s` : null,
     ].filter(Boolean).join(' · ')],
   ];
-  return h('dl', { class: 'scorecard' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h('dl', { class: 'scorecard', 'data-kind': kind }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-row': k }, v)]));
 }
 
 // ---------- charts ----------
@@ -112,8 +160,7 @@ function chartAlts(report, n) {
       ? `Pace of answer ${n}: ${num(m.wpm)} words per minute on average (aim for 100 to 165)` +
         `${windows.length > 1 ? `, from ${num(Math.min(...windows))} to ${num(Math.max(...windows))} across 30-second stretches` : ''}.`
       : `Pace of answer ${n}: typed answers have no timing.`,
-    ownership: `“I” and “we” in answer ${n}: I ×${m.i_all || 0}, we ×${m.we_all || 0}` +
-      `${(m.i_count || m.we_count) ? `; in the Action part I ×${m.i_count || 0}, we ×${m.we_count || 0}` : ''}.`,
+    ownership: `“I” and “we” in answer ${n}, where you describe what was done: I ×${m.i_count || 0}, we ×${m.we_count || 0}.`,
   };
 }
 
@@ -126,7 +173,7 @@ const CHARTS = [
   ['ownership', '“I” versus “we”'],
 ];
 
-function answerCharts(t, n) {
+function answerCharts(t, n, kind) {
   const report = t.report;
   if (!report) return null;
   const alts = chartAlts(report, n);
@@ -135,16 +182,20 @@ function answerCharts(t, n) {
   // typed answer has none, and neither has a very short spoken one. The
   // chart would be an empty box then, which a line of text says better.
   const paced = m.has_timings && (m.wpm_windows || []).length > 0;
-  const shown = CHARTS.filter(([name]) => name !== 'pace' || paced);
+  const star = usesStar(kind);
+  // STAR parts and "I" versus "we" judge stories; a design or coding
+  // answer gets its timeline only when spoken (fillers and pauses).
+  const shown = CHARTS.filter(([name]) => (name !== 'pace' || paced) &&
+    (name !== 'ownership' || star) && (name !== 'timeline' || star || m.has_timings));
+  if (!shown.length) return null;
   return h('div', { class: 'answer-charts', 'data-seq': t.seq },
     shown.map(([name, caption]) => h('figure', { class: `chart chart-${name}`, 'data-chart': name },
       h('img', {
         src: `${base}/charts/${t.seq}/${name}.svg`, alt: alts[name], width: 600, height: name === 'timeline' ? 150 : 180, loading: 'eager',
       }),
-      h('figcaption', {}, caption))),
-    paced ? null : h('p', { class: 'muted small chart-note' }, m.has_timings
-      ? `Pace: ${num(m.wpm)} words per minute on average; the answer is too short for a pace chart.`
-      : 'Typed answer: no pace chart (pace needs spoken words with timings).'));
+      h('figcaption', {}, name === 'timeline' && !star ? 'Timeline: fillers and long pauses' : caption))),
+    paced || !m.has_timings ? null : h('p', { class: 'muted small chart-note' },
+      `Pace: ${num(m.wpm)} words per minute on average; the answer is too short for a pace chart.`));
 }
 
 function showEvidence(block, id, finding) {
@@ -165,39 +216,104 @@ function showEvidence(block, id, finding) {
   }
 }
 
-function answerBlock(t, n) {
+/** sourceLine names the engine that heard a spoken answer and how sure it
+ * was (Metrics.transcript_confidence, 1 when unknown). */
+function sourceLine(t) {
+  if (!t.source) return null;
+  const m = (t.report && t.report.metrics) || {};
+  const c = m.transcript_confidence;
+  const spoken = t.source !== 'typed';
+  const known = spoken && typeof c === 'number' && c > 0 && c < 1;
+  return h('span', { class: 'muted small source' }, spoken ? `heard by ${t.source}` : 'typed',
+    known ? [' · ', h('span', {
+      class: `confidence${c < LOW_TRANSCRIPT ? ' low' : ''}`, 'data-confidence': c,
+      title: 'The recognizer’s average confidence in the words of this answer; greyed words are the ones it was unsure of',
+    }, `transcript confidence ${pct(c)}`)] : null);
+}
+
+function findingItem(block, report, f, id, state, resolvedSeq) {
+  const quote = report.text ? evidenceQuote(report.text, f) : '';
+  const hasEvidence = (f.evidence || []).some((s) => s.end > s.start);
+  const tag = hasEvidence ? 'button' : 'div';
+  const cls = state === 'question' ? 'finding as-question' : `finding sev-${f.severity || 'medium'}${state === 'resolved' ? ' resolved' : ''}`;
+  return h(tag, {
+    class: cls, 'data-code': f.code, 'data-finding': id, 'data-state': state,
+    type: hasEvidence ? 'button' : null,
+    onclick: hasEvidence ? () => showEvidence(block, id, f) : null,
+    title: hasEvidence ? 'Show the words this is about' : null,
+  },
+  state === 'question'
+    ? [h('span', { class: 'head' }, h('strong', {}, 'Worth checking'), h('span', { class: 'badge accent' }, 'not counted')),
+      h('span', { class: 'msg', role: 'none' }, ' ', questionText(f))]
+    : [h('span', { class: 'head' }, h('strong', {}, humanize(f.code)),
+      state === 'resolved'
+        ? h('span', { class: 'badge ok' }, resolvedSeq ? h('a', { href: `#answer-${resolvedSeq}` }, 'resolved by a follow-up') : 'resolved by a follow-up')
+        : h('span', { class: 'badge' }, f.severity || '')),
+    h('span', { class: 'msg', role: 'none' }, ' ', f.message)],
+  quote ? h('span', { class: 'quote' }, quote) : null,
+  f.suggestion && state === 'fault' ? h('span', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
+}
+
+function answerBlock(t, label, n, kind, coverage) {
   const report = t.report;
   const id = (i) => `t${t.seq}-f${i}`;
-  const text = report && report.text ? highlight(report.text, report.findings, id) : t.text;
+  const low = report && report.text ? lowConfidenceRanges(report.text, report.words, QUESTION_BELOW) : [];
+  const text = report && report.text ? highlight(report.text, report.findings, id, low) : t.text;
   const findings = (report && report.findings) || [];
-  const block = h('article', { class: 'card answer-block', id: `answer-${t.seq}`, 'data-seq': t.seq });
+  const res = resolvedBy(t);
+  const block = h('article', { class: 'card answer-block', id: `answer-${t.seq}`, 'data-seq': t.seq, 'data-kind': kind });
   const head = h('div', { class: 'card-title answer-head' },
-    h('h3', {}, `Your answer ${n}`),
-    h('span', { class: 'muted small' }, t.source ? `${t.source}` : ''));
+    h('h3', {}, label.startsWith('follow-up') ? 'Your follow-up answer' : 'Your answer'),
+    sourceLine(t));
   const left = h('div', {},
     t.audio_path ? h('audio', { controls: true, preload: 'metadata', src: `${base}/audio/${t.seq}`, class: 'no-print' }) : null,
     h('p', { class: 'answer-text' }, text),
-    report ? [h('h3', { class: 'sub' }, 'Scorecard'), scorecard(report)] : null);
+    low.length ? h('p', { class: 'muted small' }, h('span', { class: 'word-lowconf' }, 'Greyed words'), ' are ones the recognizer was unsure of.') : null,
+    report ? [h('h3', { class: 'sub' }, 'Scorecard'), scorecard(report, kind, coverage, t.seq)] : null);
+  const order = { fault: 0, question: 1, resolved: 2 };
+  const items = findings.map((f, i) => ({ f, i, st: findingState(f, res) })).sort((a, b) => order[a.st] - order[b.st] || a.i - b.i);
   const list = findings.length
-    ? h('div', { class: 'findings' }, findings.map((f, i) => {
-      const quote = report.text ? evidenceQuote(report.text, f) : '';
-      const hasEvidence = (f.evidence || []).some((s) => s.end > s.start);
-      const tag = hasEvidence ? 'button' : 'div';
-      return h(tag, {
-        class: `finding sev-${f.severity || 'medium'}`, 'data-code': f.code, 'data-finding': id(i),
-        type: hasEvidence ? 'button' : null,
-        onclick: hasEvidence ? () => showEvidence(block, id(i), f) : null,
-        title: hasEvidence ? 'Show the words this is about' : null,
-      },
-      h('span', { class: 'head' }, h('strong', {}, humanize(f.code)), h('span', { class: 'badge' }, f.severity || '')),
-      h('span', { class: 'msg', role: 'none' }, ' ', f.message),
-      quote ? h('span', { class: 'quote' }, quote) : null,
-      f.suggestion ? h('span', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
-    }))
+    ? h('div', { class: 'findings' }, items.map(({ f, i, st }) => findingItem(block, report, f, id(i), st, res.get(f.code))))
     : h('p', { class: 'badge ok' }, report ? 'Nothing flagged in this answer.' : 'Not analysed.');
   const right = h('div', {}, h('h3', { class: 'sub first' }, 'Findings'), list);
-  block.append(...[head, answerCharts(t, n), left, right].filter(Boolean));
+  block.append(...[head, answerCharts(t, n, kind), left, right].filter(Boolean));
   return block;
+}
+
+/** groupTurns puts each main question with its follow-ups and answers:
+ * [{idx, question (interviewer turn), info (API questions entry), turns}].
+ * The API's "questions" gives text, kind and coverage when the server
+ * sends it; otherwise a question starts at each main-question turn. */
+export function groupTurns(turns, questions) {
+  const byIdx = new Map((Array.isArray(questions) ? questions : []).map((q) => [q.idx, q]));
+  const bySeq = new Map();
+  for (const q of byIdx.values()) for (const seq of q.turn_seqs || []) bySeq.set(seq, q.idx);
+  const groups = [];
+  const tail = [];
+  let cur = null;
+  const open = (idx) => {
+    cur = { idx, question: null, info: byIdx.get(idx) || null, turns: [], answers: 0 };
+    groups.push(cur);
+  };
+  for (const t of turns) {
+    if (t.role === 'interviewer' && t.kind === 'closing') {
+      tail.push(t);
+      continue;
+    }
+    const mainQ = t.role === 'interviewer' && t.kind === 'question';
+    const idx = bySeq.has(t.seq) ? bySeq.get(t.seq) : mainQ ? t.question_idx ?? groups.length : cur ? cur.idx : t.question_idx ?? 0;
+    if (!cur || (mainQ && cur.question) || idx !== cur.idx) open(idx);
+    if (mainQ && !cur.question) cur.question = t;
+    else cur.turns.push(t);
+    if (t.role === 'candidate') cur.answers++;
+  }
+  return { groups, tail };
+}
+
+function interviewerTurn(t) {
+  return h('div', { class: 'turn interviewer', 'data-seq': t.seq, 'data-kind': t.kind },
+    h('div', { class: 'who' }, 'Interviewer', t.kind !== 'question' ? h('span', { class: 'badge' }, TURN_LABEL[t.kind] || humanize(t.kind || '')) : null),
+    h('p', {}, t.text));
 }
 
 function render(data) {
@@ -212,15 +328,53 @@ function render(data) {
   if (round.status === 'active') {
     $('#subtitle').append(' ', h('a', { href: `/round/${encodeURIComponent(round.id)}` }, 'Resume'));
   }
-  renderDebrief(round.debrief, answers);
-  renderSummary(answers);
-  let n = 0;
-  const nodes = turns.map((t) => {
-    if (t.role === 'candidate') return answerBlock(t, ++n);
-    return h('div', { class: 'turn interviewer', 'data-seq': t.seq },
-      h('div', { class: 'who' }, 'Interviewer', h('span', { class: 'badge' }, TURN_LABEL[t.kind] || humanize(t.kind || ''))),
-      h('p', {}, t.text));
+  const { groups, tail } = groupTurns(turns, data.questions);
+  labels.clear();
+  groups.forEach((g, gi) => {
+    let f = 0;
+    let first = true;
+    for (const t of g.turns) {
+      if (t.role !== 'candidate') continue;
+      labels.set(t.seq, first ? `question ${gi + 1}` : `follow-up ${++f} on question ${gi + 1}`);
+      first = false;
+    }
   });
+  renderDebrief(round.debrief, answers);
+  renderSummary(answers, groups);
+  let n = 0;
+  const nodes = groups.map((g, gi) => {
+    const info = g.info || {};
+    const qturn = g.question;
+    const kind = info.kind || ((g.turns.find((t) => t.report) || {}).report || {}).round || (round.kind === 'loop' ? 'behavioral' : round.kind);
+    const coverage = info.coverage || [];
+    const body = [];
+    const follow = [];
+    let seenAnswer = false;
+    for (const t of g.turns) {
+      const node = t.role === 'candidate' ? answerBlock(t, labels.get(t.seq) || '', ++n, kind, coverage) : interviewerTurn(t);
+      // The main answer sits under the question; everything after it
+      // (follow-ups, cut-ins and their answers) is indented below.
+      if (!seenAnswer) body.push(node);
+      else follow.push(node);
+      if (t.role === 'candidate') seenAnswer = true;
+    }
+    const principle = info.principle || (qturn && qturn.principle) || '';
+    const items = usesStar(kind) ? [] : checklist(kind, coverage);
+    return h('section', { class: 'question-group', 'data-question': g.idx, 'data-kind': kind },
+      h('div', { class: 'group-head' },
+        h('h3', {}, `Question ${gi + 1}`),
+        principle ? h('span', { class: 'badge accent' }, principle) : null,
+        // The bank's question when the API gives it; the spoken turn (with
+        // its greeting or transition) otherwise.
+        h('p', { class: 'q-text' }, info.text || (qturn && qturn.text) || '')),
+      coverage.length && items.length ? h('ul', { class: 'checklist inline', 'aria-label': 'Phases covered across this question' },
+        items.map((p) => h('li', { class: p.covered ? 'covered' : '', 'data-phase': p.phase },
+          h('span', { class: 'tick', 'aria-hidden': 'true' }, p.covered ? '✓' : ''), p.label,
+          h('span', { class: 'visually-hidden' }, p.covered ? ' (covered)' : ' (not covered)')))) : null,
+      body,
+      follow.length ? h('div', { class: 'follow-ups', 'aria-label': `Follow-ups on question ${gi + 1}` }, follow) : null);
+  });
+  for (const t of tail) nodes.push(interviewerTurn(t));
   $('#transcript').replaceChildren(...(nodes.length ? nodes : [h('p', { class: 'card empty' }, 'Nothing was said in this round.')]));
   $('#transcript').classList.add('conversation');
   if (location.hash) {

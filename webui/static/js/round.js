@@ -1,11 +1,14 @@
 // Round page: the live interview. Everything live arrives on one websocket
 // (docs/protocol.md); this file keeps a small state object, applies each
 // server message to it and redraws the parts that changed.
-import { $, $$, h, api, pathID, kindLabel, humanize, clock, num, toast, confirmDialog } from './lib.js';
+import { $, $$, h, api, pathID, kindLabel, humanize, clock, num, toast, confirmDialog, stripLeadIn } from './lib.js';
 import { RoundSocket } from './socket.js';
 import { highlight, evidenceQuote } from './highlight.js';
 import { Voice, voiceSupport, micErrorMessage } from './voice.js';
-import { engineSummary, remoteWarning } from './engines.js';
+import { engineSummary, remoteWarning, sttHint } from './engines.js';
+import { findingState, faults, isQuestion, questionText as findingQuestion, resolvedBy } from './findings.js';
+import { answerKind, usesStar, placeholder, checklist } from './kinds.js';
+import * as drafts from './drafts.js';
 
 // Answer timeboxes by round kind, used when the server does not send one.
 // Behavioral: 2-3 minutes per STAR story is the usual coaching advice for
@@ -19,8 +22,16 @@ const DRAFT_DEBOUNCE_MS = 300;
 // After "finished", go to the review page after this long unless the user
 // chooses to stay (they may want to read the closing words).
 const REVIEW_REDIRECT_MS = 3000;
+// Without an ack this long after Submit, the page stops saying "Saving…"
+// and gives the button back: a spinner must always have a way out.
+const ACK_TIMEOUT_MS = 15000;
+// The server's limits (mockloop.MaxAnswerWords, MaxMessageBytes); GET
+// /api/config may send its own under "limits".
+const LIMITS = { answer_words: 20000, message_bytes: 256 << 10 };
+// Room in a message for everything but the answer text.
+const MESSAGE_OVERHEAD_BYTES = 512;
 
-const TURN_LABEL = { question: 'Question', probe: 'Follow-up', cutin: 'Interviewer', closing: 'Wrapping up' };
+const TURN_LABEL = { question: 'Question', probe: 'Follow-up', cutin: 'Cut-in', closing: 'Wrapping up' };
 const LISTEN_LABEL = {
   listening: 'Listening…',
   speaking: 'Hearing you',
@@ -47,6 +58,10 @@ const S = {
   bargeIn: false, // the candidate cut into the interviewer's current reply
   remoteSpeaking: false, // the interviewer's audio is arriving now
   latency: new Map(), // interviewer turn seq -> stage timings (ms)
+  promptSeq: -1, // the interviewer turn being answered; -1 before the first
+  coverage: [], // PhaseState list of the current question
+  ackTimer: 0,
+  overLimit: '', // why the text in the box cannot be sent, or ''
 };
 
 const socket = new RoundSocket(roundID, { onMessage: handle, onStatus: connStatus });
@@ -75,7 +90,14 @@ function connStatus(status, info) {
   switch (status) {
     case 'connecting': set('Connecting…', ''); break;
     case 'reconnecting': set('Reconnecting…', 'warn'); break;
-    case 'waiting': set(`Offline, retrying in ${Math.ceil(info.delayMs / 1000)} s`, 'warn'); break;
+    case 'waiting':
+      set(`Offline, retrying in ${Math.ceil(info.delayMs / 1000)} s`, 'warn');
+      if (S.pending.size) {
+        // Checked against the server's record when it is back (onState).
+        answerStatus('The connection dropped before the server confirmed your answer. It is still in the box; mockloop checks whether it arrived once it reconnects.', true);
+        $('#submit').disabled = false;
+      }
+      break;
     case 'garbled': toast('The server sent a message this page could not read.', 'error'); break;
     case 'open':
       set('Connected', 'ok');
@@ -96,10 +118,11 @@ function handle(msg) {
     case 'state': onState(msg); break;
     case 'ack': onAck(msg); break;
     case 'interviewer_delta': onDelta(msg); break;
-    case 'interviewer': onInterviewer(msg.turn); break;
+    case 'interviewer': onInterviewer(msg.turn, msg.question); break;
+    case 'coverage': onCoverage(msg); break;
     case 'feedback': onFeedback(msg); break;
     case 'live': onLive(msg); break;
-    case 'nudge': toast(msg.text); break;
+    case 'nudge': showNudge(msg.text); break;
     case 'notice': notice(msg.level, msg.text); break;
     case 'partial': onPartial(msg.text); break;
     case 'utterance': onUtterance(msg.utterance); break;
@@ -121,6 +144,7 @@ function onState(msg) {
   S.turns = Array.isArray(msg.turns) ? msg.turns.slice() : [];
   S.phase = msg.phase || '';
   S.question = msg.question || null;
+  S.coverage = (S.question && S.question.coverage) || [];
   S.deltas.clear();
   for (const t of S.turns) if (t.role === 'interviewer' && t.latency) S.latency.set(t.seq, t.latency);
   renderLatency();
@@ -129,13 +153,27 @@ function onState(msg) {
     document.title = `${kindLabel(S.round.kind)} · mockloop`;
   }
   setTimebox();
+  reconcilePending();
+  const last = lastInterviewer();
+  S.promptSeq = last ? last.seq : -1;
   if (S.phase === 'answering') {
-    const last = lastInterviewer();
+    // The clock runs from when this browser saw the answer start (kept
+    // with the draft); without that, from the end of the interviewer's
+    // turn as stored.
+    const saved = drafts.load(roundID, S.promptSeq);
     const t = last && Date.parse(last.ended_at || last.started_at);
-    S.answerStart = Number.isFinite(t) && t <= Date.now() ? t : Date.now();
+    S.answerStart = saved ? saved.started : Number.isFinite(t) && t <= Date.now() ? t : Date.now();
+    if (!saved) drafts.save(roundID, S.promptSeq, S.answerStart, $('#answer').value);
+    const box = $('#answer');
+    if (saved && saved.text && !box.value.trim()) {
+      box.value = saved.text;
+      answerStatus('Your draft from before the refresh is back in the box.');
+    }
+    if (box.value.trim()) onType();
   } else {
     S.answerStart = 0;
   }
+  applyKind();
   renderAll();
   const lastAnswer = [...S.turns].reverse().find((t) => t.role === 'candidate' && t.report);
   if (lastAnswer) renderFeedback(lastAnswer.seq, lastAnswer.report, false);
@@ -146,12 +184,15 @@ function onAck(msg) {
   const text = S.pending.get(msg.id);
   S.pending.delete(msg.id);
   if (text === undefined) return;
+  clearTimeout(S.ackTimer);
+  drafts.clear(roundID, S.promptSeq);
   const box = $('#answer');
   // Clear only what was sent: words typed after Submit stay.
   if (box.value.trim() === text.trim()) box.value = '';
   answerStatus('Saved.');
   $('#submit').disabled = false;
-  upsertTurn({ seq: msg.turn_seq, role: 'candidate', kind: 'answer', text, source: 'typed', started_at: new Date().toISOString() });
+  const q = S.question && typeof S.question === 'object' ? S.question : {};
+  upsertTurn({ seq: msg.turn_seq, role: 'candidate', kind: 'answer', text, source: 'typed', question_idx: q.idx, started_at: new Date().toISOString() });
   S.phase = 'asking';
   S.answerStart = 0;
   resetLive();
@@ -175,27 +216,69 @@ function onDelta(msg) {
   renderSpeaking();
 }
 
-function onInterviewer(turn) {
+function onInterviewer(turn, question) {
   if (!turn) return;
   for (const seq of S.deltas.keys()) if (seq <= (turn.seq || 0)) S.deltas.delete(seq);
   upsertTurn(turn);
   if (turn.latency) onLatency(turn.seq, turn.latency);
-  if (turn.kind === 'question') {
-    // A new main question: the snapshot's question is now stale.
-    const q = S.question && typeof S.question === 'object' ? S.question : {};
-    S.question = { ...q, idx: turn.question_idx ?? q.idx, text: turn.text, principle: turn.principle || '' };
+  const prev = S.question && typeof S.question === 'object' ? S.question : {};
+  if (question && typeof question === 'object') {
+    // The server's question comes with this turn's timebox and kind.
+    S.question = question;
+  } else if (turn.kind === 'question') {
+    // An older server sends only the turn: keep what holds for the whole
+    // round, drop what belonged to the last question or follow-up (its
+    // timebox, its coverage).
+    S.question = { idx: turn.question_idx ?? prev.idx, of: prev.of, kind: prev.kind, text: stripLeadIn(turn.text), principle: turn.principle || '' };
   }
+  if (turn.kind === 'question') S.coverage = (S.question && S.question.coverage) || [];
+  else if (S.question && Array.isArray(S.question.coverage) && S.question.coverage.length) S.coverage = S.question.coverage;
+  // What was said about the last answer is not about this one.
+  answerStatus('');
+  if (!$('#mic-status').classList.contains('error')) micStatus(voice.active ? 'Microphone on. Speak when it is your turn.' : '');
+  showNudge('');
+  S.promptSeq = turn.seq || 0;
   if (turn.kind === 'closing') {
     S.phase = 'finished';
     S.answerStart = 0;
   } else {
     S.phase = 'answering';
     S.answerStart = Date.now();
+    drafts.save(roundID, S.promptSeq, S.answerStart, '');
     setTimebox();
     resetLive();
     $('#transcript').replaceChildren(h('p', { id: 'partial', class: 'partial' }));
   }
+  applyKind();
   renderAll();
+}
+
+function onCoverage(msg) {
+  if (!Array.isArray(msg.coverage)) return;
+  S.coverage = msg.coverage;
+  if (S.question && typeof S.question === 'object') S.question.coverage = msg.coverage;
+  renderChecklist();
+}
+
+// reconcilePending settles answers sent before a reconnect: one the
+// server stored is acknowledged; one it never got is handed back.
+function reconcilePending() {
+  if (!S.pending.size) return;
+  clearTimeout(S.ackTimer);
+  const stored = new Set(S.turns.filter((t) => t.role === 'candidate').map((t) => (t.text || '').trim()));
+  let lost = false;
+  for (const [id, text] of S.pending) {
+    if (stored.has(text.trim())) {
+      if ($('#answer').value.trim() === text.trim()) $('#answer').value = '';
+      drafts.clear(roundID, S.promptSeq);
+      answerStatus('Saved.');
+    } else {
+      lost = true;
+    }
+    S.pending.delete(id);
+  }
+  $('#submit').disabled = false;
+  if (lost) answerStatus('The server did not get your answer before the connection dropped. It is still in the box; submit it again.', true);
 }
 
 function onFeedback(msg) {
@@ -209,8 +292,9 @@ function onFeedback(msg) {
 function onLive(msg) {
   renderMeters(msg.metrics || {}, 'live');
   const list = $('#live-findings');
-  list.replaceChildren(...(msg.findings || []).slice(0, 3).map((f) =>
-    h('li', { 'data-code': f.code }, f.message || humanize(f.code))));
+  list.replaceChildren(...(msg.findings || []).slice(0, 3).map((f) => (isQuestion(f)
+    ? h('li', { 'data-code': f.code, class: 'as-question' }, findingQuestion(f))
+    : h('li', { 'data-code': f.code }, f.message || humanize(f.code)))));
 }
 
 function onPartial(text) {
@@ -386,11 +470,13 @@ function renderQuestion() {
   const eyebrow = $('#q-eyebrow');
   const ctx = $('#q-context');
   const streaming = [...S.deltas.entries()].sort((a, b) => a[0] - b[0]).pop();
-  const asked = S.turns.filter((t) => t.role === 'interviewer' && t.kind === 'question').length;
   const q = S.question && typeof S.question === 'object' ? S.question : null;
-  // question_idx counts from 0 on the wire.
-  $('#qcount').textContent = q && q.of ? `Question ${q.idx + 1} of ${q.of}` : asked ? `Question ${asked}` : '';
+  const n = questionNumber();
+  // One number for the badge and the eyebrow; "of" only when the server's
+  // count agrees with it.
+  $('#qcount').textContent = n ? (q && q.of >= n ? `Question ${n} of ${q.of}` : `Question ${n}`) : '';
   $('#principle').textContent = q && q.principle ? q.principle : '';
+  $('#principle').title = q && q.principle ? `Leadership Principle this question probes: ${q.principle}` : '';
   $('#principle').hidden = !(q && q.principle);
   if (streaming) {
     eyebrow.textContent = 'Interviewer is speaking';
@@ -407,11 +493,34 @@ function renderQuestion() {
     ctx.hidden = true;
     return;
   }
-  eyebrow.textContent = last.kind === 'question' ? `Question ${asked}` : (TURN_LABEL[last.kind] || 'Interviewer');
+  const labels = { question: n ? `Question ${n}` : 'Question', probe: 'Follow-up', cutin: 'The interviewer cut in', closing: 'Wrapping up' };
+  eyebrow.textContent = labels[last.kind] || 'Interviewer';
   el.textContent = last.text;
-  const main = questionText(S.question);
+  const main = stripLeadIn(questionText(S.question));
   ctx.hidden = !(last.kind !== 'question' && main && main !== last.text);
   ctx.textContent = `On: ${main}`;
+}
+
+/** questionNumber is the current main question counted from 1: the
+ * server's index when it sends one, else the questions asked so far. */
+function questionNumber() {
+  const q = S.question && typeof S.question === 'object' ? S.question : null;
+  if (q && Number.isInteger(q.idx)) return q.idx + 1;
+  return S.turns.filter((t) => t.role === 'interviewer' && t.kind === 'question').length;
+}
+
+/** answerLabel says which question an answer was to ("question 2",
+ * "follow-up on question 2"), counted the way the header counts. */
+function answerLabel(seq) {
+  const i = S.turns.findIndex((t) => t.seq === seq);
+  if (i < 0) return '';
+  const t = S.turns[i];
+  let prompt = null;
+  for (let j = i - 1; j >= 0; j--) if (S.turns[j].role === 'interviewer') { prompt = S.turns[j]; break; }
+  const idx = Number.isInteger(t.question_idx) ? t.question_idx : prompt && Number.isInteger(prompt.question_idx) ? prompt.question_idx : null;
+  const qn = idx !== null ? idx + 1 : questionNumber();
+  const follow = prompt && prompt.kind !== 'question';
+  return qn ? `${follow ? 'follow-up on ' : ''}question ${qn}` : '';
 }
 
 function renderPhase() {
@@ -432,11 +541,13 @@ function renderConversation() {
         h('p', {}, t.text));
     }
     const body = t.report && t.report.text ? highlight(t.report.text, t.report.findings, (i) => `t${t.seq}-f${i}`) : t.text;
-    const n = t.report ? (t.report.findings || []).length : null;
+    const n = t.report ? faults(t.report, t).length : null;
+    const asks = t.report ? (t.report.findings || []).filter(isQuestion).length : 0;
     return h('div', { class: 'turn candidate', 'data-seq': t.seq },
       h('div', { class: 'who' }, 'You',
         t.source && t.source !== 'typed' ? h('span', { class: 'badge' }, 'spoken') : null,
-        n !== null ? h('span', { class: `badge ${n ? 'warn' : 'ok'}` }, n ? `${n} to work on` : 'no issues found') : null),
+        n !== null ? h('span', { class: `badge ${n ? 'warn' : 'ok'}`, 'data-faults': n }, n ? `${n} to work on` : asks ? 'nothing certain to fix' : 'no issues found') : null,
+        asks ? h('span', { class: 'badge accent', 'data-questions': asks }, `${asks} to check`) : null),
       h('p', {}, body));
   });
   box.replaceChildren(...(nodes.length ? nodes : [h('p', { class: 'muted small' }, 'The conversation appears here.')]));
@@ -444,27 +555,37 @@ function renderConversation() {
 
 function renderFeedback(seq, report, fresh) {
   const box = $('#feedback');
-  const answers = S.turns.filter((t) => t.role === 'candidate');
-  const idx = answers.findIndex((t) => t.seq === seq);
-  $('#fb-for').textContent = idx >= 0 ? `on answer ${idx + 1}` : '';
+  const label = answerLabel(seq);
+  $('#fb-for').textContent = label ? `on your answer to ${label}` : '';
+  const turn = S.turns.find((t) => t.seq === seq);
+  const res = resolvedBy(turn);
   const findings = (report && report.findings) || [];
+  if (report && report.metrics) renderMeters(report.metrics, 'last answer');
   if (!findings.length) {
     box.replaceChildren(h('p', { class: 'badge ok' }, 'Nothing to flag in that answer. Keep it up.'));
     return;
   }
-  box.replaceChildren(...findings.map((f) => findingCard(report.text, f, fresh)));
-  if (report.metrics) renderMeters(report.metrics, 'last answer');
+  // Faults first, then what the page is not sure of.
+  const order = { fault: 0, question: 1, resolved: 2 };
+  const sorted = findings.map((f) => ({ f, st: findingState(f, res) })).sort((a, b) => order[a.st] - order[b.st]);
+  box.replaceChildren(...sorted.map(({ f, st }) => findingCard(report.text, f, fresh, st)));
 }
 
-function findingCard(text, f, fresh) {
+function findingCard(text, f, fresh, state = 'fault') {
   const quote = evidenceQuote(text, f);
-  return h('article', { class: `finding sev-${f.severity || 'medium'}${fresh ? ' fresh' : ''}`, 'data-code': f.code },
+  if (state === 'question') {
+    return h('article', { class: `finding as-question${fresh ? ' fresh' : ''}`, 'data-code': f.code, 'data-state': state },
+      h('div', { class: 'head' }, h('strong', {}, 'Worth checking'), h('span', { class: 'code' }, f.code)),
+      h('p', { class: 'msg' }, findingQuestion(f)),
+      quote ? h('p', { class: 'quote' }, quote) : null);
+  }
+  return h('article', { class: `finding sev-${f.severity || 'medium'}${fresh ? ' fresh' : ''}${state === 'resolved' ? ' resolved' : ''}`, 'data-code': f.code, 'data-state': state },
     h('div', { class: 'head' },
       h('strong', {}, humanize(f.code)),
-      h('span', { class: 'code' }, f.code)),
+      state === 'resolved' ? h('span', { class: 'badge ok' }, 'resolved by a follow-up') : h('span', { class: 'code' }, f.code)),
     h('p', { class: 'msg' }, f.message),
     quote ? h('p', { class: 'quote' }, quote) : null,
-    f.suggestion ? h('p', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
+    f.suggestion && state !== 'resolved' ? h('p', { class: 'suggest' }, h('strong', {}, 'Try: '), f.suggestion) : null);
 }
 
 function renderMeters(m, source) {
@@ -479,8 +600,11 @@ function renderMeters(m, source) {
     $('#m-fillers-label').textContent = 'Fillers';
     $('#m-fillers').textContent = m.words ? String(m.fillers || 0) : '—';
   }
-  const i = m.i_all || 0;
-  const we = m.we_all || 0;
+  // The analyzer's ownership count (in the Action part, or the whole
+  // answer when it found none): the number its finding, the scorecard
+  // and the chart all quote.
+  const i = m.i_count || 0;
+  const we = m.we_count || 0;
   $('#m-iwe').textContent = i + we ? `I ×${i} · we ×${we}` : '—';
   $('#m-i-bar').style.width = i + we ? `${(100 * i) / (i + we)}%` : '0';
   $('#m-we-bar').style.width = i + we ? `${(100 * we) / (i + we)}%` : '0';
@@ -492,6 +616,37 @@ function renderMeters(m, source) {
   }
   const mm = m.metric_mentions || [];
   $('#m-metrics').textContent = mm.length ? mm.slice(-4).map((x) => x.text).join(', ') : 'none yet';
+}
+
+// applyKind shows what the current question's round type is judged on:
+// STAR and "I" vs "we" for behavioral answers, the phase checklist for
+// system design and coding.
+function applyKind() {
+  const kind = answerKind(S.question, S.round);
+  document.body.dataset.answerKind = kind;
+  const star = usesStar(kind);
+  for (const el of $$('[data-for="star"]')) el.hidden = !star;
+  for (const el of $$('[data-for="phases"]')) el.hidden = star;
+  $('#answer').placeholder = placeholder(kind);
+  renderChecklist();
+}
+
+function renderChecklist() {
+  const kind = answerKind(S.question, S.round);
+  if (usesStar(kind)) return;
+  const items = checklist(kind, S.coverage);
+  const done = items.filter((p) => p.covered).length;
+  $('#m-checklist-label').textContent = `${kind === 'coding' ? 'Coding checklist' : 'Design phases'}: ${done} of ${items.length} covered`;
+  $('#m-checklist').replaceChildren(...items.map((p) => h('li', {
+    class: p.covered ? 'covered' : '', 'data-phase': p.phase, 'data-covered': String(p.covered),
+  }, h('span', { class: 'tick', 'aria-hidden': 'true' }, p.covered ? '✓' : ''), p.label,
+  h('span', { class: 'visually-hidden' }, p.covered ? ' (covered)' : ' (not yet)'))));
+}
+
+function showNudge(text) {
+  const el = $('#nudge');
+  el.textContent = text || '';
+  el.hidden = !text;
 }
 
 function resetLive() {
@@ -540,6 +695,11 @@ function submitAnswer() {
     return;
   }
   clearTimeout(draftTimer); // the answer supersedes any pending draft
+  const why = tooLong(text);
+  if (why) {
+    answerStatus(why, true);
+    return;
+  }
   const id = `a${Date.now().toString(36)}-${S.nextID++}`;
   if (!socket.send({ type: 'answer', id, text })) {
     answerStatus('Not connected to the server. Your answer is still here; submit again once it says Connected.', true);
@@ -548,11 +708,47 @@ function submitAnswer() {
   S.pending.set(id, text);
   $('#submit').disabled = true;
   answerStatus('Saving…');
+  clearTimeout(S.ackTimer);
+  S.ackTimer = setTimeout(() => {
+    if (!S.pending.has(id)) return;
+    S.pending.delete(id);
+    $('#submit').disabled = false;
+    answerStatus('The server has not confirmed your answer. It is still in the box; submit again, or check that mockloop is running.', true);
+  }, ACK_TIMEOUT_MS);
+}
+
+/** tooLong says why text cannot be sent (over the word limit, or too
+ * big for one message), in words, or '' when it can. */
+function tooLong(text) {
+  const words = (text.match(/\S+/g) || []).length;
+  const max = LIMITS.answer_words;
+  if (words > max) {
+    return `That answer is ${words.toLocaleString('en')} words; an answer can be at most ${max.toLocaleString('en')} words. Cut it down, then submit.`;
+  }
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes + MESSAGE_OVERHEAD_BYTES > LIMITS.message_bytes) {
+    return `That answer is too big to send (${Math.round(bytes / 1024).toLocaleString('en')} KB in ${words.toLocaleString('en')} words). ` +
+      `Answers can be at most ${max.toLocaleString('en')} words of ordinary length; cut it down, then submit.`;
+  }
+  return '';
 }
 
 let draftTimer = 0;
 function onType() {
   clearTimeout(draftTimer);
+  const text = $('#answer').value;
+  if (S.phase === 'answering' && S.answerStart) drafts.save(roundID, S.promptSeq, S.answerStart, text);
+  const why = tooLong(text);
+  if (why) {
+    // Never sent: a message over the server's limit closes the socket.
+    S.overLimit = why;
+    answerStatus(why, true);
+    return;
+  }
+  if (S.overLimit) {
+    S.overLimit = '';
+    answerStatus('');
+  }
   draftTimer = setTimeout(() => socket.send({ type: 'draft', text: $('#answer').value }), DRAFT_DEBOUNCE_MS);
 }
 
@@ -660,6 +856,10 @@ function wire() {
 function showEngines(cfg) {
   $('#engines').replaceChildren(engineSummary(cfg));
   remoteWarning($('#remote-warning'), cfg);
+  sttHint($('#stt-hint'), cfg);
+  const l = cfg && cfg.limits;
+  if (l && l.answer_words > 0) LIMITS.answer_words = l.answer_words;
+  if (l && l.message_bytes > 0) LIMITS.message_bytes = l.message_bytes;
 }
 
 async function checkVoice() {
@@ -673,7 +873,9 @@ async function checkVoice() {
   try {
     const cfg = await api('GET', '/api/config');
     showEngines(cfg);
-    if (cfg && cfg.voice === false) {
+    // "voice" was a flag; the voice picker's server sends the default
+    // voice's id there instead, which means voice is on.
+    if (cfg && (cfg.voice === false || cfg.voice === '')) {
       $('#mic-start').disabled = true;
       micStatus('Voice answers are not available on this server; type your answers below.');
     }
