@@ -42,6 +42,9 @@ type Word struct {
 	W     string  `json:"w"`
 	Start float64 `json:"start"`
 	End   float64 `json:"end"`
+	// Conf is the recognizer's confidence in the word, 0..1; zero means
+	// unknown (typed text) and is trusted.
+	Conf float64 `json:"conf,omitempty"`
 }
 
 // Input is one answer to analyse.
