@@ -17,12 +17,18 @@ import (
 )
 
 func (a *API) config(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]any{
+	cfg := map[string]any{
 		"version": a.Version,
 		"engines": a.Engines,
 		"voice":   a.Voice,
 		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
-	})
+	}
+	hint := STTHint{}
+	if a.STTHint != nil {
+		hint = a.STTHint()
+	}
+	cfg["stt_hint"] = hint
+	writeJSON(w, http.StatusOK, cfg)
 	return nil
 }
 
