@@ -40,6 +40,7 @@ type Config struct {
 	STTURL   string
 	STTModel string
 	STTKey   string
+	STTProbe string // auto, off, or base URLs to try
 
 	TTS      string // espeak, openai, none
 	TTSURL   string
@@ -140,6 +141,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.STTURL, "stt-url", env("MOCKLOOP_STT_BASE_URL", "http://127.0.0.1:8000/v1"), "OpenAI-compatible transcription base URL (whisper.cpp server, speaches)")
 	fs.StringVar(&c.STTModel, "stt-model", env("MOCKLOOP_STT_MODEL", "whisper-1"), "transcription model name")
 	c.STTKey = env("MOCKLOOP_STT_API_KEY", os.Getenv("OPENAI_API_KEY"))
+	fs.StringVar(&c.STTProbe, "stt-probe", env("MOCKLOOP_STT_PROBE", "auto"), "with the embedded recognizer, look for a transcription server on this machine (auto: speaches :8000, whisper.cpp :8081 and :8080; off; or base URLs) and offer it on the round page")
 
 	fs.StringVar(&c.TTS, "tts", env("MOCKLOOP_TTS", "espeak"), "text-to-speech engine: espeak (embedded), openai (any OpenAI-compatible server), none")
 	fs.StringVar(&c.TTSURL, "tts-url", env("MOCKLOOP_TTS_BASE_URL", "http://127.0.0.1:8000/v1"), "OpenAI-compatible speech base URL (speaches, Kokoro-FastAPI)")

@@ -30,6 +30,8 @@ Usage:
   mockloop analyze [flags] FILE|- analyze one answer (text or words JSON)
   mockloop export [flags] ROUND_ID [--format md|json]
   mockloop dial [flags] FILE.wav  join a round over WebRTC, speak a WAV file
+  mockloop transcribe [flags] FILE.wav [--json]
+                                  the round's recognizer on a WAV file: words, times, confidences
   mockloop doctor [flags]         check the configured engines
   mockloop bench [flags] [WAV...] spoken turns through a real server: latency per stage
   mockloop loadtest [flags]       N spoken sessions at once: sessions held, CPU, p95, lost utterances
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runExport(ctx, args, stdout, stderr)
 	case "dial":
 		return runDial(ctx, args, stdout, stderr)
+	case "transcribe":
+		return runTranscribe(ctx, args, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args, stdout, stderr)
 	case "loadtest":

@@ -17,6 +17,7 @@ import (
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/sqlitestore"
+	"github.com/mockloop/mockloop/server/sttprobe"
 	"github.com/mockloop/mockloop/server/ws"
 	"github.com/mockloop/mockloop/webui"
 )
@@ -76,7 +77,9 @@ type Main struct {
 	Hub     *live.Hub
 	API     *httpapi.API
 	Engines httpapi.Engines
-	closers []func() error
+	// STTAdvice is the stt_hint of /api/config and the probe behind it.
+	STTAdvice *sttAdvisor
+	closers   []func() error
 }
 
 // NewMain opens the data dir and wires every piece from cfg.
@@ -112,6 +115,13 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		Logger:      log,
 	}
 	m.Hub = live.NewHub(deps)
+	adv := newSTTAdvisor(eng.info.STT.Name == "sphinx")
+	var cands []sttprobe.Candidate
+	if adv.Hint().Approximate {
+		cands = probeCandidates(cfg.STTProbe, cfg.Addr)
+	}
+	m.STTAdvice = adv
+	m.closers = append(m.closers, startProbe(ctx, adv, cands, log))
 	m.API = &httpapi.API{
 		Store:     db,
 		Summaries: db,
@@ -127,6 +137,7 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		AudioDir:  filepath.Join(cfg.DataDir, "audio"),
 		Token:     cfg.Token,
 		Logger:    log,
+		STTHint:   adv.Hint,
 	}
 	return m, nil
 }

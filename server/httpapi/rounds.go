@@ -24,7 +24,7 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 			e.Status, e.Reason, e.Fix = a.Health(kind)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	cfg := map[string]any{
 		"version": a.Version,
 		"engines": engines,
 		"voice":   a.Voice,
@@ -32,7 +32,13 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 		// The page refuses an answer over these before sending it: a
 		// message over the size limit would close the websocket.
 		"limits": map[string]int{"answer_words": mockloop.MaxAnswerWords, "message_bytes": mockloop.MaxMessageBytes},
-	})
+	}
+	hint := STTHint{}
+	if a.STTHint != nil {
+		hint = a.STTHint()
+	}
+	cfg["stt_hint"] = hint
+	writeJSON(w, http.StatusOK, cfg)
 	return nil
 }
 

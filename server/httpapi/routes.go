@@ -33,6 +33,23 @@ type Engines struct {
 	LLM Engine `json:"llm"`
 }
 
+// STTHint tells the round page how far spoken transcripts can be trusted
+// and how to get better ones (CONTRACT stt_hint).
+type STTHint struct {
+	// Approximate is true while the embedded recognizer is in use.
+	Approximate bool      `json:"approximate"`
+	Text        string    `json:"text"`
+	Offer       *STTOffer `json:"offer"`
+}
+
+// STTOffer is a transcription server found on this machine that answered
+// a real request; the user switches to it with Command.
+type STTOffer struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	Command string `json:"command"`
+}
+
 // Pages serves the HTML pages and static assets (the webui package).
 type Pages interface {
 	Static() http.Handler
@@ -70,6 +87,9 @@ type API struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	NewID  func() string
+	// STTHint is read on every GET /api/config, since the probe for a
+	// local transcription server may finish after start; nil: no hint.
+	STTHint func() STTHint
 }
 
 // Handler returns the routed handler.

@@ -348,7 +348,8 @@ func (s *Session) commitSpoken(ev voice.Event) {
 	engine := ""
 	for _, u := range s.openUtts {
 		for _, w := range u.Words {
-			words = append(words, analysis.Word{W: w.W, Start: w.Start + u.Offset, End: w.End + u.Offset})
+			w.Start, w.End = w.Start+u.Offset, w.End+u.Offset // keeps Conf
+			words = append(words, w)
 		}
 		if engine == "" && !strings.HasPrefix(u.Engine, "failed") {
 			engine = u.Engine

@@ -30,6 +30,10 @@ type decoder struct {
 type rawWord struct {
 	word   string
 	sf, ef int // inclusive 10 ms frames
+	// post is the word's posterior probability, 0..1, from the lattice
+	// forward-backward pass; without a lattice pocketsphinx reports log 0,
+	// which reads as 1.
+	post float64
 }
 
 // newDecoder loads a decoder configured by args, pairs of "-name", "value".
@@ -117,10 +121,16 @@ func (d *decoder) hyp() string {
 // segments walks the best path's word segmentation.
 func (d *decoder) segments() []rawWord {
 	var out []rawWord
+	lmath := C.ps_get_logmath(d.ps)
 	for seg := C.ps_seg_iter(d.ps); seg != nil; seg = C.ps_seg_next(seg) {
 		var sf, ef C.int
 		C.ps_seg_frames(seg, &sf, &ef)
-		out = append(out, rawWord{word: C.GoString(C.ps_seg_word(seg)), sf: int(sf), ef: int(ef)})
+		var ascr, lscr, lback C.int32
+		// The posterior is in the decoder's log base; logmath_exp turns
+		// it into a probability.
+		lp := C.ps_seg_prob(seg, &ascr, &lscr, &lback)
+		post := float64(C.logmath_exp(lmath, lp))
+		out = append(out, rawWord{word: C.GoString(C.ps_seg_word(seg)), sf: int(sf), ef: int(ef), post: post})
 	}
 	return out
 }

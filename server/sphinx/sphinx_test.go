@@ -109,9 +109,9 @@ func TestCleanWord(t *testing.T) {
 }
 
 func TestCleanWordsConvertsInclusiveFramesToSeconds(t *testing.T) {
-	raw := []rawWord{{"<s>", 0, 9}, {"hello", 10, 49}, {"<sil>", 50, 59}, {"um", 60, 79}, {"[NOISE]", 80, 89}, {"hm", 90, 99}, {"</s>", 100, 100}}
+	raw := []rawWord{{"<s>", 0, 9, 1}, {"hello", 10, 49, 0.9}, {"<sil>", 50, 59, 1}, {"um", 60, 79, 0.4567}, {"[NOISE]", 80, 89, 1}, {"hm", 90, 99, 0}, {"</s>", 100, 100, 1}}
 	got := cleanWords(raw)
-	want := []analysis.Word{{W: "hello", Start: 0.10, End: 0.50}, {W: "um", Start: 0.60, End: 0.80}, {W: "hmm", Start: 0.90, End: 1.00}}
+	want := []analysis.Word{{W: "hello", Start: 0.10, End: 0.50, Conf: 0.9}, {W: "um", Start: 0.60, End: 0.80, Conf: 0.457}, {W: "hmm", Start: 0.90, End: 1.00, Conf: minConf}}
 	if !slices.Equal(got, want) {
 		t.Errorf("cleanWords = %v, want %v", got, want)
 	}
