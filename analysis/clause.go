@@ -47,7 +47,7 @@ var (
 	// to the subject: "I was excited", "it was complicated".
 	stateParticiples = setOf("excited interested worried surprised frustrated concerned supposed based used tired annoyed confused complicated related located called named involved needed expected required scared stressed overwhelmed bored impressed pleased disappointed convinced determined allowed blocked stuck married qualified motivated experienced skilled limited focused aligned prepared committed")
 	// Irregular past participles of doing.
-	irregularParticiples = setOf("made done sent written built taken given put set shown told found run chosen kept brought held caught sold bought led paid split shut cut begun drawn driven thrown rewritten undone rebuilt spun torn won")
+	irregularParticiples = setOf("held made done sent written built taken given put set shown told found run chosen kept brought held caught sold bought led paid split shut cut begun drawn driven thrown rewritten undone rebuilt spun torn won")
 	// Helper verbs that hide the speaker's own part: "I helped", "I
 	// supported", "I was part of".
 	helperVerbs = setOf("helped help assisted supported participated contributed joined facilitated")
@@ -68,7 +68,18 @@ func (a *analyzer) clauses() {
 			cut = clauseBreaks[w] || toks[i-1].comma && (w == "i" || w == "we")
 		}
 		if cut {
-			a.cls = append(a.cls, a.readClause(w0, i))
+			c := a.readClause(w0, i)
+			// "we divided the work, built the pipeline and tested it":
+			// a verb with no subject of its own shares the one before.
+			if c.agent == agentNone && c.subj < 0 && len(a.cls) > 0 && !toks[w0-min(w0, 1)].end {
+				if p := a.cls[len(a.cls)-1]; p.agent == agentI || p.agent == agentWe {
+					if v := a.leadingVerb(w0, i); v >= 0 {
+						c.agent, c.verb = p.agent, int32(v)
+						c.outcome = a.outcomeClause(c)
+					}
+				}
+			}
+			a.cls = append(a.cls, c)
 			w0 = i
 		}
 	}
@@ -153,6 +164,19 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 	}
 	c.outcome = a.outcomeClause(c)
 	return c
+}
+
+// leadingVerb returns the action verb that opens tokens [w0, w1) after a
+// conjunction and adverbs ("and then rewrote…"), or -1.
+func (a *analyzer) leadingVerb(w0, w1 int) int {
+	v := w0
+	for v < w1 && (clauseBreaks[a.toks[v].norm] || verbGap[a.toks[v].norm]) {
+		v++
+	}
+	if v < w1 && v > w0 && a.actionVerb(v) {
+		return v
+	}
+	return -1
 }
 
 // actionVerb reports whether toks[v] is a verb of doing: in the lexicon of
