@@ -65,7 +65,10 @@ func (a *analyzer) clauses() {
 		cut := i == len(toks) || toks[i-1].end || i-w0 >= 25
 		if !cut && i-w0 >= 2 {
 			w := toks[i].norm
-			cut = clauseBreaks[w] || toks[i-1].comma && (w == "i" || w == "we")
+			cut = clauseBreaks[w] || toks[i-1].comma && (w == "i" || w == "we") ||
+				// A run-on: "…of the traffic peak i dug into…" starts a
+				// clause at a new subject and its verb.
+				(w == "i" || w == "we") && !clauseBreaks[toks[i-1].norm] && a.verbAfter(i)
 		}
 		if cut {
 			c := a.readClause(w0, i)
@@ -164,6 +167,16 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 	}
 	c.outcome = a.outcomeClause(c)
 	return c
+}
+
+// verbAfter reports an action or helper verb right after the subject at
+// token s, past adverbs.
+func (a *analyzer) verbAfter(s int) bool {
+	v := s + 1
+	for v < len(a.toks) && verbGap[a.toks[v].norm] {
+		v++
+	}
+	return v < len(a.toks) && (a.actionVerb(v) || helperVerbs[a.toks[v].norm])
 }
 
 // leadingVerb returns the action verb that opens tokens [w0, w1) after a
