@@ -222,8 +222,11 @@ var (
 	// ("I removed them", "I cut the scope") are actions unless a number
 	// says what changed.
 	deliveryVerbs = setOf("shipped launched released delivered finished completed won saved")
+	// harmVerbs after "nobody"/"nothing" make an outcome: "nobody got
+	// paged", "nothing broke", "nobody lost their matches".
+	harmVerbs = setOf("got lost missed broke failed dropped complained crashed paged called escalated")
 	// planVerbs before "to" make an obligation or a plan.
-	planVerbs = setOf("had have has needed need going want wanted trying supposed planned plan tried was were is option options")
+	planVerbs = setOf("had have has needed need going want wanted try tries trying supposed planned plan tried was were is option options")
 	// Verbs a negation turns into an outcome for others: "the on-call
 	// folks didn't get woken up", "customers don't see the error".
 	negOutcomeVerbs = setOf("get got have need see break fail page happen come hear lose")
@@ -286,11 +289,21 @@ func (a *analyzer) outcomeClause(c clause) bool {
 		case w == "nothing" || w == "nobody" || w == "never" || w == "no" && next == "one":
 			// "now nothing falls through the cracks", "it never paged
 			// again"; not "nobody wanted to touch it".
-			// Plans ("nobody wanted to") were set aside above.
-			if next != "was" && next != "is" && next != "really" && next != "else" && next != "of" {
+			// "now nothing falls through the cracks", "nobody got paged",
+			// "nothing broke", "it never happened again"; not "nobody
+			// noticed", "nobody owned it" (the problem).
+			if len(next) > 3 && next[len(next)-1] == 's' && next != "was" && next != "has" || harmVerbs[next] || a.near(i, int(c.w1), setOf("again anymore since")) {
 				return true
 			}
-		case w == "now" && i > int(c.w0) && c.agent != agentNone && !c.lesson:
+		case w == "now" && !c.lesson:
+			// "now the deploy takes ten minutes", "the teams get along
+			// better now"; not "now I started on the fix", nor the
+			// speaker's own habit ("I communicate a lot more now" is a
+			// lesson).
+			if next != "i" && next != "we" && next != "let" && next != "let's" && next != "so" && !a.near(int(c.w0), i, setOf("i")) {
+				return true
+			}
+		case (w == "resulted" || w == "led" || w == "leading" || w == "resulting") && (next == "in" || next == "to"):
 			return true
 		case w == "since" && (next == "then" || next == "that") && !c.lesson:
 			return true

@@ -285,6 +285,10 @@ func (a *analyzer) changeFrame(k int) bool {
 			return true
 		}
 	}
+	// "by a factor of three".
+	if tokAt(toks, n.w0-1).norm == "of" && tokAt(toks, n.w0-2).norm == "factor" {
+		return true
+	}
 	// "saved every engineer about an hour a day".
 	return a.near(n.w0-5, n.w0, setOf("saved saves saving")) || a.pairedDuration(k)
 }
