@@ -65,7 +65,7 @@ func (a *analyzer) clauses() {
 		cut := i == len(toks) || toks[i-1].end || i-w0 >= 25
 		if !cut && i-w0 >= 2 {
 			w := toks[i].norm
-			cut = clauseBreaks[w] || toks[i-1].comma && (w == "i" || w == "we") ||
+			cut = clauseBreaks[w] && !(w == "and" && a.inNumber(i)) || toks[i-1].comma && (w == "i" || w == "we") ||
 				// A run-on: "…of the traffic peak i dug into…" starts a
 				// clause at a new subject and its verb.
 				(w == "i" || w == "we") && !clauseBreaks[toks[i-1].norm] && a.verbAfter(i)
@@ -97,7 +97,7 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 		switch {
 		case w == "would" || w == "i'd" || w == "we'd" || w == "if" || w == "could" || w == "should":
 			c.hypo = true
-		case (w == "to" && i > w0 && planVerbs[toks[i-1].norm]) || w == "had" && (tokAt(toks, i+1).norm == "been" || tokAt(toks, i+1).norm == "ever" || tokAt(toks, i+1).norm == "never"):
+		case (w == "to" && i > w0 && planVerbs[toks[i-1].norm]) || w == "had" && a.pluperfect(i+1):
 			c.plan = true
 		case w == "always" || w == "make" && tokAt(toks, i+1).norm == "sure":
 			c.lesson = c.lesson || i > w0 && (toks[i-1].norm == "i" || toks[i-1].norm == "now")
@@ -169,6 +169,13 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 	return c
 }
 
+// inNumber reports an "and" inside a spelled number: "two and a half",
+// "a hundred and fifty".
+func (a *analyzer) inNumber(i int) bool {
+	next := tokAt(a.toks, i+1).norm
+	return next == "a" && tokAt(a.toks, i+2).norm == "half" || a.toks[i-1].norm == "hundred" && isNumberWord(next)
+}
+
 // verbAfter reports an action or helper verb right after the subject at
 // token s, past adverbs.
 func (a *analyzer) verbAfter(s int) bool {
@@ -190,6 +197,20 @@ func (a *analyzer) leadingVerb(w0, w1 int) int {
 		return v
 	}
 	return -1
+}
+
+// pluperfect reports a past participle after "had" ("had grown", "had
+// been dropped", "had never written"): background to the story, told
+// before its time.
+func (a *analyzer) pluperfect(p int) bool {
+	for p < len(a.toks) && (a.toks[p].norm == "ever" || a.toks[p].norm == "never" || a.toks[p].norm == "already" || a.toks[p].norm == "just") {
+		p++
+	}
+	if p >= len(a.toks) {
+		return false
+	}
+	w := a.toks[p].norm
+	return w == "been" || a.participle(p) || len(w) > 3 && (w[len(w)-1] == 'n' && w[len(w)-2] == 'w' || w[len(w)-2:] == "en")
 }
 
 // actionVerb reports whether toks[v] is a verb of doing: in the lexicon of

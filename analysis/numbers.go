@@ -278,6 +278,11 @@ func parseSpelled(toks []tok, i int) (number, bool) {
 			// "a hundred", "a million": the "a" starts the number.
 			cur = 1
 			seen, lastKind = true, 1
+		} else if w == "and" && seen && tokAt(toks, j+1).norm == "a" && tokAt(toks, j+2).norm == "half" {
+			// "two and a half hours"
+			cur += 0.5
+			j += 3
+			break
 		} else if w == "and" && seen && (lastKind == 3 || lastKind == 4) && j+1 < len(toks) && isNumberWord(toks[j+1].norm) {
 			// "two hundred and fifty"
 		} else if w == "point" && seen && j+1 < len(toks) && isDigitWord(toks[j+1].norm) {
