@@ -313,7 +313,7 @@ func (a *analyzer) outcomeClause(c clause) bool {
 			// "now nothing falls through the cracks", "nobody got paged",
 			// "nothing broke", "it never happened again"; not "nobody
 			// noticed", "nobody owned it" (the problem).
-			if len(next) > 3 && next[len(next)-1] == 's' && next != "was" && next != "has" || harmVerbs[next] || a.near(i, int(c.w1), setOf("again anymore since")) {
+			if len(next) > 3 && next[len(next)-1] == 's' && next != "was" && next != "has" || harmVerbs[next] || a.near(i, int(c.w1), lastingWords) {
 				return true
 			}
 		case w == "now" && !c.lesson:
@@ -321,7 +321,7 @@ func (a *analyzer) outcomeClause(c clause) bool {
 			// better now"; not "now I started on the fix", nor the
 			// speaker's own habit ("I communicate a lot more now" is a
 			// lesson).
-			if next != "i" && next != "we" && next != "let" && next != "let's" && next != "so" && !a.near(int(c.w0), i, setOf("i")) {
+			if next != "i" && next != "we" && next != "let" && next != "let's" && next != "so" && !a.near(int(c.w0), i, speakerWord) {
 				return true
 			}
 		case (w == "resulted" || w == "led" || w == "leading" || w == "resulting") && (next == "in" || next == "to"):
@@ -394,3 +394,11 @@ func (a *analyzer) lastOutcome() int {
 	}
 	return last
 }
+
+// Word sets used by the rules above, built once.
+var (
+	// lastingWords make a "nothing"/"never" clause an outcome: "never again".
+	lastingWords = setOf("again anymore since")
+	// speakerWord is the speaker as a subject.
+	speakerWord = setOf("i")
+)

@@ -341,7 +341,7 @@ func edgeCaseContext(a *analyzer, h hit) bool {
 	}
 	// "an empty list returns…", "duplicate keys overwrite": a case as the
 	// subject of what the code does.
-	return a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, setOf("an a the with for on"))
+	return a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, caseDeterminers)
 }
 
 // inputBetween reports an input noun or a one-letter variable ("k", "n")
@@ -493,3 +493,9 @@ func (a *analyzer) toolDropping() {
 		"Tie each component to a need: \"Kafka, because we must replay events after a consumer outage\"; drop the ones you cannot justify.",
 		ev[:min(bare, len(ev))]...)
 }
+
+// Word sets used by the rules above, built once.
+var (
+	// caseDeterminers introduce a case as a noun phrase: "an empty list".
+	caseDeterminers = setOf("an a the with for on")
+)
