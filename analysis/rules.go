@@ -305,6 +305,7 @@ func (a *analyzer) vague() {
 // (2 minutes for behavioral answers); 1.5 times the target is the 3
 // minute maximum coaches give.
 const (
+	rambleVeryLongRatio = 2.0
 	rambleLongRatio     = 1.5
 	rambleLongishRatio  = 1.15
 	rambleRepetition    = 0.035 // share of word trigrams said before (tuned)
@@ -331,8 +332,13 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 	score := 0.0
 	var why []string
 	switch {
-	case ratio > rambleLongRatio:
+	case ratio > rambleVeryLongRatio:
 		score += 2
+		why = append(why, "it runs about "+strconv.FormatFloat(ratio, 'f', 1, 64)+" times the length the question needs")
+	case ratio > rambleLongRatio:
+		// Past the 3-minute maximum, but long and focused is not
+		// rambling: this fires only with another sign.
+		score += 1.5
 		why = append(why, "it runs about "+strconv.FormatFloat(ratio, 'f', 1, 64)+" times the length the question needs")
 	case ratio > rambleLongishRatio:
 		score++
