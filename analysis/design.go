@@ -262,7 +262,7 @@ var traceWords = setOf("becomes become moves move meet meets returns return give
 func walkthroughContext(a *analyzer, h hit) bool {
 	w0, w1 := int(h.w0), int(h.w1)
 	switch a.toks[w0].norm {
-	case "for", "say", "suppose":
+	case "for", "say", "suppose", "example":
 		concrete := false
 		for i := w1; i < min(w1+10, len(a.toks)); i++ {
 			raw := a.text[a.toks[i].b0:a.toks[i].b1]
