@@ -215,6 +215,7 @@ func containsByte(s string, c byte) bool {
 var (
 	// Evaluative words that make "X but Y" weigh two sides.
 	evaluative = setOf("simple simpler simplest easy easier easiest fast faster fastest slow slower cheap cheaper expensive costly exact accurate safe safer flexible rigid complex complicated good better best fine nice stateless scalable consistent available durable reliable robust lighter heavier smaller bigger quick")
+	copulas = setOf("is are it's that's was were")
 	// Words that tie a decision to a reason.
 	reasonWords = setOf("because since cause given")
 )
@@ -226,7 +227,9 @@ func tradeoffContext(a *analyzer, h hit) bool {
 	w0, w1 := int(h.w0), int(h.w1)
 	switch a.toks[w0].norm {
 	case "but":
-		return a.near(w0-4, w0, evaluative)
+		// "simple but slow", "X is compact but predictable": a copula
+		// and an adjective before "but" weigh two sides.
+		return a.near(w0-4, w0, evaluative) || a.near(w0-3, w0-1, copulas)
 	case "instead", "i'd", "i", "i'll", "we'd":
 		return a.near(w1, w1+15, reasonWords) || a.near(w0-12, w0, reasonWords)
 	case "two", "three", "one", "another", "the":
