@@ -215,7 +215,7 @@ func containsByte(s string, c byte) bool {
 var (
 	// Evaluative words that make "X but Y" weigh two sides.
 	evaluative = setOf("simple simpler simplest easy easier easiest fast faster fastest slow slower cheap cheaper expensive costly exact accurate safe safer flexible rigid complex complicated good better best fine nice stateless scalable consistent available durable reliable robust lighter heavier smaller bigger quick")
-	copulas = setOf("is are it's that's was were")
+	copulas    = setOf("is are it's that's was were")
 	// Words that tie a decision to a reason.
 	reasonWords = setOf("because since cause given")
 )

@@ -32,6 +32,8 @@ const (
 	// Hypothetical markers ("what I would do", "usually") that make an
 	// answer a description of habits rather than a story (tuned).
 	minHypo = 3
+	// minSceneWords before the first action make a scene.
+	minSceneWords = 8
 	// A too-short answer is under a quarter of the target length.
 	shortFraction = 0.25
 )
@@ -97,7 +99,14 @@ func (a *analyzer) behavioralRules(question string, strict bool) {
 
 func (a *analyzer) missingParts() {
 	s, t, act, r := a.parts[partS], a.parts[partT], a.parts[partA], a.parts[partR]
-	if !s.present() && !t.present() {
+	// What is said before the first thing done is the scene, whatever its
+	// words ("Our release was slipping because two teams kept blocking
+	// each other. I set up…").
+	scene := 0
+	if k := a.firstAction(); k < len(a.cls) {
+		scene = int(a.cls[k].w0)
+	}
+	if !s.present() && !t.present() && scene < minSceneWords {
 		a.add("missing_context", Medium,
 			"You start without setting the scene: the listener does not know the team, the system or what was at stake.",
 			"Open with one or two sentences of context: where you were, what was at stake, and what you were asked to do.",
