@@ -255,8 +255,6 @@ var (
 	targetWords = setOf("deadline date target goal sla slo mark milestone")
 	// End-state words: "much better now", "both managers were happy".
 	stateWords = setOf("flat quiet happy happier grateful pleased thrilled relieved better smoother faster quieter calmer stable fine glad impressed satisfied easier cleaner simpler safer reliable solid green clean smooth resolved fixed gone")
-	// Result markers: what follows them is the outcome.
-	resultMarkers = setOf("now since anymore longer again result outcome end ended")
 )
 
 // outcomeClause reports whether a clause states an outcome: a change verb

@@ -125,17 +125,6 @@ func (a *analyzer) near(w0, w1 int, words map[string]bool) bool {
 	return false
 }
 
-// sentenceStart is the first token of the sentence (or, in an unpunctuated
-// transcript, the clause) holding token w.
-func (a *analyzer) sentenceStart(w int) int {
-	for k := w - 1; k >= 0 && k >= w-30; k-- {
-		if a.toks[k].end {
-			return k + 1
-		}
-	}
-	return max(0, w-30)
-}
-
 var (
 	// Load nouns: what a scale estimate counts.
 	loadNouns = setOf("users user requests request writes reads events messages urls links queries rows records orders transactions uploads files photos images videos posts tweets clicks impressions items keys devices notes documents objects calls jobs tasks sessions connections subscribers followers merchants riders drivers sellers buyers accounts streams searches lookups redirects notifications emails payments")

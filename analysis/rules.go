@@ -23,10 +23,6 @@ const (
 	// Pauses: any two over 3 s, or more than three over 1 s a minute.
 	maxPausesOver3s   = 1
 	maxPausesPerMinOv = 3.0
-	// Ownership in the Action part: "we" may outnumber "I" at most two to
-	// one (one to one for a Bar Raiser) before the candidate's own part is
-	// lost (tuned).
-	minWeForOwnership = 3
 	// A vague claim counts as backed when a number sits this close.
 	vagueNumberWindow = 12
 	// Hypothetical markers ("what I would do", "usually") that make an
