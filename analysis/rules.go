@@ -463,36 +463,47 @@ func (a *analyzer) repetition() float64 {
 }
 
 // topWord returns the most repeated content word (five letters or more,
-// not a stop word) and its count. It only compares words already in the
-// answer, so it needs no map.
+// not a stop word) and its count. It counts in a fixed open-addressed
+// table on the stack, so it needs no map; past 1024 distinct words the
+// rest are not counted, which is enough to judge.
 func (a *analyzer) topWord() (string, int) {
-	best, bestN := "", 0
-	var seen [2048]uint64
+	const size = 2048
+	var keys [size]uint64
+	var counts [size]int32
+	var first [size]int32
+	distinct := 0
+	best, bestN := -1, int32(0)
 	for i := range a.toks {
 		w := a.toks[i].norm
 		if len(w) < 5 || a.toks[i].has(classStop) || !isWordRune(rune(w[0])) {
 			continue
 		}
-		h := fnv(w)
-		slot := h & 2047
-		if seen[slot] == h {
-			continue // counted already
-		}
-		seen[slot] = h
-		n := 0
-		for j := i; j < len(a.toks); j++ {
-			if a.toks[j].norm == w {
-				n++
+		h := fnv(w) | 1 // never 0, the empty slot
+		for j := h & (size - 1); ; j = (j + 1) & (size - 1) {
+			if keys[j] == h {
+				counts[j]++
+				if counts[j] > bestN {
+					best, bestN = int(first[j]), counts[j]
+				}
+				break
+			}
+			if keys[j] == 0 {
+				if distinct >= size/2 {
+					break
+				}
+				distinct++
+				keys[j], counts[j], first[j] = h, 1, int32(i)
+				if bestN == 0 {
+					best, bestN = i, 1
+				}
+				break
 			}
 		}
-		if n > bestN {
-			best, bestN = w, n
-		}
-		if i > 600 {
-			break // enough to judge; keeps the cost bounded on long input
-		}
 	}
-	return best, bestN
+	if best < 0 {
+		return "", 0
+	}
+	return a.toks[best].norm, int(bestN)
 }
 
 func fnv(s string) uint64 {
