@@ -112,3 +112,42 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func TestWalkthroughNeedsATracedInput(t *testing.T) {
+	const base = "I would use a hash map from value to index and go through the array once, and for each number look up the target minus the number in the map, so it is O(n) time. "
+	tests := []struct {
+		name, text string
+		want       bool // no_walkthrough fires
+	}{
+		{"an example traced step by step is a walkthrough", base + "Example: nums = [2, 7, 11, 15], target 9. At index 0 the map is empty so I store 2; at index 1, 9 - 7 = 2 is in the map, so it returns [0, 1].", false},
+		{"an example named without values is not", base + "This example is like the classic problem and the idea is the same as before.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Analyze(Input{Round: Coding, Text: tt.text})
+			if got := r.Has("no_walkthrough"); got != tt.want {
+				t.Errorf("no_walkthrough = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestContextIsWhatComesBeforeTheFirstAction(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       bool // missing_context fires
+	}{
+		{"a plain opening sentence of background is context",
+			"Our release was slipping because two teams kept blocking each other on shared code. I set up a shared board and a weekly sync with both leads, and I wrote down who owned each hand-off between the teams. The release went out on time and the teams get along much better now.", false},
+		{"an answer that opens on the first action has no context",
+			"So I rewrote the serializer and I added a cache in front of it, then I moved the hot path off the shared lock and I ran the load test again. I also wrote a doc for the team on the new design. The p99 went from 900 ms to 200 ms after that.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Analyze(Input{Round: Behavioral, Text: tt.text})
+			if got := r.Has("missing_context"); got != tt.want {
+				t.Errorf("missing_context = %v, want %v; findings %v", got, tt.want, codesOf(r))
+			}
+		})
+	}
+}

@@ -3,12 +3,13 @@ package analysis
 // Clause reading: who did what, and what changed. The answer is cut into
 // clauses at sentence ends and at the conjunctions speech chains clauses
 // with; in each the first subject and its verb are found by position and
-// a small closed-class lexicon (pronouns, forms of "be", auxiliaries),
-// with open-class verbs recognised by their -ed/-s endings or a short
-// list of irregular forms. No tagger is needed for this: the classes that
-// matter (first person, team, passive, helper verbs, change verbs) are
-// closed or nearly so, and a tagger trained on news text labels spoken
-// run-ons worse than position does.
+// small word classes (pronouns, forms of "be", auxiliaries), with verbs of
+// doing recognised from the action-verb list, a regular -ed ending or a
+// short list of irregular participles. No tagger is used: the classes
+// that matter (first person, team, passive, helper verbs, change verbs)
+// are closed or nearly so, and the whole reading must fit the 1 ms budget
+// on every partial transcript. Whether a tagger would read spoken run-ons
+// better was not measured.
 
 // agent is who a clause says did the work.
 type agent uint8
@@ -47,7 +48,7 @@ var (
 	// to the subject: "I was excited", "it was complicated".
 	stateParticiples = setOf("excited interested worried surprised frustrated concerned supposed based used tired annoyed confused complicated related located called named involved needed expected required scared stressed overwhelmed bored impressed pleased disappointed convinced determined allowed blocked stuck married qualified motivated experienced skilled limited focused aligned prepared committed")
 	// Irregular past participles of doing.
-	irregularParticiples = setOf("made done sent written built taken given put set shown told found run chosen kept brought held caught sold bought led paid split shut cut begun drawn driven thrown rewritten undone rebuilt spun torn won")
+	irregularParticiples = setOf("held made done sent written built taken given put set shown told found run chosen kept brought held caught sold bought led paid split shut cut begun drawn driven thrown rewritten undone rebuilt spun torn won")
 	// Helper verbs that hide the speaker's own part: "I helped", "I
 	// supported", "I was part of".
 	helperVerbs = setOf("helped help assisted supported participated contributed joined facilitated")
@@ -65,10 +66,24 @@ func (a *analyzer) clauses() {
 		cut := i == len(toks) || toks[i-1].end || i-w0 >= 25
 		if !cut && i-w0 >= 2 {
 			w := toks[i].norm
-			cut = clauseBreaks[w] || toks[i-1].comma && (w == "i" || w == "we")
+			cut = clauseBreaks[w] && !(w == "and" && a.inNumber(i)) || toks[i-1].comma && (w == "i" || w == "we") ||
+				// A run-on: "…of the traffic peak i dug into…" starts a
+				// clause at a new subject and its verb.
+				(w == "i" || w == "we") && !clauseBreaks[toks[i-1].norm] && a.verbAfter(i)
 		}
 		if cut {
-			a.cls = append(a.cls, a.readClause(w0, i))
+			c := a.readClause(w0, i)
+			// "we divided the work, built the pipeline and tested it":
+			// a verb with no subject of its own shares the one before.
+			if c.agent == agentNone && c.subj < 0 && len(a.cls) > 0 && !toks[w0-min(w0, 1)].end {
+				if p := a.cls[len(a.cls)-1]; p.agent == agentI || p.agent == agentWe {
+					if v := a.leadingVerb(w0, i); v >= 0 {
+						c.agent, c.verb = p.agent, int32(v)
+						c.outcome = a.outcomeClause(c)
+					}
+				}
+			}
+			a.cls = append(a.cls, c)
 			w0 = i
 		}
 	}
@@ -83,7 +98,7 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 		switch {
 		case w == "would" || w == "i'd" || w == "we'd" || w == "if" || w == "could" || w == "should":
 			c.hypo = true
-		case (w == "to" && i > w0 && planVerbs[toks[i-1].norm]) || w == "had" && (tokAt(toks, i+1).norm == "been" || tokAt(toks, i+1).norm == "ever" || tokAt(toks, i+1).norm == "never"):
+		case (w == "to" && i > w0 && planVerbs[toks[i-1].norm]) || w == "had" && a.pluperfect(i+1):
 			c.plan = true
 		case w == "always" || w == "make" && tokAt(toks, i+1).norm == "sure":
 			c.lesson = c.lesson || i > w0 && (toks[i-1].norm == "i" || toks[i-1].norm == "now")
@@ -155,6 +170,50 @@ func (a *analyzer) readClause(w0, w1 int) clause {
 	return c
 }
 
+// inNumber reports an "and" inside a spelled number: "two and a half",
+// "a hundred and fifty".
+func (a *analyzer) inNumber(i int) bool {
+	next := tokAt(a.toks, i+1).norm
+	return next == "a" && tokAt(a.toks, i+2).norm == "half" || a.toks[i-1].norm == "hundred" && isNumberWord(next)
+}
+
+// verbAfter reports an action or helper verb right after the subject at
+// token s, past adverbs.
+func (a *analyzer) verbAfter(s int) bool {
+	v := s + 1
+	for v < len(a.toks) && verbGap[a.toks[v].norm] {
+		v++
+	}
+	return v < len(a.toks) && (a.actionVerb(v) || helperVerbs[a.toks[v].norm])
+}
+
+// leadingVerb returns the action verb that opens tokens [w0, w1) after a
+// conjunction and adverbs ("and then rewrote…"), or -1.
+func (a *analyzer) leadingVerb(w0, w1 int) int {
+	v := w0
+	for v < w1 && (clauseBreaks[a.toks[v].norm] || verbGap[a.toks[v].norm]) {
+		v++
+	}
+	if v < w1 && v > w0 && a.actionVerb(v) {
+		return v
+	}
+	return -1
+}
+
+// pluperfect reports a past participle after "had" ("had grown", "had
+// been dropped", "had never written"): background to the story, told
+// before its time.
+func (a *analyzer) pluperfect(p int) bool {
+	for p < len(a.toks) && (a.toks[p].norm == "ever" || a.toks[p].norm == "never" || a.toks[p].norm == "already" || a.toks[p].norm == "just") {
+		p++
+	}
+	if p >= len(a.toks) {
+		return false
+	}
+	w := a.toks[p].norm
+	return w == "been" || a.participle(p) || len(w) > 3 && (w[len(w)-1] == 'n' && w[len(w)-2] == 'w' || w[len(w)-2:] == "en")
+}
+
 // actionVerb reports whether toks[v] is a verb of doing: in the lexicon of
 // action verbs, or a regular past tense.
 func (a *analyzer) actionVerb(v int) bool {
@@ -185,8 +244,11 @@ var (
 	// ("I removed them", "I cut the scope") are actions unless a number
 	// says what changed.
 	deliveryVerbs = setOf("shipped launched released delivered finished completed won saved")
+	// harmVerbs after "nobody"/"nothing" make an outcome: "nobody got
+	// paged", "nothing broke", "nobody lost their matches".
+	harmVerbs = setOf("got lost missed broke failed dropped complained crashed paged called escalated")
 	// planVerbs before "to" make an obligation or a plan.
-	planVerbs = setOf("had have has needed need going want wanted trying supposed planned plan tried was were is option options")
+	planVerbs = setOf("had have has needed need going want wanted try tries trying supposed planned plan tried was were is option options")
 	// Verbs a negation turns into an outcome for others: "the on-call
 	// folks didn't get woken up", "customers don't see the error".
 	negOutcomeVerbs = setOf("get got have need see break fail page happen come hear lose")
@@ -194,8 +256,6 @@ var (
 	targetWords = setOf("deadline date target goal sla slo mark milestone")
 	// End-state words: "much better now", "both managers were happy".
 	stateWords = setOf("flat quiet happy happier grateful pleased thrilled relieved better smoother faster quieter calmer stable fine glad impressed satisfied easier cleaner simpler safer reliable solid green clean smooth resolved fixed gone")
-	// Result markers: what follows them is the outcome.
-	resultMarkers = setOf("now since anymore longer again result outcome end ended")
 )
 
 // outcomeClause reports whether a clause states an outcome: a change verb
@@ -249,11 +309,21 @@ func (a *analyzer) outcomeClause(c clause) bool {
 		case w == "nothing" || w == "nobody" || w == "never" || w == "no" && next == "one":
 			// "now nothing falls through the cracks", "it never paged
 			// again"; not "nobody wanted to touch it".
-			// Plans ("nobody wanted to") were set aside above.
-			if next != "was" && next != "is" && next != "really" && next != "else" && next != "of" {
+			// "now nothing falls through the cracks", "nobody got paged",
+			// "nothing broke", "it never happened again"; not "nobody
+			// noticed", "nobody owned it" (the problem).
+			if len(next) > 3 && next[len(next)-1] == 's' && next != "was" && next != "has" || harmVerbs[next] || a.near(i, int(c.w1), lastingWords) {
 				return true
 			}
-		case w == "now" && i > int(c.w0) && c.agent != agentNone && !c.lesson:
+		case w == "now" && !c.lesson:
+			// "now the deploy takes ten minutes", "the teams get along
+			// better now"; not "now I started on the fix", nor the
+			// speaker's own habit ("I communicate a lot more now" is a
+			// lesson).
+			if next != "i" && next != "we" && next != "let" && next != "let's" && next != "so" && !a.near(int(c.w0), i, speakerWord) {
+				return true
+			}
+		case (w == "resulted" || w == "led" || w == "leading" || w == "resulting") && (next == "in" || next == "to"):
 			return true
 		case w == "since" && (next == "then" || next == "that") && !c.lesson:
 			return true
@@ -323,3 +393,11 @@ func (a *analyzer) lastOutcome() int {
 	}
 	return last
 }
+
+// Word sets used by the rules above, built once.
+var (
+	// lastingWords make a "nothing"/"never" clause an outcome: "never again".
+	lastingWords = setOf("again anymore since")
+	// speakerWord is the speaker as a subject.
+	speakerWord = setOf("i")
+)

@@ -1,5 +1,7 @@
 package analysis
 
+import "strings"
+
 // System design and coding talk-through rules. Each phase of the usual
 // flow (clarify scope, estimate scale, requirements, components, data
 // model and APIs, bottlenecks and failures, trade-offs, observability;
@@ -35,7 +37,7 @@ var phaseRules = []phaseRule{
 	{SystemDesign, "no_scale_estimates", cueScale, scaleContext, (*analyzer).hasLoadNumber, High,
 		"There are no numbers for scale: no users, requests per second or storage, so the design choices cannot be checked against load.",
 		"Do a quick back-of-the-envelope: daily users, peak requests per second, data per day and over five years. Round numbers are fine."},
-	{SystemDesign, "no_data_model", cueDataModel, nil, nil, Medium,
+	{SystemDesign, "no_data_model", cueDataModel, nil, (*analyzer).hasCallShape, Medium,
 		"You never say what is stored or how clients call the system: no schema, keys or API.",
 		"Sketch the main entities with their keys and the two or three API calls (method, path, request and response)."},
 	{SystemDesign, "no_failure_handling", cueFailure, nil, nil, High,
@@ -60,7 +62,7 @@ var phaseRules = []phaseRule{
 	{Coding, "no_edge_cases", cueEdgeCase, edgeCaseContext, nil, Medium,
 		"No edge cases are mentioned: empty input, one element, duplicates, negative numbers, overflow.",
 		"List the edge cases before coding and check each against your solution at the end."},
-	{Coding, "no_walkthrough", cueWalkthrough, nil, nil, Medium,
+	{Coding, "no_walkthrough", cueWalkthrough, walkthroughContext, nil, Medium,
 		"You do not walk through an example, so neither you nor the interviewer has checked the idea works.",
 		"Trace a small input step by step (\"with [2, 7, 11], i is 0…\") before and after you write the code."},
 }
@@ -121,17 +123,6 @@ func (a *analyzer) near(w0, w1 int, words map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// sentenceStart is the first token of the sentence (or, in an unpunctuated
-// transcript, the clause) holding token w.
-func (a *analyzer) sentenceStart(w int) int {
-	for k := w - 1; k >= 0 && k >= w-30; k-- {
-		if a.toks[k].end {
-			return k + 1
-		}
-	}
-	return max(0, w-30)
 }
 
 var (
@@ -213,6 +204,7 @@ func containsByte(s string, c byte) bool {
 var (
 	// Evaluative words that make "X but Y" weigh two sides.
 	evaluative = setOf("simple simpler simplest easy easier easiest fast faster fastest slow slower cheap cheaper expensive costly exact accurate safe safer flexible rigid complex complicated good better best fine nice stateless scalable consistent available durable reliable robust lighter heavier smaller bigger quick")
+	copulas    = setOf("is are it's that's was were")
 	// Words that tie a decision to a reason.
 	reasonWords = setOf("because since cause given")
 )
@@ -224,7 +216,9 @@ func tradeoffContext(a *analyzer, h hit) bool {
 	w0, w1 := int(h.w0), int(h.w1)
 	switch a.toks[w0].norm {
 	case "but":
-		return a.near(w0-4, w0, evaluative)
+		// "simple but slow", "X is compact but predictable": a copula
+		// and an adjective before "but" weigh two sides.
+		return a.near(w0-4, w0, evaluative) || a.near(w0-3, w0-1, copulas)
 	case "instead", "i'd", "i", "i'll", "we'd":
 		return a.near(w1, w1+15, reasonWords) || a.near(w0-12, w0, reasonWords)
 	case "two", "three", "one", "another", "the":
@@ -249,6 +243,32 @@ func bruteForceContext(a *analyzer, h hit) bool {
 	return true
 }
 
+// traceWords follow a concrete input when it is traced: "left is at A",
+// "the heap becomes two three", "that returns false".
+var traceWords = setOf("becomes become moves move meet meets returns return gives give pops pop pushes push points finds gets is at then")
+
+// walkthroughContext keeps trace phrases; "for example", "say
+// we have", "suppose" only with a concrete input that is then traced
+// ("for example \"A man, a plan\": left is at A…"), not "for example
+// this is like the classic problem".
+func walkthroughContext(a *analyzer, h hit) bool {
+	w0, w1 := int(h.w0), int(h.w1)
+	switch a.toks[w0].norm {
+	case "for", "say", "suppose", "example":
+		concrete := false
+		for i := w1; i < min(w1+10, len(a.toks)); i++ {
+			raw := a.text[a.toks[i].b0:a.toks[i].b1]
+			if isDigitToken(a.toks[i]) || a.toks[i].has(classNumberStart) && a.toks[i].norm != "a" && a.toks[i].norm != "an" ||
+				strings.ContainsAny(raw, "\"[“'") {
+				concrete = true
+				break
+			}
+		}
+		return concrete && a.near(w1, w1+25, traceWords)
+	}
+	return true
+}
+
 // complexityContext keeps "time is" and "space is" only when a bound
 // follows ("time is o of n", "space is linear").
 func complexityContext(a *analyzer, h hit) bool {
@@ -258,6 +278,17 @@ func complexityContext(a *analyzer, h hit) bool {
 		return n == "o" || len(n) > 1 && n[0] == 'o' && n[1] == '(' || n == "linear" || n == "constant" || n == "quadratic" || n == "logarithmic" || n == "amortized" || n == "n" || n == "big"
 	}
 	return true
+}
+
+// hasCallShape finds an API call written out: "get(key)", "put(key,".
+func (a *analyzer) hasCallShape() bool {
+	for i := range a.toks {
+		r := a.toks[i].norm
+		if k := strings.IndexByte(r, '('); k > 1 && !(r[0] == 'o' && k == 1) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasBigO finds "O(n)" written as one token.
@@ -302,7 +333,7 @@ func edgeCaseContext(a *analyzer, h hit) bool {
 	}
 	// "an empty list returns…", "duplicate keys overwrite": a case as the
 	// subject of what the code does.
-	return a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, setOf("an a the with for on"))
+	return a.near(w1, w1+2, inputNouns) && a.near(w0-3, w0, caseDeterminers)
 }
 
 // inputBetween reports an input noun or a one-letter variable ("k", "n")
@@ -332,6 +363,9 @@ var (
 // the answer (later questions are mostly rhetorical: "does it work?").
 func (a *analyzer) asksQuestion() bool {
 	half := len(a.toks)/2 + 1
+	if a.punctuated && a.typedQuestion(half) {
+		return true
+	}
 	for i := 0; i < half && i+1 < len(a.toks); i++ {
 		if !auxWords[a.toks[i].norm] || !subjWords[a.toks[i+1].norm] && !inputNouns[a.toks[i+1].norm] {
 			continue
@@ -361,11 +395,38 @@ func (a *analyzer) asksQuestion() bool {
 	return false
 }
 
+// typedQuestion finds, before token limit, a typed sentence that opens
+// with an auxiliary or a question word and ends in "?": "Should get and
+// put both be O(1)?", "What should it return for a missing key?".
+func (a *analyzer) typedQuestion(limit int) bool {
+	start := 0
+	for i := 0; i < limit && i < len(a.toks); i++ {
+		if !a.toks[i].end {
+			continue
+		}
+		k := start
+		for k < i && clauseOpeners[a.toks[k].norm] {
+			k++
+		}
+		w := a.toks[k].norm
+		if (auxWords[w] || whWords[w]) && a.questionMarkAfter(i) {
+			return true
+		}
+		start = i + 1
+	}
+	return false
+}
+
+var whWords = setOf("what what's which how how's when where who whose why")
+
 // subjectLike reports a word that can be the subject of the auxiliary
 // after it: a pronoun, a relative word or a plural noun.
 func subjectLike(w string) bool {
 	switch w {
-	case "i", "we", "you", "they", "it", "there", "these", "those", "this", "that", "which", "who", "what", "he", "she", "here":
+	case "i", "we", "you", "they", "it", "there", "these", "those", "this", "that", "which", "who", "what", "he", "she", "here",
+		// After a modal or "to", "do" and "be" are main verbs: "I will do a
+		// recursive check".
+		"will", "would", "can", "could", "should", "must", "might", "may", "to", "i'll", "we'll", "don't", "didn't", "let's":
 		return true
 	}
 	return len(w) > 3 && w[len(w)-1] == 's'
@@ -424,3 +485,9 @@ func (a *analyzer) toolDropping() {
 		"Tie each component to a need: \"Kafka, because we must replay events after a consumer outage\"; drop the ones you cannot justify.",
 		ev[:min(bare, len(ev))]...)
 }
+
+// Word sets used by the rules above, built once.
+var (
+	// caseDeterminers introduce a case as a noun phrase: "an empty list".
+	caseDeterminers = setOf("an a the with for on")
+)

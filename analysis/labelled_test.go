@@ -270,10 +270,10 @@ func TestLabelledPrecisionRecall(t *testing.T) {
 	}
 	slices.Sort(codes)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d labelled answers\n%-22s %4s %4s %4s %4s %9s %6s\n", len(set), "code", "tp", "fp", "fn", "tn", "precision", "recall")
+	fmt.Fprintf(&b, "fit on our own answers: %d labelled answers\n%-22s %4s %4s %4s %4s %9s %6s %5s\n", len(set), "code", "tp", "fp", "fn", "tn", "precision", "recall", "F1")
 	for _, c := range codes {
 		k := tallies[c]
-		fmt.Fprintf(&b, "%-22s %4d %4d %4d %4d %9.2f %6.2f\n", c, k.tp, k.fp, k.fn, k.tn, k.precision(), k.recall())
+		fmt.Fprintf(&b, "%-22s %4d %4d %4d %4d %9.2f %6.2f %5.2f\n", c, k.tp, k.fp, k.fn, k.tn, k.precision(), k.recall(), k.f1())
 	}
 	t.Log("\n" + b.String())
 	for _, c := range coreCodes {

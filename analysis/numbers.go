@@ -63,6 +63,9 @@ var unitWords = map[string]struct {
 // a day".
 var amountBefore = setOf("about roughly nearly almost over under than saved saves saving only just")
 
+// amountAfter words make it one too: "finished a week early".
+var amountAfter = setOf("early earlier ahead sooner late later faster")
+
 // fractions are said as a share of what was: "fell to a tenth".
 var fractions = map[string]float64{"third": 1.0 / 3, "thirds": 1.0 / 3, "quarter": 0.25, "quarters": 0.25, "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
 
@@ -136,7 +139,7 @@ func parseNumberAt(toks []tok, i int) (number, bool) {
 	}
 	// "saved every engineer about an hour a day": one of a unit, after a
 	// word that makes it an amount rather than an article.
-	if (t.norm == "an" || t.norm == "a") && i > 0 && amountBefore[toks[i-1].norm] {
+	if (t.norm == "an" || t.norm == "a") && (i > 0 && amountBefore[toks[i-1].norm] || amountAfter[tokAt(toks, i+2).norm]) {
 		if u, ok := unitWords[tokAt(toks, i+1).norm]; ok && u.kind == unitDuration {
 			return number{w0: i, w1: i + 1, value: 1}, true
 		}
@@ -275,6 +278,11 @@ func parseSpelled(toks []tok, i int) (number, bool) {
 			// "a hundred", "a million": the "a" starts the number.
 			cur = 1
 			seen, lastKind = true, 1
+		} else if w == "and" && seen && tokAt(toks, j+1).norm == "a" && tokAt(toks, j+2).norm == "half" {
+			// "two and a half hours"
+			cur += 0.5
+			j += 3
+			break
 		} else if w == "and" && seen && (lastKind == 3 || lastKind == 4) && j+1 < len(toks) && isNumberWord(toks[j+1].norm) {
 			// "two hundred and fifty"
 		} else if w == "point" && seen && j+1 < len(toks) && isDigitWord(toks[j+1].norm) {
@@ -421,6 +429,9 @@ func keepUnitless(toks []tok, n number) bool {
 		}
 		if (prev == "basically" || prev == "like" || prev == "just") && n.w0 > 1 {
 			prev = toks[n.w0-2].norm // "from basically zero"
+		}
+		if prev == "of" && n.w0 > 1 && toks[n.w0-2].norm == "factor" {
+			return true // "by a factor of three"
 		}
 		switch prev {
 		case "from", "to", "by", "under", "below", "above", "over", "around", "about", "roughly", "approximately", "nearly", "almost":

@@ -37,9 +37,11 @@ func (a *analyzer) principles() {
 		}
 		credit(int(h.cue-cueLP0), k)
 	}
+	// Deliver Results: an outcome of the story, told after what was done.
+	from := max(a.firstAction(), len(a.cls)/2)
 	for i, num := range a.nums {
 		k := a.clauseAt(num.w0)
-		if k >= 0 && a.cls[k].outcome && a.isImpact(i) && a.heard(int(a.cls[k].w0), int(a.cls[k].w1)) {
+		if k >= from && a.cls[k].outcome && a.isImpact(i) && a.heard(int(a.cls[k].w0), int(a.cls[k].w1)) {
 			credit(13, k) // Deliver Results
 		}
 	}

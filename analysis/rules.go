@@ -23,15 +23,13 @@ const (
 	// Pauses: any two over 3 s, or more than three over 1 s a minute.
 	maxPausesOver3s   = 1
 	maxPausesPerMinOv = 3.0
-	// Ownership in the Action part: "we" may outnumber "I" at most two to
-	// one (one to one for a Bar Raiser) before the candidate's own part is
-	// lost (tuned).
-	minWeForOwnership = 3
 	// A vague claim counts as backed when a number sits this close.
 	vagueNumberWindow = 12
 	// Hypothetical markers ("what I would do", "usually") that make an
 	// answer a description of habits rather than a story (tuned).
 	minHypo = 3
+	// minSceneWords before the first action make a scene.
+	minSceneWords = 8
 	// A too-short answer is under a quarter of the target length.
 	shortFraction = 0.25
 )
@@ -97,7 +95,14 @@ func (a *analyzer) behavioralRules(question string, strict bool) {
 
 func (a *analyzer) missingParts() {
 	s, t, act, r := a.parts[partS], a.parts[partT], a.parts[partA], a.parts[partR]
-	if !s.present() && !t.present() {
+	// What is said before the first thing done is the scene, whatever its
+	// words ("Our release was slipping because two teams kept blocking
+	// each other. I set up…").
+	scene := 0
+	if k := a.firstAction(); k < len(a.cls) {
+		scene = int(a.cls[k].w0)
+	}
+	if !s.present() && !t.present() && scene < minSceneWords {
 		a.add("missing_context", Medium,
 			"You start without setting the scene: the listener does not know the team, the system or what was at stake.",
 			"Open with one or two sentences of context: where you were, what was at stake, and what you were asked to do.",
@@ -305,6 +310,7 @@ func (a *analyzer) vague() {
 // (2 minutes for behavioral answers); 1.5 times the target is the 3
 // minute maximum coaches give.
 const (
+	rambleVeryLongRatio = 2.0
 	rambleLongRatio     = 1.5
 	rambleLongishRatio  = 1.15
 	rambleRepetition    = 0.035 // share of word trigrams said before (tuned)
@@ -331,8 +337,13 @@ func (a *analyzer) ramblingRule(question string, strict bool) {
 	score := 0.0
 	var why []string
 	switch {
-	case ratio > rambleLongRatio:
+	case ratio > rambleVeryLongRatio:
 		score += 2
+		why = append(why, "it runs about "+strconv.FormatFloat(ratio, 'f', 1, 64)+" times the length the question needs")
+	case ratio > rambleLongRatio:
+		// Past the 3-minute maximum, but long and focused is not
+		// rambling: this fires only with another sign.
+		score += 1.5
 		why = append(why, "it runs about "+strconv.FormatFloat(ratio, 'f', 1, 64)+" times the length the question needs")
 	case ratio > rambleLongishRatio:
 		score++
@@ -452,36 +463,47 @@ func (a *analyzer) repetition() float64 {
 }
 
 // topWord returns the most repeated content word (five letters or more,
-// not a stop word) and its count. It only compares words already in the
-// answer, so it needs no map.
+// not a stop word) and its count. It counts in a fixed open-addressed
+// table on the stack, so it needs no map; past 1024 distinct words the
+// rest are not counted, which is enough to judge.
 func (a *analyzer) topWord() (string, int) {
-	best, bestN := "", 0
-	var seen [2048]uint64
+	const size = 2048
+	var keys [size]uint64
+	var counts [size]int32
+	var first [size]int32
+	distinct := 0
+	best, bestN := -1, int32(0)
 	for i := range a.toks {
 		w := a.toks[i].norm
 		if len(w) < 5 || a.toks[i].has(classStop) || !isWordRune(rune(w[0])) {
 			continue
 		}
-		h := fnv(w)
-		slot := h & 2047
-		if seen[slot] == h {
-			continue // counted already
-		}
-		seen[slot] = h
-		n := 0
-		for j := i; j < len(a.toks); j++ {
-			if a.toks[j].norm == w {
-				n++
+		h := fnv(w) | 1 // never 0, the empty slot
+		for j := h & (size - 1); ; j = (j + 1) & (size - 1) {
+			if keys[j] == h {
+				counts[j]++
+				if counts[j] > bestN {
+					best, bestN = int(first[j]), counts[j]
+				}
+				break
+			}
+			if keys[j] == 0 {
+				if distinct >= size/2 {
+					break
+				}
+				distinct++
+				keys[j], counts[j], first[j] = h, 1, int32(i)
+				if bestN == 0 {
+					best, bestN = i, 1
+				}
+				break
 			}
 		}
-		if n > bestN {
-			best, bestN = w, n
-		}
-		if i > 600 {
-			break // enough to judge; keeps the cost bounded on long input
-		}
 	}
-	return best, bestN
+	if best < 0 {
+		return "", 0
+	}
+	return a.toks[best].norm, int(bestN)
 }
 
 func fnv(s string) uint64 {

@@ -189,7 +189,7 @@ func (a *analyzer) isImpact(k int) bool {
 	if c := a.clauseAt(n.w0); c >= 0 && a.cls[c].hypo {
 		// "would they be better than half the team" is a guess; "would
 		// have mis-billed 15,000 invoices" is the harm prevented.
-		return n.kind == unitImpact && a.near(int(a.cls[c].w0), n.w0, setOf("have")) && a.inSecondHalf(n.w0)
+		return n.kind == unitImpact && a.near(int(a.cls[c].w0), n.w0, haveWord) && a.inSecondHalf(n.w0)
 	}
 	// Before the story's first action a number is the problem ("errors
 	// at 40%") unless it is told as the outcome (a result-first answer).
@@ -201,7 +201,7 @@ func (a *analyzer) isImpact(k int) bool {
 	}
 	// "zero accidental deletes in eighteen months": a lasting outcome.
 	if n.kind == unitDuration && a.inOutcome(n.w0) {
-		if c := a.clauseAt(n.w0); c >= 0 && a.near(int(a.cls[c].w0), int(a.cls[c].w1), setOf("zero no none nobody nothing")) {
+		if c := a.clauseAt(n.w0); c >= 0 && a.near(int(a.cls[c].w0), int(a.cls[c].w1), zeroWords) {
 			return true
 		}
 	}
@@ -254,10 +254,10 @@ func (a *analyzer) changeFrame(k int) bool {
 	}
 	// "from X to Y", "from shipping every three weeks to every week":
 	// either end.
-	if a.near(n.w0-4, n.w0, setOf("from")) && a.near(n.w1, n.w1+6, setOf("to")) {
+	if a.near(n.w0-4, n.w0, fromWord) && a.near(n.w1, n.w1+6, toWord) {
 		return true
 	}
-	if k > 0 && n.w0-a.nums[k-1].w1 <= 3 && a.near(a.nums[k-1].w1, n.w0, setOf("to")) {
+	if k > 0 && n.w0-a.nums[k-1].w1 <= 3 && a.near(a.nums[k-1].w1, n.w0, toWord) {
 		return true
 	}
 	for i := n.w0 - 1; i >= 0 && i >= n.w0-3; i-- {
@@ -285,8 +285,12 @@ func (a *analyzer) changeFrame(k int) bool {
 			return true
 		}
 	}
+	// "by a factor of three".
+	if tokAt(toks, n.w0-1).norm == "of" && tokAt(toks, n.w0-2).norm == "factor" {
+		return true
+	}
 	// "saved every engineer about an hour a day".
-	return a.near(n.w0-5, n.w0, setOf("saved saves saving")) || a.pairedDuration(k)
+	return a.near(n.w0-5, n.w0, savedWords) || a.pairedDuration(k)
 }
 
 // changeVerbBefore reports a change verb shortly before token i.
@@ -310,7 +314,7 @@ func (a *analyzer) pairedDuration(k int) bool {
 	}
 	for j, m := range a.nums {
 		if j != k && m.kind == unitDuration && m.unit != n.unit && abs(m.w0-n.w0) <= 20 && !a.effort(m) {
-			return a.near(min(m.w0, n.w0)-6, max(m.w1, n.w1)+6, setOf("last time before previously used usually normally took now"))
+			return a.near(min(m.w0, n.w0)-6, max(m.w1, n.w1)+6, compareWords)
 		}
 	}
 	return false
@@ -327,7 +331,7 @@ func abs(x int) int {
 // million times better", "like a thousand percent".
 func (a *analyzer) hyperbole(n number) bool {
 	big := n.unit == "x" && n.value >= 100 || n.unit == "%" && n.value > 300
-	return big && a.near(n.w0-2, n.w0, setOf("like literally"))
+	return big && a.near(n.w0-2, n.w0, hyperboleHedges)
 }
 
 // effort reports a number that measures the work put in: "I spent forty
@@ -383,3 +387,20 @@ func (a *analyzer) pairedNumber(k int) bool {
 	num := a.nums[k]
 	return k > 0 && a.nums[k-1].w1+2 >= num.w0 || k+1 < len(a.nums) && num.w1+2 >= a.nums[k+1].w0
 }
+
+// Word sets used by the rules above, built once.
+var (
+	// haveWord marks a counterfactual: "would have".
+	haveWord = setOf("have")
+	// zeroWords make a lasting outcome: "zero deletes in a year".
+	zeroWords = setOf("zero no none nobody nothing")
+	// fromWord and toWord frame a change: "from X to Y".
+	fromWord = setOf("from")
+	toWord   = setOf("to")
+	// savedWords frame time or money saved.
+	savedWords = setOf("saved saves saving")
+	// compareWords set one duration against another: "last time", "before".
+	compareWords = setOf("last time before previously used usually normally took now")
+	// hyperboleHedges mark an inflated figure: "like a million times".
+	hyperboleHedges = setOf("like literally")
+)

@@ -219,6 +219,9 @@ func (nb *normBuilder) add(raw string, i, b0, b1, c0, c1 int) tok {
 		hi -= size
 	}
 	word := raw[lo:hi]
+	if t.end && isAbbreviation(word) {
+		t.end = false // "a.m.", "e.g.", "U.S." do not end a sentence
+	}
 	if isNormal(word) {
 		t.norm = word
 		t.vid = vocabIDs[word]
@@ -257,6 +260,20 @@ func (nb *normBuilder) finish(toks []tok, base int) {
 	for _, p := range nb.pending {
 		toks[int(p.i)-base].norm = s[p.n0:p.n1]
 	}
+}
+
+// isAbbreviation reports letters with inner full stops: "a.m", "e.g".
+func isAbbreviation(w string) bool {
+	dot := false
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c == '.':
+			dot = true
+		case c < 'A' || c > 'z' || c > 'Z' && c < 'a':
+			return false
+		}
+	}
+	return dot
 }
 
 // isNormal reports whether w is already in normal form: ASCII with no

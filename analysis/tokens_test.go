@@ -18,6 +18,8 @@ func TestTokenForms(t *testing.T) {
 		{name: "a capital known word is lowered", text: "So", norm: "so"},
 		{name: "a trailing comma is dropped and remembered", text: "like,", norm: "like", comma: true},
 		{name: "a full stop ends a sentence", text: "result.", norm: "result", end: true},
+		{name: "an abbreviation's full stop does not end a sentence", text: "a.m.", norm: "a.m"},
+		{name: "a decimal's last full stop still ends a sentence", text: "2.4.", norm: "2.4", end: true},
 		{name: "brackets and a full stop around a percentage go, the percent sign stays", text: "(40%).", norm: "40%", end: true},
 		{name: "money keeps its dollar sign", text: "$1.2m", norm: "$1.2m"},
 		{name: "a curly apostrophe is made straight", text: "I\u2019m", norm: "i'm"},
