@@ -95,7 +95,7 @@ func init() {
 var (
 	reHeaderRole   = regexp.MustCompile(`(?i)<\|start_header_id\|>[^<]{0,20}<\|end_header_id\|>`)
 	reControlToken = regexp.MustCompile(`(?i)<\|[^<>|\s]{1,40}\|>|\[/?(?:INST|SYS)\]|<</?SYS>>|</?s>|<(?:start_of_turn|end_of_turn|bos|eos|unk|pad|mask|sep|cls)>|<\|?(?:im_start|im_end|endoftext)\|?>`)
-	reThink        = regexp.MustCompile(`(?is)<think>.*?</think>`)
+	reThink        = regexp.MustCompile(`(?is)<think>.*?(?:</think>|$)`)
 )
 
 // stripControl removes control tokens (and reasoning blocks) from text.

@@ -109,6 +109,7 @@ func TestStripControl(t *testing.T) {
 		{"llama 2 markers go", "[INST] <<SYS>> What happened next? </s>", "What happened next?"},
 		{"gemma turn markers go", "<start_of_turn>And the result?<end_of_turn>", "And the result?"},
 		{"a reasoning block goes whole", "<think>the user wants a probe</think>What did you measure?", "What did you measure?"},
+		{"a reasoning block the stream never closed goes", "Fine. <think>and then", "Fine."},
 		{"a system token goes", "<|system|>Walk me through it.", "Walk me through it."},
 		{"a comparison is kept", "Was latency < 10 ms?", "Was latency < 10 ms?"},
 	}
