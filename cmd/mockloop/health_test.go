@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 )
@@ -73,3 +75,54 @@ func TestConfigSaysEachEnginesHealth(t *testing.T) {
 		}
 	})
 }
+
+func TestEngineHealthRechecksAfterAFailureAtMostOnceAMinute(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	llm := engineStub(t, map[string]http.HandlerFunc{
+		"/v1/models": func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			io.WriteString(w, `{"object":"list","data":[]}`)
+		},
+		"/v1/chat/completions": chatAnswer("Tell me about a time you led"),
+	})
+	cfg := testConfig(t.TempDir())
+	cfg.LLMURL, cfg.LLMModel = llm+"/v1", "tiny"
+	h := newEngineHealth(cfg, nil, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { h.Close() })
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	h.now = func() time.Time { return now }
+	obs := healthObserver{nopObserver{}, h}
+
+	count := func() int { h.wg.Wait(); mu.Lock(); defer mu.Unlock(); return calls }
+	obs.EngineError("llm", "timeout")
+	if n := count(); n != 1 {
+		t.Fatalf("%d checks after the first failure, want 1", n)
+	}
+	if st, _, _ := h.Get("llm"); st != "ok" {
+		t.Errorf("status %q, want ok", st)
+	}
+	now = now.Add(30 * time.Second)
+	obs.EngineError("llm", "timeout")
+	if n := count(); n != 1 {
+		t.Errorf("%d checks after a second failure within the minute, want still 1", n)
+	}
+	now = now.Add(31 * time.Second)
+	obs.EngineError("llm", "timeout")
+	if n := count(); n != 2 {
+		t.Errorf("%d checks a minute later, want 2", n)
+	}
+}
+
+// nopObserver counts nothing.
+type nopObserver struct{}
+
+func (nopObserver) SessionStarted()                   {}
+func (nopObserver) SessionEnded()                     {}
+func (nopObserver) Utterance(string, float64)         {}
+func (nopObserver) Answer(string, time.Duration)      {}
+func (nopObserver) TurnLatency(string, time.Duration) {}
+func (nopObserver) EngineError(string, string)        {}
+func (nopObserver) Rejected(string)                   {}
