@@ -94,6 +94,9 @@ func TestSayFailures(t *testing.T) {
 		{"a first token after the timeout is a timeout", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"Too late."}, 5*time.Second, 0, -1)
 		}, 1, ErrTimeout, "no first word in time"},
+		{"a stream that stops sending mid-reply is a stall", func(t *testing.T) http.HandlerFunc {
+			return sseHandler(t, []string{"Thanks for that. ", "What did you measure?"}, 0, 5*time.Second, -1)
+		}, 1, ErrTimeout, "stopped"},
 		{"a stream cut mid-way is a broken connection and is not retried", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"What ", "was ", "the ", "result?"}, 0, 0, 2)
 		}, 1, ErrUnavailable, "connection broke"},
@@ -133,7 +136,7 @@ func TestSayFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeServer(t)
 			f.handle("/v1/chat/completions", tt.handler(t))
-			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond, Lexicon: lex})
+			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond, StallTimeout: 200 * time.Millisecond, Lexicon: lex})
 			var said []string
 			_, err := iv.Say(context.Background(), testPrompt(), func(s string) { said = append(said, s) })
 			if !errors.Is(err, ErrLLM) || !errors.Is(err, tt.wantKind) {
