@@ -65,7 +65,12 @@ func untrusted(s string) string {
 	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
 }
 
-func funcs() template.FuncMap { return template.FuncMap{"untrusted": untrusted} }
+// funcs are the template helpers: untrusted quotes candidate text;
+// contains tells a move that reads the main question out (its intent
+// holds the question) from one that only moves to its next phase.
+func funcs() template.FuncMap {
+	return template.FuncMap{"untrusted": untrusted, "contains": strings.Contains}
+}
 
 // readTemplates returns the *.tmpl files at the top of dir, by file name
 // without the extension.

@@ -223,3 +223,28 @@ func TestTheBankQuestionIsAlwaysSaid(t *testing.T) {
 		t.Errorf("a probe repeated the main question: %q", next.Turn.Text)
 	}
 }
+
+func TestUnsaid(t *testing.T) {
+	const q = "Tell me about a time you disagreed with your manager."
+	tests := []struct {
+		name     string
+		kind     mockloop.TurnKind
+		scripted string
+		said     string
+		want     string
+	}{
+		{"a lead-in alone gets the question", mockloop.TurnQuestion, "Thanks. Let's move on. " + q, "Thanks, that was clear.", q},
+		{"the question already said gets nothing", mockloop.TurnQuestion, "Thanks. " + q, "OK. tell me about a time you DISAGREED with your manager", ""},
+		{"a design problem gets the question and its first phase", mockloop.TurnQuestion, "Here's the problem. " + q + " Start with the requirements.", "Great, next one.", q + " Start with the requirements."},
+		{"a move to the next phase adds nothing", mockloop.TurnQuestion, "Good. Now the data model.", "Good, now the data model.", ""},
+		{"a probe adds nothing", mockloop.TurnProbe, "What did you measure?", "And the numbers?", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := mockloop.Prompt{Kind: tt.kind, Scripted: tt.scripted, Question: q}
+			if got := unsaid(p, tt.said); got != tt.want {
+				t.Errorf("unsaid = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
