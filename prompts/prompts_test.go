@@ -223,6 +223,7 @@ func TestRender(t *testing.T) {
 		{"the bar raiser persona renders", PersonaTemplate("bar_raiser"), "persona_bar_raiser", PersonaData{RoundKind: "bar_raiser", Minutes: 45}},
 		{"a probe turn renders with findings and a quoted transcript", TemplateTurn, "turn_probe", turn},
 		{"a question turn asks only for a lead-in, since the bank's question is read out as written", TemplateTurn, "turn_question", TurnData{Move: "question", Intent: "Let's start. Tell me about a time you disagreed with your manager.", Question: "Tell me about a time you disagreed with your manager."}},
+		{"a question turn that moves to the next phase words its intent", TemplateTurn, "turn_phase", TurnData{Move: "question", Intent: "Good. Now, what would the data model look like?", Question: "Design a URL shortener."}},
 		{"a closing turn renders and the .tmpl suffix is accepted", TemplateTurn + ".tmpl", "turn_closing", TurnData{Move: "closing", Intent: "Thanks, that's all from me."}},
 	}
 	for _, tt := range golden {

@@ -72,8 +72,12 @@ func untrusted(s string) string {
 	return strings.NewReplacer("<", "‹", ">", "›").Replace(s)
 }
 
+// funcs are the template helpers: untrusted quotes candidate text; join
+// lists covered phases; contains tells a move that reads the main question
+// out (its intent holds the question) from one that only moves to its
+// next phase.
 func funcs() template.FuncMap {
-	return template.FuncMap{"untrusted": untrusted, "join": strings.Join}
+	return template.FuncMap{"untrusted": untrusted, "join": strings.Join, "contains": strings.Contains}
 }
 
 // readTemplates returns the *.tmpl files at the top of dir, by file name

@@ -155,7 +155,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.LLMFirstToken, "llm-first-token-timeout", envDur("MOCKLOOP_LLM_FIRST_TOKEN_TIMEOUT", 8*time.Second), "give up on the LLM (scripted fallback) when no token arrives in this time")
 	fs.DurationVar(&c.LLMTotal, "llm-timeout", envDur("MOCKLOOP_LLM_TIMEOUT", 30*time.Second), "total time allowed for one LLM reply")
 	fs.DurationVar(&c.LLMStall, "llm-stall-timeout", envDur("MOCKLOOP_LLM_STALL_TIMEOUT", openaicompat.DefaultStallTimeout), "give up on an LLM reply that stops streaming for this long")
-	fs.BoolVar(&c.CheckEngines, "check-engines", envBool("MOCKLOOP_CHECK_ENGINES", true), "check each engine with one real request at start-up, in the background, for the page's engines line")
+	fs.BoolVar(&c.CheckEngines, "check-engines", envBool("MOCKLOOP_CHECK_ENGINES", true), "check each engine with one real request at start-up and after a failure, in the background, for the page's engines line")
 	fs.DurationVar(&c.STTTimeout, "stt-timeout", envDur("MOCKLOOP_STT_TIMEOUT", DefaultSTTTimeout), "time allowed for one transcription by the --stt openai server before the embedded recogniser takes over (mockloop doctor measures yours)")
 
 	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 800*time.Millisecond), "silence that ends one utterance")

@@ -69,7 +69,9 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 
 	e.health = newEngineHealth(cfg, lex, log)
 	e.close = append(e.close, e.health.Close)
-	e.observer = healthObserver{e.observer, e.health}
+	if cfg.CheckEngines {
+		e.observer = healthObserver{e.observer, e.health}
+	}
 	defer func() {
 		// In the background: start-up never waits on a slow engine.
 		if err == nil && cfg.CheckEngines {

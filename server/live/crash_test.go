@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mockloop/mockloop"
@@ -41,6 +42,29 @@ func (f failing) Say(context.Context, mockloop.Prompt, func(string)) (string, er
 // interviewer (scripted fallback), and creates the rounds ids.
 func newHub(t *testing.T, iv mockloop.Interviewer, ids ...string) *Hub {
 	t.Helper()
+	return newHubLog(t, iv, slog.New(slog.DiscardHandler), ids...)
+}
+
+// syncBuffer is a log destination the session goroutines can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func newHubLog(t *testing.T, iv mockloop.Interviewer, log *slog.Logger, ids ...string) *Hub {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
 	if err != nil {
@@ -52,7 +76,7 @@ func newHub(t *testing.T, iv mockloop.Interviewer, ids ...string) *Hub {
 		t.Fatal(err)
 	}
 	clk := &fakeClock{}
-	deps := Deps{Store: db, Bank: bank, Interviewer: iv, Scripted: round.Scripted{}, Logger: slog.New(slog.DiscardHandler), Now: clk.Now}
+	deps := Deps{Store: db, Bank: bank, Interviewer: iv, Scripted: round.Scripted{}, Logger: log, Now: clk.Now}
 	for _, id := range ids {
 		state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: 1}, false)
 		if err != nil {
@@ -99,7 +123,8 @@ func finishRound(t *testing.T, s *Session, out *fakeOutbox) []mockloop.Turn {
 }
 
 func TestPanicInOneSessionLeavesAnotherWorking(t *testing.T) {
-	hub := newHub(t, panicky{}, "bad", "good")
+	var logs syncBuffer
+	hub := newHubLog(t, panicky{}, slog.New(slog.NewTextHandler(&logs, nil)), "bad", "good")
 	bad, badOut := attach(t, hub, "bad")
 	good, goodOut := attach(t, hub, "good")
 	badOut.next(t, "interviewer")
@@ -114,6 +139,17 @@ func TestPanicInOneSessionLeavesAnotherWorking(t *testing.T) {
 		t.Fatalf("cause = %v, want errSessionPanic", context.Cause(bad.ctx))
 	}
 
+	t.Run("the panic is logged with the round id and where it happened", func(t *testing.T) {
+		var line string
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, "session panicked") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, "round=bad") || !strings.Contains(line, "where=reply") || !strings.Contains(line, "injected interviewer bug") {
+			t.Errorf("panic log line %q lacks the round, the place or the value", line)
+		}
+	})
 	t.Run("the other session finishes its whole round", func(t *testing.T) {
 		asked := finishRound(t, good, goodOut)
 		if len(asked) < 3 {
@@ -155,5 +191,60 @@ func TestLLMFailureFallsBackToScriptedWithANotice(t *testing.T) {
 	}
 	if notices != 1 {
 		t.Errorf("%d notices before the turn, want 1", notices)
+	}
+}
+
+// leadIn is an LLM that only ever says a lead-in, as the turn prompt asks
+// it to for a main question.
+type leadIn struct{}
+
+func (leadIn) Name() string { return "llm:leadin" }
+func (leadIn) Say(_ context.Context, p mockloop.Prompt, emit func(string)) (string, error) {
+	emit("Thanks, that is helpful.")
+	return "Thanks, that is helpful.", nil
+}
+
+func TestTheBankQuestionIsAlwaysSaid(t *testing.T) {
+	hub := newHub(t, leadIn{}, "r")
+	s, out := attach(t, hub, "r")
+	m, _ := out.next(t, "interviewer")
+	if m.Turn.Kind != mockloop.TurnQuestion || m.Question == nil {
+		t.Fatalf("first turn %+v is not a main question", m.Turn)
+	}
+	if !strings.HasPrefix(m.Turn.Text, "Thanks, that is helpful.") || !mentions(m.Turn.Text, m.Question.Text) {
+		t.Errorf("turn %q: want the LLM's lead-in, then the bank's question %q", m.Turn.Text, m.Question.Text)
+	}
+	if m.Turn.Source != "llm:leadin" {
+		t.Errorf("source %q, want the LLM", m.Turn.Source)
+	}
+	s.Answer("1", "I led the migration and we cut failures by forty percent.")
+	next, _ := out.next(t, "interviewer")
+	if next.Turn.Kind == mockloop.TurnProbe && mentions(next.Turn.Text, m.Question.Text) {
+		t.Errorf("a probe repeated the main question: %q", next.Turn.Text)
+	}
+}
+
+func TestUnsaid(t *testing.T) {
+	const q = "Tell me about a time you disagreed with your manager."
+	tests := []struct {
+		name     string
+		kind     mockloop.TurnKind
+		scripted string
+		said     string
+		want     string
+	}{
+		{"a lead-in alone gets the question", mockloop.TurnQuestion, "Thanks. Let's move on. " + q, "Thanks, that was clear.", q},
+		{"the question already said gets nothing", mockloop.TurnQuestion, "Thanks. " + q, "OK. tell me about a time you DISAGREED with your manager", ""},
+		{"a design problem gets the question and its first phase", mockloop.TurnQuestion, "Here's the problem. " + q + " Start with the requirements.", "Great, next one.", q + " Start with the requirements."},
+		{"a move to the next phase adds nothing", mockloop.TurnQuestion, "Good. Now the data model.", "Good, now the data model.", ""},
+		{"a probe adds nothing", mockloop.TurnProbe, "What did you measure?", "And the numbers?", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := mockloop.Prompt{Kind: tt.kind, Scripted: tt.scripted, Question: q}
+			if got := unsaid(p, tt.said); got != tt.want {
+				t.Errorf("unsaid = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

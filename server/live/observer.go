@@ -19,7 +19,8 @@ type Observer interface {
 	// or "first_audio".
 	TurnLatency(stage string, d time.Duration)
 	// EngineError counts a failure of engine ("llm", "stt", "tts") of a
-	// kind ("timeout", "connection", "bad_response", "other").
+	// kind (openaicompat's kind names: "timeout", "unavailable",
+	// "model_not_found", "server_error", "garbage", ...; "other").
 	EngineError(engine, kind string)
 	// Rejected counts client messages refused, by error code.
 	Rejected(code string)

@@ -671,10 +671,8 @@ func (s *Session) attempt(parent context.Context, r *reply, newOut func(context.
 	}
 	_, err := iv.Say(ctx, p, emit)
 	if err == nil {
-		// The LLM words the lead-in and the probes; the bank's main
-		// question is always heard as the bank has it.
-		if q := p.Question; p.Kind == mockloop.TurnQuestion && q != "" && !mentions(r.textNow(), q) {
-			emit(" " + q)
+		if rest := unsaid(p, r.textNow()); rest != "" {
+			emit(" " + rest)
 		}
 	}
 	if out != nil {
@@ -686,6 +684,23 @@ func (s *Session) attempt(parent context.Context, r *reply, newOut func(context.
 		<-out.done
 	}
 	return err
+}
+
+// unsaid is what of a main question move the interviewer must still say:
+// the LLM words the lead-in and the probes, but the bank's question (and
+// the scripted words after it, such as a design problem's first phase) is
+// always heard as written. A move that only changes phase, whose wording
+// does not hold the question, has nothing to add.
+func unsaid(p mockloop.Prompt, said string) string {
+	q := p.Question
+	if p.Kind != mockloop.TurnQuestion || q == "" || mentions(said, q) {
+		return ""
+	}
+	i := strings.Index(p.Scripted, q)
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(p.Scripted[i:])
 }
 
 // mentions reports whether said contains question, ignoring case,

@@ -496,11 +496,18 @@ func (s *Session) voiceOut(r *reply) func(ctx context.Context) *speechOut {
 	}
 }
 
+// speechIdleGap is how long the audio path waits for more of a piece with
+// no sentence end before speaking it.
+const speechIdleGap = 150 * time.Millisecond
+
 // splitSpeech cuts the chunks into speakable pieces until chunks closes
 // (then the rest is spoken) or ctx ends. A pause in the stream speaks what
 // came before it, so an unpunctuated reply is not held to its end.
 func splitSpeech(ctx context.Context, chunks <-chan string, out chan<- string) {
-	var split voice.SentenceSplitter
+	// The interviewers hand over whole sentences or checked clauses in
+	// bursts, not single tokens, so a short pause already means the
+	// piece is complete.
+	split := voice.SentenceSplitter{IdleGap: speechIdleGap}
 	idle := time.NewTimer(time.Hour)
 	idle.Stop()
 	defer idle.Stop()

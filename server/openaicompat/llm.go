@@ -437,6 +437,10 @@ func (iv *Interviewer) messages(p mockloop.Prompt) ([]openai.ChatCompletionMessa
 
 	var b strings.Builder
 	move := moveNames[p.Kind]
+	readOut := p.Kind == mockloop.TurnQuestion && p.Question != "" && strings.Contains(p.Scripted, p.Question)
+	if p.Kind == mockloop.TurnQuestion && !readOut {
+		move = "move the candidate on to the next part of the current question"
+	}
 	if move == "" {
 		move = string(p.Kind)
 	}
@@ -444,7 +448,7 @@ func (iv *Interviewer) messages(p mockloop.Prompt) ([]openai.ChatCompletionMessa
 	if p.Question != "" {
 		fmt.Fprintf(&b, "Current main question: %s\n", p.Question)
 	}
-	if p.Scripted != "" && p.Kind != mockloop.TurnQuestion {
+	if p.Scripted != "" && !readOut {
 		fmt.Fprintf(&b, "Intended wording (say this in your own words, same meaning): %s\n", p.Scripted)
 	}
 	if p.ProbeCode != "" {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +54,8 @@ func TestSayStreams(t *testing.T) {
 		{"plain chunks arrive in order and make the whole text", []string{"What ", "was the ", "result, in numbers?"}, 0, "What was the result, in numbers?"},
 		{"a token delay within the limits works", []string{"How ", "much ", "faster?"}, 30 * time.Millisecond, "How much faster?"},
 		{"markdown, stage directions and a speaker prefix are cleaned", []string{"**Interv", "iewer:** *smiles* ", "Great. ", "(pauses)\n", "- What did `p99` ", "latency drop to? [waits]"}, 0, "Great. What did p99 latency drop to?"},
+		{"control tokens split across chunks never reach the speech", []string{"<|begin_of", "_text|><|start_header_id|>assis", "tant<|end_header_id|>\n\nWhat did ", "you measure?<|eot", "_id|>"}, 0, "What did you measure?"},
+		{"a reasoning block is dropped whole", []string{"<think>they want ", "a probe</think>", "What changed after the launch?"}, 0, "What changed after the launch?"},
 		{"a heading and a numbered list become plain sentences", []string{"## Follow", "-up\n1. Who ", "decided?\n2. Why?"}, 0, "Follow-up Who decided? Why?"},
 	}
 	for _, tt := range tests {
@@ -71,7 +75,7 @@ func TestSayStreams(t *testing.T) {
 				t.Errorf("emitted %q, returned %q", joined, got)
 			}
 			for _, c := range emitted {
-				if strings.ContainsAny(c, "*#`[]()") || strings.Contains(c, "Interviewer") {
+				if strings.ContainsAny(c, "*#`[]()<>|") || strings.Contains(c, "Interviewer") || strings.Contains(c, "assistant") {
 					t.Errorf("emitted markup %q", c)
 				}
 			}
@@ -90,6 +94,9 @@ func TestSayFailures(t *testing.T) {
 		{"a first token after the timeout is a timeout", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"Too late."}, 5*time.Second, 0, -1)
 		}, 1, ErrTimeout, "no first word in time"},
+		{"a stream that stops sending mid-reply is a stall", func(t *testing.T) http.HandlerFunc {
+			return sseHandler(t, []string{"Thanks for that. ", "What did you measure?"}, 0, 5*time.Second, -1)
+		}, 1, ErrTimeout, "stopped"},
 		{"a stream cut mid-way is a broken connection and is not retried", func(t *testing.T) http.HandlerFunc {
 			return sseHandler(t, []string{"What ", "was ", "the ", "result?"}, 0, 0, 2)
 		}, 1, ErrUnavailable, "connection broke"},
@@ -129,7 +136,7 @@ func TestSayFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeServer(t)
 			f.handle("/v1/chat/completions", tt.handler(t))
-			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond, Lexicon: lex})
+			iv := newTestInterviewer(t, f.endpoint("llama3.2"), InterviewerOptions{FirstTokenTimeout: 150 * time.Millisecond, StallTimeout: 200 * time.Millisecond, Lexicon: lex})
 			var said []string
 			_, err := iv.Say(context.Background(), testPrompt(), func(s string) { said = append(said, s) })
 			if !errors.Is(err, ErrLLM) || !errors.Is(err, tt.wantKind) {
@@ -284,5 +291,51 @@ func TestOutputIsCappedAtASentenceEnd(t *testing.T) {
 	}
 	if len(got) > 100 || !strings.HasSuffix(got, ".") {
 		t.Errorf("Say = %q (%d chars), want at most 100 ending at a full stop", got, len(got))
+	}
+}
+
+// TestUnpunctuatedStreamIsSpokenBeforeItEnds: a model that never writes a
+// full stop pauses; what came before the pause is emitted while the
+// stream is still open, so the first audio does not wait for the end.
+func TestUnpunctuatedStreamIsSpokenBeforeItEnds(t *testing.T) {
+	release := make(chan struct{})
+	first := make(chan string, 1)
+	f := newFakeServer(t)
+	f.handle("/v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/event-stream")
+		fl := w.(http.Flusher)
+		for _, c := range []string{"So tell me ", "how you would ", "measure that ", "in your team "} {
+			io.WriteString(w, sseChunk(c))
+		}
+		fl.Flush()
+		// The rest waits until the client has emitted the first piece.
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, sseChunk("next quarter"))
+		io.WriteString(w, "data: [DONE]\n\n")
+		fl.Flush()
+	})
+	iv := newTestInterviewer(t, f.endpoint("m"), InterviewerOptions{Lexicon: testLexicon(t), StallTimeout: 5 * time.Second})
+	var once sync.Once
+	got, err := iv.Say(context.Background(), testPrompt(), func(c string) {
+		once.Do(func() { first <- c; close(release) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-first:
+		if !strings.HasPrefix(got, c) || c == got {
+			t.Errorf("first piece %q, whole reply %q", c, got)
+		}
+	default:
+		t.Fatal("nothing was emitted")
+	}
+	if got != "So tell me how you would measure that in your team next quarter" {
+		t.Errorf("Say = %q", got)
 	}
 }

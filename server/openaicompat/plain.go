@@ -95,7 +95,7 @@ func init() {
 var (
 	reHeaderRole   = regexp.MustCompile(`(?i)<\|start_header_id\|>[^<]{0,20}<\|end_header_id\|>`)
 	reControlToken = regexp.MustCompile(`(?i)<\|[^<>|\s]{1,40}\|>|\[/?(?:INST|SYS)\]|<</?SYS>>|</?s>|<(?:start_of_turn|end_of_turn|bos|eos|unk|pad|mask|sep|cls)>|<\|?(?:im_start|im_end|endoftext)\|?>`)
-	reThink        = regexp.MustCompile(`(?is)<think>.*?</think>`)
+	reThink        = regexp.MustCompile(`(?is)<think>.*?(?:</think>|$)`)
 )
 
 // stripControl removes control tokens (and reasoning blocks) from text.
@@ -111,6 +111,40 @@ func tokenWords(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’')
 	})
+}
+
+// namesAndTerms are the words of text a dictionary cannot be expected to
+// know, lower case: names and technical terms as written mid-sentence
+// (Postgres, DynamoDB, SQS, gRPC, GitHub) and anything with a digit (p99,
+// S3). The known-word ratio leaves them out, so an answer about Kubernetes
+// is not garbage; the loop and length rules still apply to them.
+func namesAndTerms(text string) map[string]bool {
+	out := map[string]bool{}
+	sentenceStart := true
+	for _, f := range strings.Fields(text) {
+		core := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		upperAt, digit := -1, false
+		for i, r := range []rune(core) {
+			if unicode.IsUpper(r) && (i > 0 || !sentenceStart) && upperAt < 0 {
+				upperAt = i
+			}
+			if unicode.IsDigit(r) {
+				digit = true
+			}
+		}
+		if core != "" && (upperAt >= 0 || digit) {
+			out[strings.ToLower(core)] = true
+		}
+		if core != "" {
+			sentenceStart = strings.ContainsAny(f[len(f)-1:], ".!?")
+		}
+	}
+	// Real speech is mostly ordinary words; text that is mostly
+	// "names" (Capitalised Nonsense Like This) gets no such pass.
+	if words := tokenWords(text); len(out)*2 > len(words) {
+		return nil
+	}
+	return out
 }
 
 // maxWordRunes: the longest words people say in an interview
@@ -148,6 +182,7 @@ func textGarbage(text string, lex Lexicon) string {
 	if len(words) == 0 {
 		return "no words"
 	}
+	terms := namesAndTerms(text)
 	run, known, letters, function := 1, 0, 0, 0
 	distinct := map[string]bool{}
 	for i, w := range words {
@@ -168,7 +203,7 @@ func textGarbage(text string, lex Lexicon) string {
 		if functionWords[w] {
 			function++
 		}
-		if hasLetter(w) {
+		if hasLetter(w) && !terms[w] {
 			letters++
 			if lex.has(w) {
 				known++
@@ -218,6 +253,7 @@ func transcriptGarbage(text string, words []analysis.Word, d time.Duration, lex 
 		return ""
 	}
 	tw := tokenWords(text)
+	terms := namesAndTerms(text)
 	if float64(len(tw)) > maxWordsPerSec*d.Seconds()+4 {
 		return fmt.Sprintf("%d words in %.1f s of audio", len(tw), d.Seconds())
 	}
@@ -248,7 +284,7 @@ func transcriptGarbage(text string, words []analysis.Word, d time.Duration, lex 
 		} else {
 			run = 1
 		}
-		if hasLetter(w) {
+		if hasLetter(w) && !terms[w] {
 			letters++
 			if lex.has(w) {
 				known++

@@ -48,15 +48,21 @@ func (c *speechCleaner) Flush() string {
 // code span open. Spans are counted from the start of s so a span opened
 // in an earlier segment is known.
 func safeCut(s string, from int) int {
-	// A reasoning block is dropped whole, so nothing after an open
-	// <think> is safe until it closes.
-	low := strings.ToLower(s)
-	if open := strings.LastIndex(low, "<think>"); open >= 0 && !strings.Contains(low[open:], "</think>") {
-		return min(from, open)
-	}
 	depthSquare, depthParen, depthAngle, stars, ticks := 0, 0, 0, 0, 0
+	// A reasoning block is dropped whole, so nothing inside an open
+	// <think> is a safe cut.
+	low := strings.ToLower(s)
+	inThink := false
 	best := from
 	for i := 0; i < len(s); i++ {
+		if strings.HasPrefix(low[i:], "<think>") {
+			inThink = true
+		} else if strings.HasPrefix(low[i:], "</think>") {
+			inThink = false
+		}
+		if inThink {
+			continue
+		}
 		switch s[i] {
 		case '[':
 			depthSquare++
