@@ -107,7 +107,7 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "data_model", Label: "Data model and APIs", Code: "no_data_model", Stage: StageHighLevel,
 				Missing:    "Across the whole question you never said what is stored or how clients call the system.",
 				Suggestion: "Sketch the main entities with their keys and the two or three API calls.",
-				cues: []string{"payload", "request body", "field*", "attribute*", "keyed on", "partitioned by", "shard key", "sharded by", "foreign key", "nosql", "relational", "sql", "kv store", "key value", "json", "schema", "table*", "data model", "partition key", "primary key", "sort key", "key-value", "keyed by", "column*",
+				cues: []string{"request body", "field*", "attribute*", "keyed on", "partitioned by", "shard key", "sharded by", "foreign key", "nosql", "relational", "sql", "kv store", "key value", "json", "schema", "table*", "data model", "partition key", "primary key", "sort key", "key-value", "keyed by", "column*",
 					"index*", "endpoint*", "api call*", "api design", "rest api", "grpc", "entity", "entities", "stored as", "we store",
 					"we'd store", "i'd store"}},
 			{Name: "failures", Label: "Bottlenecks and failures", Code: "no_failure_handling", Stage: StageDeepDive,
@@ -119,12 +119,12 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "tradeoffs", Label: "Trade-offs", Code: "no_tradeoffs", Stage: StageHighLevel,
 				Missing:    "Across the whole question every choice was presented as the only option.",
 				Suggestion: "For the two biggest choices, name the alternative and why you did not pick it.",
-				cues: []string{"trade*", "another option", "one option", "other option", "option*", "drawback*", "sacrific*", "compromise*", "worth it", "more expensive", "cheaper", "we could also", "the catch", "trade-off*", "tradeoff*", "trade off", "instead of", "rather than", "at the cost", "the cost of", "downside*",
+				cues: []string{"trade*", "went with", "opted for", "prefer*", "we lose", "you lose", "at the expense", "which is fine", "good enough", "another option", "one option", "other option", "option*", "drawback*", "sacrific*", "compromise*", "worth it", "more expensive", "cheaper", "we could also", "the catch", "trade-off*", "tradeoff*", "trade off", "instead of", "rather than", "at the cost", "the cost of", "downside*",
 					"alternative*", "versus", "vs", "give up", "gave up", "the price", "on the other hand", "cheaper but", "simpler but", "pros and cons"}},
 			{Name: "observability", Label: "Observability", Code: "no_observability", Stage: StageDeepDive,
 				Missing:    "Across the whole question you never said how you would know the system is healthy.",
 				Suggestion: "Name the few metrics you would alarm on and the SLO they protect.",
-				cues: []string{"sli*", "logs", "instrument*", "telemetry", "grafana", "prometheus", "datadog", "cloudwatch", "paged", "page the", "runbook*", "canar*", "monitor*", "metric*", "alarm*", "alert*", "dashboard*", "p99", "p95", "p50", "percentile*", "tracing", "trace id",
+				cues: []string{"sli*", "logs", "instrument*", "telemetry", "grafana", "prometheus", "datadog", "cloudwatch", "paged", "page the", "runbook*", "canar*", "monitor*", "metric*", "alarm*", "alert*", "dashboard*", "tracing", "trace id",
 					"logging", "on-call", "on call", "pager", "observab*", "health check*", "queue depth", "error rate*"}},
 		}
 	case Coding:
@@ -542,6 +542,9 @@ func coversPhase(d PhaseDef, rep Report, words []string) bool {
 	if countCues(words, rep.Text, d.cues) >= max(1, d.minHits) {
 		return true
 	}
+	if d.Code == "no_tradeoffs" && choiceOver(words) {
+		return true
+	}
 	if d.Code == "no_scale_estimates" {
 		// "2,000 per second", "5k users": a large number is an estimate.
 		for _, m := range rep.Metrics.MetricMentions {
@@ -551,6 +554,23 @@ func coversPhase(d PhaseDef, rep Report, words []string) bool {
 		}
 	}
 	return !ownPhaseCode(d.Code) && rep.Metrics.Words >= minWordsForAbsence && !rep.Has(d.Code) && codeJudged(rep, d.Code)
+}
+
+// choiceOver finds "chose X over Y", "picked X instead of Y", "use X
+// rather than Y": a choice with its alternative named.
+func choiceOver(words []string) bool {
+	for i, w := range words {
+		if w != "over" && w != "instead" && w != "rather" {
+			continue
+		}
+		for k := max(0, i-5); k < i; k++ {
+			switch words[k] {
+			case "chose", "chosen", "choose", "picked", "pick", "went", "prefer", "preferred", "use", "using", "used", "selected", "took":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // minWordsForOwnCodes is how long a main answer must be before a phase
@@ -912,6 +932,9 @@ func decisionAt(toks []qtok, i int) (Quote, int, bool) {
 func componentAt(toks []qtok, i int) (Quote, int, bool) {
 	det := ""
 	start := i
+	if rejectedAlternative(toks, i) {
+		return Quote{}, 0, false // "Redis over Kafka": Kafka is what they did not choose
+	}
 	switch toks[i].low {
 	case "a", "an", "the", "our", "my", "this", "that", "one":
 		if toks[i].stop {
@@ -988,6 +1011,21 @@ func componentAt(toks []qtok, i int) (Quote, int, bool) {
 		j++
 	}
 	return Quote{}, 0, false
+}
+
+// rejectedAlternative reports whether toks[i] follows "over", "than",
+// "instead of" or "not": the alternative the candidate turned down.
+func rejectedAlternative(toks []qtok, i int) bool {
+	if i == 0 || toks[i-1].stop {
+		return false
+	}
+	switch toks[i-1].low {
+	case "over", "than", "not", "vs", "versus":
+		return true
+	case "of":
+		return i >= 2 && toks[i-2].low == "instead"
+	}
+	return false
 }
 
 // componentHead returns how many tokens of a technical head noun start at
@@ -1068,6 +1106,13 @@ func properTech(w string) bool {
 // noun phrase ("dead-letter", "per-user", "fan-out", "Redis").
 func modifier(w string) bool {
 	if w == "" || stopword(w) || quoteStop(w) || strings.HasSuffix(w, "ly") {
+		return false
+	}
+	switch w {
+	case "empty", "null", "single", "negative", "duplicate", "separate", "long", "short", "big", "small", "large", "old", "same",
+		"whole", "first", "last", "next", "previous", "few", "several", "each", "every", "another", "simple", "good", "bad", "huge":
+		// They pick out an instance ("an empty graph"), not a component
+		// the candidate chose.
 		return false
 	}
 	return strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) < 0

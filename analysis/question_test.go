@@ -112,6 +112,12 @@ func TestQuestionStateJudgesAcrossTurns(t *testing.T) {
 			covered: []string{"clarify", "brute_force", "optimise", "complexity", "walkthrough"},
 		},
 		{
+			name: "a trade-off said as a choice over its alternative counts", round: SystemDesign, question: "Design a job queue.",
+			turns: []turn{{stage: StageHighLevel, text: "Producers enqueue into Redis lists, one per priority, and workers pull from the highest non-empty one."},
+				{stage: StageHighLevel, probe: "no_tradeoffs", probeText: "What alternative did you consider?", text: "I went with Redis lists over Kafka since we need per-job acks and priorities; we lose easy replay."}},
+			covered: []string{"tradeoffs"},
+		},
+		{
 			name:  "coding: one answer that covers every phase covers them all",
 			round: Coding, question: "Merge overlapping intervals.",
 			turns:   []turn{{stage: StageClarify, text: codeIntervalsAll}},
@@ -231,6 +237,9 @@ func TestQuotesTakeTheCandidatesWords(t *testing.T) {
 		{"first person becomes second person", "I moved our cron jobs to a scheduler and we dropped my old script.", []string{"you moved your cron jobs"}, nil},
 		{"a coding structure", codeTopKApproach, []string{"a hash map", "you would keep a min-heap of size k"}, nil},
 		{"garbled speech gives nothing to quote", bhvGarbled, nil, nil},
+		{"the alternative turned down is not quoted as a component", "We went with Redis lists over Kafka since we need per-job acks.",
+			[]string{"Redis"}, []string{"Kafka"}},
+		{"an edge case is not a component", "Edge cases: an empty graph, a self-loop and a single node.", nil, []string{"an empty graph", "a single node"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
