@@ -333,7 +333,9 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 	// checked against its follow-up, so it is taken as answered.
 	checkable := len(words) > 0
 	if a.Probe != "" && checkable {
-		j.OnTopic = q.onTopic(rep, words, a.ProbeText)
+		// An answer that gives what was asked (the number, the "I") is on
+		// topic even in words the question never used.
+		j.OnTopic = q.onTopic(rep, words, a.ProbeText) || len(words) >= 5 && resolvable(a.Probe) && supplies(a.Probe, rep)
 	}
 
 	// Coverage first: what this answer said counts before its findings
