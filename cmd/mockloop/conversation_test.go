@@ -280,10 +280,18 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			kind: "system_design", minutes: 30, question: "sd-notifications",
 			answers: []string{convSDNotifyRequirements, convFollowUp, convSDNotifyDesign, convFollowUp, convFollowUp},
 			covered: []string{"scale", "requirements", "failures", "tradeoffs", "observability"},
-			check: func(t *testing.T, log []exchange, _ reviewedRound) {
+			check: func(t *testing.T, log []exchange, stored reviewedRound) {
 				for _, code := range []string{"no_failure_handling", "no_tradeoffs", "no_observability", "too_short"} {
 					if log[0].feedback.Has(code) {
 						t.Errorf("the requirements answer was flagged %s", code)
+					}
+				}
+				if stored.Round.Debrief == nil {
+					t.Fatal("no debrief")
+				}
+				for _, r := range slices.Concat(stored.Round.Debrief.Reasons, stored.Round.Debrief.Practise) {
+					if strings.Contains(strings.ToLower(r), "requirements") {
+						t.Errorf("the debrief faults requirements that were given: %q", r)
 					}
 				}
 			},
