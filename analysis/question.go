@@ -81,17 +81,17 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "clarify", Label: "Clarify scope and use cases", Code: CodeNoScope, Stage: StageRequirements,
 				Missing:    "Across the whole question you never pinned down who uses the system and what is in or out of scope.",
 				Suggestion: "Open with two or three questions about users and use cases, and say what you leave out.",
-				cues: []string{"use case*", "in scope", "out of scope", "scope", "clarify*", "assum*", "who uses", "who are the users",
+				cues: []string{"?", "i'd ask", "i would ask", "a few questions", "questions first", "is this for", "are we building", "who is it for", "out of the first", "use case*", "in scope", "out of scope", "scope", "clarify*", "assum*", "who uses", "who are the users",
 					"do we need", "should it support", "should we support", "users can", "user can", "customers can", "mvp", "first version"}},
 			{Name: "scale", Label: "Scale assumptions", Code: "no_scale_estimates", Stage: StageRequirements,
 				Missing:    "Across the whole question you gave no numbers for scale: users, requests per second or storage.",
 				Suggestion: "Do a quick back-of-the-envelope early: daily users, peak requests per second, data per day.",
-				cues: []string{"per second", "per day", "a day", "a second", "qps", "rps", "tps", "daily active", "dau", "mau", "million*", "billion*",
+				cues: []string{"per minute", "per hour", "per month", "a month", "an hour", "requests a", "writes a", "reads a", "concurrent users", "storage", "bandwidth", "per second", "per day", "a day", "a second", "qps", "rps", "tps", "daily active", "dau", "mau", "million*", "billion*",
 					"thousand*", "terabyte*", "gigabyte*", "petabyte*", "tb", "gb", "pb", "peak", "throughput", "back of the envelope"}},
 			{Name: "requirements", Label: "Functional and non-functional requirements", Code: "no_requirements", Stage: StageRequirements,
 				Missing:    "Across the whole question you never stated what the system must do or the non-functional needs.",
 				Suggestion: "List two or three core features and the latency, availability and consistency you need, and confirm them.",
-				cues: []string{"requirement*", "functional", "non-functional", "nonfunctional", "must support", "must be", "needs to", "has to",
+				cues: []string{"low latency", "read-heavy", "write-heavy", "read heavy", "write heavy", "real-time", "real time", "users should", "users need", "should support", "goal*", "99.9*", "requirement*", "functional", "non-functional", "nonfunctional", "must support", "must be", "needs to", "has to",
 					"low latency", "latency budget", "latency target", "latency under", "availability", "available", "consistency", "consistent", "durab*", "at-least-once", "at least once",
 					"exactly-once", "exactly once", "at-most-once", "sla", "slo", "opt-out*", "opt out", "dedup*", "ordering"}},
 			{Name: "high_level", Label: "High-level components", Code: CodeNoHighLevel, Stage: StageHighLevel,
@@ -107,24 +107,24 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "data_model", Label: "Data model and APIs", Code: "no_data_model", Stage: StageHighLevel,
 				Missing:    "Across the whole question you never said what is stored or how clients call the system.",
 				Suggestion: "Sketch the main entities with their keys and the two or three API calls.",
-				cues: []string{"schema", "table*", "data model", "partition key", "primary key", "sort key", "key-value", "keyed by", "column*",
+				cues: []string{"request body", "field*", "attribute*", "keyed on", "partitioned by", "shard key", "sharded by", "foreign key", "nosql", "relational", "sql", "kv store", "key value", "json", "schema", "table*", "data model", "partition key", "primary key", "sort key", "key-value", "keyed by", "column*",
 					"index*", "endpoint*", "api call*", "api design", "rest api", "grpc", "entity", "entities", "stored as", "we store",
 					"we'd store", "i'd store"}},
 			{Name: "failures", Label: "Bottlenecks and failures", Code: "no_failure_handling", Stage: StageDeepDive,
 				Missing:    "Across the whole question you never said what happens when a part fails or becomes the bottleneck.",
 				Suggestion: "Walk through the failure of each component and the hottest path under peak load.",
-				cues: []string{"fail*", "retr*", "backoff", "back off", "timeout*", "time out", "dead-letter", "dead letter", "dlq", "failover",
+				cues: []string{"fallback*", "fail open", "fail closed", "circuit", "poison", "split brain", "quorum", "leader election", "multi-az", "multi-region", "disaster", "recover*", "lost", "lose", "overload*", "spike*", "hot shard*", "load shedding", "shed load", "single point of failure", "spof", "fail*", "retr*", "backoff", "back off", "timeout*", "time out", "dead-letter", "dead letter", "dlq", "failover",
 					"fail over", "replica*", "replicat*", "bottleneck*", "hot partition*", "hot key*", "outage*", "idempoten*", "circuit breaker*",
 					"goes down", "crash*", "degrad*", "throttl*", "rate limit*", "backpressure", "back pressure", "redundan*"}},
 			{Name: "tradeoffs", Label: "Trade-offs", Code: "no_tradeoffs", Stage: StageHighLevel,
 				Missing:    "Across the whole question every choice was presented as the only option.",
 				Suggestion: "For the two biggest choices, name the alternative and why you did not pick it.",
-				cues: []string{"trade-off*", "tradeoff*", "trade off", "instead of", "rather than", "at the cost", "the cost of", "downside*",
+				cues: []string{"trade*", "went with", "opted for", "prefer*", "we lose", "you lose", "at the expense", "which is fine", "good enough", "another option", "one option", "other option", "option*", "drawback*", "sacrific*", "compromise*", "worth it", "more expensive", "cheaper", "we could also", "the catch", "trade-off*", "tradeoff*", "trade off", "instead of", "rather than", "at the cost", "the cost of", "downside*",
 					"alternative*", "versus", "vs", "give up", "gave up", "the price", "on the other hand", "cheaper but", "simpler but", "pros and cons"}},
 			{Name: "observability", Label: "Observability", Code: "no_observability", Stage: StageDeepDive,
 				Missing:    "Across the whole question you never said how you would know the system is healthy.",
 				Suggestion: "Name the few metrics you would alarm on and the SLO they protect.",
-				cues: []string{"monitor*", "metric*", "alarm*", "alert*", "dashboard*", "p99", "p95", "p50", "percentile*", "tracing", "trace id",
+				cues: []string{"sli*", "logs", "instrument*", "telemetry", "grafana", "prometheus", "datadog", "cloudwatch", "paged", "page the", "runbook*", "canar*", "monitor*", "metric*", "alarm*", "alert*", "dashboard*", "tracing", "trace id",
 					"logging", "on-call", "on call", "pager", "observab*", "health check*", "queue depth", "error rate*"}},
 		}
 	case Coding:
@@ -137,28 +137,28 @@ func QuestionPhases(r Round) []PhaseDef {
 			{Name: "brute_force", Label: "Brute force", Code: "no_brute_force", Stage: StageApproach,
 				Missing:    "Across the whole question you never gave the simple correct solution first.",
 				Suggestion: "Say the brute-force solution and its cost in one sentence, then improve on it.",
-				cues: []string{"brute force", "brute-force", "naive*", "simplest", "simple approach", "straightforward", "try every", "all pairs",
+				cues: []string{"every possible", "all possible", "try all", "exhaustive*", "basic approach", "obvious approach", "first approach", "simple solution", "simple way", "o(n^2)", "o(n²)", "brute force", "brute-force", "naive*", "simplest", "simple approach", "straightforward", "try every", "all pairs",
 					"every pair", "nested loop*", "check every", "scan the whole", "recompute"}},
 			{Name: "optimise", Label: "Optimise", Code: CodeNoOptimisation, Stage: StageApproach,
 				Missing:    "Across the whole question you stayed with the first approach and never improved on it.",
 				Suggestion: "Once the simple solution works, say what it wastes and which structure removes the waste.",
-				cues: []string{"optimi*", "improve*", "better", "faster", "speed up", "instead", "heap", "min-heap", "max-heap", "hash map*",
+				cues: []string{"single pass", "one pass", "only once", "in place", "linked list", "deque", "ordered map", "two heaps", "union find", "bfs", "dfs", "topological", "greedy", "avoid*", "optimi*", "improve*", "better", "faster", "speed up", "instead", "heap", "min-heap", "max-heap", "hash map*",
 					"hashmap*", "dictionary", "two pointer*", "sliding window", "binary search", "memoi*", "dynamic programming", "prefix sum*",
 					"bucket*", "trie", "sort first", "precompute", "cache the", "amortis*", "amortiz*"}},
 			{Name: "complexity", Label: "Complexity", Code: "no_complexity", Stage: StageComplexity,
 				Missing:    "Across the whole question you never stated the time or space complexity.",
 				Suggestion: "Give time and space in big-O for the brute force and the final approach.",
-				cues: []string{"o(*", "big o", "big-o", "linear", "logarithmic", "quadratic", "constant time", "time complexity",
+				cues: []string{"time and space", "space is", "time is", "n log k", "log k", "constant space", "linear time", "big-o", "o(*", "big o", "big-o", "linear", "logarithmic", "quadratic", "constant time", "time complexity",
 					"space complexity", "n log n", "log n", "n squared", "per call", "per query", "per event", "memory"}},
 			{Name: "edge_cases", Label: "Edge cases", Code: "no_edge_cases", Stage: StageEdgeCases,
 				Missing:    "Across the whole question you never named an edge case.",
 				Suggestion: "List the edge cases (empty input, one element, duplicates, ties, overflow) and check each.",
-				cues: []string{"edge case*", "corner case*", "empty", "null", "nil", "zero", "negative*", "duplicate*", "overflow*", "single element",
+				cues: []string{"when k", "if k", "missing", "malformed", "unicode", "large input", "max value", "min value", "bounds", "empty input", "edge case*", "corner case*", "empty", "null", "nil", "zero", "negative*", "duplicate*", "overflow*", "single element",
 					"one element", "tie", "ties", "larger than", "out of range", "invalid", "boundary", "boundaries"}},
 			{Name: "walkthrough", Label: "Walk-through and testing", Code: "no_walkthrough", Stage: StageEdgeCases,
 				Missing:    "Across the whole question you never traced an example or said how you would test it.",
 				Suggestion: "Trace a small input step by step, then name the tests you would write.",
-				cues: []string{"for example", "for instance", "walk through", "walking through", "trace*", "e.g", "let's say", "say we have",
+				cues: []string{"example", "dry run", "assert*", "check it against", "say the input", "for example", "for instance", "walk through", "walking through", "trace*", "e.g", "let's say", "say we have",
 					"suppose", "step by step", "test*", "unit test*", "dry run", "with the input", "if the input is"}},
 		}
 	}
@@ -333,7 +333,9 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 	// checked against its follow-up, so it is taken as answered.
 	checkable := len(words) > 0
 	if a.Probe != "" && checkable {
-		j.OnTopic = q.onTopic(rep, words, a.ProbeText)
+		// An answer that gives what was asked (the number, the "I") is on
+		// topic even in words the question never used.
+		j.OnTopic = q.onTopic(rep, words, a.ProbeText) || len(words) >= 5 && resolvable(a.Probe) && supplies(a.Probe, rep)
 	}
 
 	// Coverage first: what this answer said counts before its findings
@@ -542,7 +544,35 @@ func coversPhase(d PhaseDef, rep Report, words []string) bool {
 	if countCues(words, rep.Text, d.cues) >= max(1, d.minHits) {
 		return true
 	}
+	if d.Code == "no_tradeoffs" && choiceOver(words) {
+		return true
+	}
+	if d.Code == "no_scale_estimates" {
+		// "2,000 per second", "5k users": a large number is an estimate.
+		for _, m := range rep.Metrics.MetricMentions {
+			if m.Value >= 1000 || m.Unit == "users" {
+				return true
+			}
+		}
+	}
 	return !ownPhaseCode(d.Code) && rep.Metrics.Words >= minWordsForAbsence && !rep.Has(d.Code) && codeJudged(rep, d.Code)
+}
+
+// choiceOver finds "chose X over Y", "picked X instead of Y", "use X
+// rather than Y": a choice with its alternative named.
+func choiceOver(words []string) bool {
+	for i, w := range words {
+		if w != "over" && w != "instead" && w != "rather" {
+			continue
+		}
+		for k := max(0, i-5); k < i; k++ {
+			switch words[k] {
+			case "chose", "chosen", "choose", "picked", "pick", "went", "prefer", "preferred", "use", "using", "used", "selected", "took":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // minWordsForOwnCodes is how long a main answer must be before a phase
@@ -904,6 +934,9 @@ func decisionAt(toks []qtok, i int) (Quote, int, bool) {
 func componentAt(toks []qtok, i int) (Quote, int, bool) {
 	det := ""
 	start := i
+	if rejectedAlternative(toks, i) {
+		return Quote{}, 0, false // "Redis over Kafka": Kafka is what they did not choose
+	}
 	switch toks[i].low {
 	case "a", "an", "the", "our", "my", "this", "that", "one":
 		if toks[i].stop {
@@ -980,6 +1013,21 @@ func componentAt(toks []qtok, i int) (Quote, int, bool) {
 		j++
 	}
 	return Quote{}, 0, false
+}
+
+// rejectedAlternative reports whether toks[i] follows "over", "than",
+// "instead of" or "not": the alternative the candidate turned down.
+func rejectedAlternative(toks []qtok, i int) bool {
+	if i == 0 || toks[i-1].stop {
+		return false
+	}
+	switch toks[i-1].low {
+	case "over", "than", "not", "vs", "versus":
+		return true
+	case "of":
+		return i >= 2 && toks[i-2].low == "instead"
+	}
+	return false
 }
 
 // componentHead returns how many tokens of a technical head noun start at
@@ -1060,6 +1108,13 @@ func properTech(w string) bool {
 // noun phrase ("dead-letter", "per-user", "fan-out", "Redis").
 func modifier(w string) bool {
 	if w == "" || stopword(w) || quoteStop(w) || strings.HasSuffix(w, "ly") {
+		return false
+	}
+	switch w {
+	case "empty", "null", "single", "negative", "duplicate", "separate", "long", "short", "big", "small", "large", "old", "same",
+		"whole", "first", "last", "next", "previous", "few", "several", "each", "every", "another", "simple", "good", "bad", "huge":
+		// They pick out an instance ("an empty graph"), not a component
+		// the candidate chose.
 		return false
 	}
 	return strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' }) < 0

@@ -112,6 +112,12 @@ func TestQuestionStateJudgesAcrossTurns(t *testing.T) {
 			covered: []string{"clarify", "brute_force", "optimise", "complexity", "walkthrough"},
 		},
 		{
+			name: "a trade-off said as a choice over its alternative counts", round: SystemDesign, question: "Design a job queue.",
+			turns: []turn{{stage: StageHighLevel, text: "Producers enqueue into Redis lists, one per priority, and workers pull from the highest non-empty one."},
+				{stage: StageHighLevel, probe: "no_tradeoffs", probeText: "What alternative did you consider?", text: "I went with Redis lists over Kafka since we need per-job acks and priorities; we lose easy replay."}},
+			covered: []string{"tradeoffs"},
+		},
+		{
 			name:  "coding: one answer that covers every phase covers them all",
 			round: Coding, question: "Merge overlapping intervals.",
 			turns:   []turn{{stage: StageClarify, text: codeIntervalsAll}},
@@ -181,6 +187,9 @@ func TestFollowUpAnswersResolveOrMiss(t *testing.T) {
 			"missing_metric", "How did you measure the result? What were the numbers before and after?", nil, false, false},
 		{"an answer full of I resolves weak ownership", bhvWeMain, bhvIAnswer,
 			"weak_ownership", "You said we quite a lot there. What did you personally do?", []string{"weak_ownership"}, true, true},
+		{"an answer in new words that gives the I is on topic and resolves ownership", bhvWeMain,
+			"I personally interviewed the analysts, I drafted the plan and I presented it to my director.",
+			"weak_ownership", "What did you personally do?", []string{"weak_ownership"}, true, true},
 		{"an on-topic answer without a number does not resolve the metric", bhvMain,
 			"We checked with the finance team and the payments dashboard after the checkout migration and everyone was happy with it.",
 			"missing_metric", "How did you measure the result?", nil, false, false},
@@ -231,6 +240,9 @@ func TestQuotesTakeTheCandidatesWords(t *testing.T) {
 		{"first person becomes second person", "I moved our cron jobs to a scheduler and we dropped my old script.", []string{"you moved your cron jobs"}, nil},
 		{"a coding structure", codeTopKApproach, []string{"a hash map", "you would keep a min-heap of size k"}, nil},
 		{"garbled speech gives nothing to quote", bhvGarbled, nil, nil},
+		{"the alternative turned down is not quoted as a component", "We went with Redis lists over Kafka since we need per-job acks.",
+			[]string{"Redis"}, []string{"Kafka"}},
+		{"an edge case is not a component", "Edge cases: an empty graph, a self-loop and a single node.", nil, []string{"an empty graph", "a single node"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,9 @@ type exchange struct {
 	seq      int // the answer's turn seq
 	feedback *analysis.Report
 	coverage []mockloop.PhaseState
+	// resolved are earlier answers sent again because this one supplied
+	// some of their findings.
+	resolved []mockloop.Turn
 }
 
 // conversation drives a typed round: each answer in turn is typed to the
@@ -53,6 +56,8 @@ func conversation(t *testing.T, srv *testServer, kind string, minutes int, seed 
 				ex.feedback = m.Report
 			case "coverage":
 				ex.coverage = m.Coverage
+			case "resolved":
+				ex.resolved = append(ex.resolved, *m.Turn)
 			case "error":
 				t.Fatalf("answer %d: error %s: %s", i, m.Code, m.Message)
 			}
@@ -133,6 +138,9 @@ func checkQuestionLevel(t *testing.T, kind string, bank *prompts.Bank, log []exc
 			covered[qi] = map[string]int{}
 		}
 		round := analysis.Round(ex.question.Kind)
+		if hasPhases := len(analysis.QuestionPhases(round)) > 0; hasPhases != (len(ex.coverage) > 0) {
+			t.Errorf("answer %d in a %s question: coverage message %+v", i, round, ex.coverage)
+		}
 		// The move that asked this answer must not ask for a covered phase.
 		text := strings.ToLower(ex.asked.Text)
 		if ex.asked.Kind != mockloop.TurnQuestion || i > 0 && log[i-1].asked.QuestionIdx == qi {
@@ -272,10 +280,18 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			kind: "system_design", minutes: 30, question: "sd-notifications",
 			answers: []string{convSDNotifyRequirements, convFollowUp, convSDNotifyDesign, convFollowUp, convFollowUp},
 			covered: []string{"scale", "requirements", "failures", "tradeoffs", "observability"},
-			check: func(t *testing.T, log []exchange, _ reviewedRound) {
+			check: func(t *testing.T, log []exchange, stored reviewedRound) {
 				for _, code := range []string{"no_failure_handling", "no_tradeoffs", "no_observability", "too_short"} {
 					if log[0].feedback.Has(code) {
 						t.Errorf("the requirements answer was flagged %s", code)
+					}
+				}
+				if stored.Round.Debrief == nil {
+					t.Fatal("no debrief")
+				}
+				for _, r := range slices.Concat(stored.Round.Debrief.Reasons, stored.Round.Debrief.Practise) {
+					if strings.Contains(strings.ToLower(r), "requirements") {
+						t.Errorf("the debrief faults requirements that were given: %q", r)
 					}
 				}
 			},
@@ -318,6 +334,9 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 					return r.Code == "missing_metric" && r.TurnSeq == log[1].seq
 				}) {
 					t.Errorf("main answer resolved = %+v, want missing_metric by turn %d", main.Resolved, log[1].seq)
+				}
+				if len(log[1].resolved) != 1 || log[1].resolved[0].Seq != log[0].seq || len(log[1].resolved[0].Resolved) == 0 {
+					t.Errorf("resolved messages after the metric answer = %+v", log[1].resolved)
 				}
 				if stored.Round.Debrief == nil {
 					t.Fatal("no debrief")

@@ -340,11 +340,21 @@ func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.Prin
 
 func fillers(kind mockloop.RoundKind, covered []mockloop.PrincipleEvidence) []string {
 	var out []string
+	// The top-ups for design and coding name no phase: a phase the answers
+	// covered must not come back as something to practise.
 	switch kind {
 	case mockloop.KindSystemDesign:
-		return []string{advice("no_failure_handling"), advice("no_scale_estimates"), advice("no_tradeoffs")}
+		return []string{
+			"Practise another design prompt end to end against a 35-minute timer, saying each phase out loud as you reach it.",
+			"For every component you name, have one reason ready for \"why that and not something simpler?\", and what it costs.",
+			"Close each design with what you would build first and what could wait for the second version.",
+		}
 	case mockloop.KindCoding:
-		return []string{advice("no_complexity"), advice("no_edge_cases"), advice("no_walkthrough")}
+		return []string{
+			"Practise another problem end to end against a 30-minute timer: clarify, simple solution, improvement, cost, edge cases, test.",
+			"Say why each data structure you pick is the right one for the problem, and what it costs in memory.",
+			"Before you call a solution done, run it by hand on the smallest input that could break it.",
+		}
 	}
 	for _, p := range prompts.Principles() {
 		if !slices.ContainsFunc(covered, func(e mockloop.PrincipleEvidence) bool { return e.Principle == p }) {

@@ -14,20 +14,24 @@
 //
 //	s, _ := round.New(bank, round.Config{Kind: mockloop.KindBehavioral, Minutes: 30, Seed: seed})
 //	m := s.Begin()                // greeting and first question
-//	m = s.Answered(text, report) // after each committed answer: a probe, the next question, or the closing
+//	m, v := s.AnswerTurn(seq, text, report) // after each committed answer: a probe, the next question, or the closing; v is the question-level verdict
 //	m = s.Skip()                 // the candidate skipped
 //	m = s.End()                  // time is up or the candidate ended; m.Done
 //	data, _ := s.Marshal()       // saved with every step; round.Restore(bank, data) resumes
 //
-// After each answer the engine looks at the analyzer's findings, keeps the
-// codes the current question has a probe for and the current phase cares
-// about, orders them by the phase's priority list (then severity), and asks
-// the first one not yet probed on this question. An interviewer asks at most
-// two follow-ups per slot; the Bar Raiser asks up to three, keeps one for
-// the scope of impact when the answer stayed within the candidate's team,
-// and challenges an answer that left nothing to probe. Everything is a pure
-// function of the seed and the inputs, so the same seed and answers give
-// the same moves and wording.
+// Each answer is judged with its question (AnswerTurn; docs/conversation.md):
+// the engine keeps a memory per question of the phases covered, the
+// findings later answers resolved, the follow-ups that went unanswered and
+// the candidate's quotable words, saved in the State. After each answer it
+// asks a missed follow-up once more, else the most telling gap of the
+// question so far (ordered by the slot's priority list, then severity; never
+// a covered phase or one not reached yet), else, until every main answer
+// has its follow-up (two for the Bar Raiser), a dig-in that quotes the
+// candidate. An interviewer asks at most two follow-ups per slot; the Bar
+// Raiser up to three, keeping one for the scope of impact when the answer
+// stayed within the candidate's team. Everything is a pure function of the
+// seed and the inputs, so the same seed and answers give the same moves and
+// wording.
 package round
 
 import (

@@ -113,9 +113,9 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 				{rep: rep("missing_metric:high", "weak_ownership", "rambling")}, // cut-in first
 				{rep: rep("missing_metric:high", "weak_ownership")},             // weak_ownership outranks missing_metric
 				{rep: rep("missing_metric:high")},                               // two probes used: next question
-				{rep: rep()},                                                    // clean answer: next question
+				{rep: rep()},                                                    // clean answer: a general follow-up still
 				{rep: rep("missing_metric:high", "filler_heavy")},               // fillers are never probed
-				{rep: rep("missing_metric:high")},                               // missing_metric already probed: close
+				{rep: rep("missing_metric:high")},                               // missing_metric already probed: next
 			},
 		},
 		{
@@ -127,7 +127,7 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 				{rep: scoped(rep("missing_metric:high", "missing_context:high", "vague_claims"), "team")}, // a follow-up answer need not set the scene
 				{rep: scoped(rep("vague_claims"), "team")},                                                // third probe is kept for scope
 				{rep: scoped(rep(), "org")}, // three probes: next question
-				{rep: scoped(rep(), "org")}, // nothing to probe: a challenge
+				{rep: scoped(rep(), "org")}, // nothing to probe: two challenges
 				{rep: scoped(rep(), "org")},
 			},
 		},
