@@ -65,7 +65,11 @@ for (const width of WIDTHS) {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
     const errors = collectErrors(page);
-    const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}.png`), fullPage: true });
+    // The whole page, and what the first screen shows.
+    const shot = async (name) => {
+      await page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}-first-screen.png`) });
+    };
 
     await t.test('home', async () => {
       await page.goto(`${srv.url}/`);

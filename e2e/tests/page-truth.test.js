@@ -224,6 +224,32 @@ test('an oversized paste is refused in the page with the limit in words, and the
   await page.close();
 });
 
+test('an answer lost with the connection gives Submit back with a message, never a spinner forever', async () => {
+  const { page, errors } = await openRound();
+  // The answer leaves the page but never reaches the server, then the
+  // connection drops: the server's snapshot after the reconnect decides.
+  await page.evaluate(() => {
+    const s = window.mockloop.socket;
+    const send = s.send.bind(s);
+    s.send = (m) => (m.type === 'answer' ? s.isOpen() : send(m));
+  });
+  await page.fill('#answer', WEAK_ANSWER);
+  await page.click('#submit');
+  assert.equal(await page.textContent('#answer-status'), 'Saving…');
+  assert.equal(await page.isDisabled('#submit'), true);
+  await page.evaluate(() => window.mockloop.socket.ws.close());
+  await page.waitForFunction(() => !document.querySelector('#submit').disabled && document.querySelector('#answer-status').classList.contains('error'),
+    null, { timeout: 10000 });
+  assert.match(await page.textContent('#answer-status'), /still in the box/);
+  assert.equal(await page.inputValue('#answer'), WEAK_ANSWER);
+  // Once connected again, the answer goes through.
+  await page.waitForFunction(() => window.mockloop.socket.isOpen(), null, { timeout: 10000 });
+  await page.evaluate(() => { delete window.mockloop.socket.send; });
+  await submitTyped(page, WEAK_ANSWER);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the "On:" line of a follow-up quotes the question without the spoken transition', async () => {
   const { page, errors } = await openRound();
   await submitTyped(page, WEAK_ANSWER);

@@ -173,6 +173,14 @@ const CHARTS = [
   ['ownership', '“I” versus “we”'],
 ];
 
+/** timelineCaption names the rows the server drew (charts.Timeline draws
+ * pauses only with timings and STAR parts only for stories). */
+function timelineCaption(star, timed) {
+  if (star && timed) return 'Timeline: STAR parts, fillers and long pauses';
+  if (star) return 'Timeline: STAR parts and fillers';
+  return 'Timeline: fillers and long pauses';
+}
+
 function answerCharts(t, n, kind) {
   const report = t.report;
   if (!report) return null;
@@ -193,7 +201,7 @@ function answerCharts(t, n, kind) {
       h('img', {
         src: `${base}/charts/${t.seq}/${name}.svg`, alt: alts[name], width: 600, height: name === 'timeline' ? 150 : 180, loading: 'eager',
       }),
-      h('figcaption', {}, name === 'timeline' && !star ? 'Timeline: fillers and long pauses' : caption))),
+      h('figcaption', {}, name === 'timeline' ? timelineCaption(star, m.has_timings) : caption))),
     paced || !m.has_timings ? null : h('p', { class: 'muted small chart-note' },
       `Pace: ${num(m.wpm)} words per minute on average; the answer is too short for a pace chart.`));
 }
@@ -322,7 +330,9 @@ function render(data) {
   const answers = turns.filter((t) => t.role === 'candidate');
   document.title = `Review: ${kindLabel(round.kind)} · mockloop`;
   $('#title').textContent = `${kindLabel(round.kind)} review`;
-  const engines = round.engines ? Object.entries(round.engines).map(([k, v]) => `${k.toUpperCase()} ${v}`).join(' · ') : '';
+  const ENGINE_NAMES = { stt: 'speech to text', tts: 'voice', llm: 'interviewer', voice: 'voice' };
+  const engines = round.engines ? Object.entries(round.engines).filter(([, v]) => v)
+    .map(([k, v]) => `${ENGINE_NAMES[k] || k}: ${v}`).join(' · ') : '';
   $('#subtitle').textContent = [formatDate(round.created_at), round.minutes ? `${round.minutes} min` : '',
     round.status === 'active' ? 'still in progress' : '', engines].filter(Boolean).join(' · ');
   if (round.status === 'active') {
@@ -372,6 +382,7 @@ function render(data) {
           h('span', { class: 'tick', 'aria-hidden': 'true' }, p.covered ? '✓' : ''), p.label,
           h('span', { class: 'visually-hidden' }, p.covered ? ' (covered)' : ' (not covered)')))) : null,
       body,
+      g.answers === 0 ? h('p', { class: 'muted small' }, 'Not answered: the question was skipped or the round ended.') : null,
       follow.length ? h('div', { class: 'follow-ups', 'aria-label': `Follow-ups on question ${gi + 1}` }, follow) : null);
   });
   for (const t of tail) nodes.push(interviewerTurn(t));
