@@ -152,7 +152,7 @@ func newStory(r mockloop.Round, q, answer *mockloop.Turn, completing map[int]ana
 	for _, res := range answer.Resolved {
 		resolved[res.Code] = true
 	}
-	rep.Findings = slices.DeleteFunc(slices.Clone(rep.Findings), func(f analysis.Finding) bool { return resolved[f.Code] })
+	rep.Findings = slices.DeleteFunc(slices.Clone(rep.Findings), func(f analysis.Finding) bool { return !fault(f, resolved) })
 	asked := cmp.Or(answer.Principle, q.Principle)
 	if name, ok := prompts.CanonicalPrinciple(asked); ok {
 		asked = name
@@ -182,6 +182,14 @@ func newStory(r mockloop.Round, q, answer *mockloop.Turn, completing map[int]ana
 		}
 	}
 	return s
+}
+
+// fault reports whether a finding counts against the story: not when a
+// follow-up resolved it. (Once analysis.Finding carries Confidence, a
+// finding the page puts as a question, Confidence < ShownAsQuestion, is
+// not a fault either; that condition belongs here.)
+func fault(f analysis.Finding, resolved map[string]bool) bool {
+	return !resolved[f.Code]
 }
 
 // whole reports whether an answer is a whole story. An answer that is

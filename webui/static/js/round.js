@@ -349,8 +349,16 @@ function renderLatency() {
   const rows = [...S.latency.entries()].sort((a, b) => a[0] - b[0]);
   $('#latency-table').hidden = rows.length === 0;
   $('#latency').hidden = rows.length > 0;
+  // Servers that stamp the end of speech measure every stage from it
+  // (speech_end_to_commit_ms); older ones from the commit.
+  const fromSpeech = rows.some(([, l]) => typeof l.speech_end_to_commit_ms === 'number');
+  $('#latency-commit').hidden = !fromSpeech;
+  $('#latency-origin').textContent = fromSpeech
+    ? 'Per interviewer turn, from the end of your speech.'
+    : 'Per interviewer turn, from the moment your answer was committed.';
   $('#latency-rows').replaceChildren(...rows.map(([seq, l]) => h('tr', { 'data-seq': seq },
     h('td', {}, `#${seq}`),
+    fromSpeech ? h('td', { class: 'num', 'data-stage': 'commit' }, ms(l.speech_end_to_commit_ms)) : null,
     h('td', { class: 'num', 'data-stage': 'transcript' }, ms(l.transcript_ms)),
     h('td', { class: 'num', 'data-stage': 'first_token' }, ms(l.first_token_ms)),
     h('td', { class: 'num', 'data-stage': 'first_audio' }, ms(l.first_audio_ms)))));
