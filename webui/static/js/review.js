@@ -107,11 +107,13 @@ function scorecard(report, kind, coverage, seq) {
   if (!usesStar(kind)) {
     const items = checklist(kind, coverage);
     const mine = items.filter((p) => p.covered && p.turn_seq === seq).map((p) => p.label);
-    const before = items.filter((p) => p.covered && p.turn_seq !== seq).map((p) => p.label);
+    const before = items.filter((p) => p.covered && p.turn_seq && p.turn_seq < seq).map((p) => p.label);
+    const after = items.filter((p) => p.covered && p.turn_seq > seq).map((p) => p.label);
     const missing = items.filter((p) => !p.covered).map((p) => p.label);
     const rows = [
       ['Covered here', mine.length ? mine.join(', ') : (coverage && coverage.length ? 'no new phase' : 'not tracked by this server')],
       before.length ? ['Covered earlier', before.join(', ')] : null,
+      after.length ? ['Covered later', after.join(', ')] : null,
       coverage && coverage.length ? ['Not yet covered', missing.length ? missing.join(', ') : 'nothing: every phase covered'] : null,
       ['Numbers', mm0.length ? mm0.map((x) => x.text).join(', ') : 'none'],
       ['Delivery', [`${m.words || 0} words`, m.has_timings ? `${num(m.wpm)} wpm` : null,
@@ -310,7 +312,9 @@ export function groupTurns(turns, questions) {
     }
     const mainQ = t.role === 'interviewer' && t.kind === 'question';
     const idx = bySeq.has(t.seq) ? bySeq.get(t.seq) : mainQ ? t.question_idx ?? groups.length : cur ? cur.idx : t.question_idx ?? 0;
-    if (!cur || (mainQ && cur.question) || idx !== cur.idx) open(idx);
+    // A design or coding question moves through its phases with new
+    // "question" turns under the same index: they stay in its group.
+    if (!cur || idx !== cur.idx) open(idx);
     if (mainQ && !cur.question) cur.question = t;
     else cur.turns.push(t);
     if (t.role === 'candidate') cur.answers++;
@@ -318,9 +322,10 @@ export function groupTurns(turns, questions) {
   return { groups, tail };
 }
 
-function interviewerTurn(t) {
+function interviewerTurn(t, inGroup = false) {
+  const label = t.kind === 'question' ? (inGroup ? 'Next part' : '') : TURN_LABEL[t.kind] || humanize(t.kind || '');
   return h('div', { class: 'turn interviewer', 'data-seq': t.seq, 'data-kind': t.kind },
-    h('div', { class: 'who' }, 'Interviewer', t.kind !== 'question' ? h('span', { class: 'badge' }, TURN_LABEL[t.kind] || humanize(t.kind || '')) : null),
+    h('div', { class: 'who' }, 'Interviewer', label ? h('span', { class: 'badge' }, label) : null),
     h('p', {}, t.text));
 }
 
@@ -361,7 +366,7 @@ function render(data) {
     const follow = [];
     let seenAnswer = false;
     for (const t of g.turns) {
-      const node = t.role === 'candidate' ? answerBlock(t, labels.get(t.seq) || '', ++n, kind, coverage) : interviewerTurn(t);
+      const node = t.role === 'candidate' ? answerBlock(t, labels.get(t.seq) || '', ++n, kind, coverage) : interviewerTurn(t, true);
       // The main answer sits under the question; everything after it
       // (follow-ups, cut-ins and their answers) is indented below.
       if (!seenAnswer) body.push(node);
