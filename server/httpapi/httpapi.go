@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/mockloop/mockloop"
@@ -90,5 +89,3 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return nil
 }
-
-var _ = slog.Default
