@@ -102,6 +102,12 @@ for (const width of WIDTHS) {
       await shot('history');
       await noSideScroll(page, 'history');
     });
+    await t.test('not found', async () => {
+      const res = await page.goto(`${srv.url}/round/no-such-round`);
+      assert.equal(res.status(), 404);
+      await shot('notfound');
+      await noSideScroll(page, 'not found');
+    });
     assert.deepEqual(errors, []);
     await page.close();
   });
