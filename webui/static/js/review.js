@@ -335,7 +335,7 @@ function render(data) {
   const answers = turns.filter((t) => t.role === 'candidate');
   document.title = `Review: ${kindLabel(round.kind)} · mockloop`;
   $('#title').textContent = `${kindLabel(round.kind)} review`;
-  const ENGINE_NAMES = { stt: 'speech to text', tts: 'voice', llm: 'interviewer', voice: 'voice' };
+  const ENGINE_NAMES = { stt: 'speech to text', tts: 'voice engine', llm: 'interviewer', voice: 'voice' };
   const engines = round.engines ? Object.entries(round.engines).filter(([, v]) => v)
     .map(([k, v]) => `${ENGINE_NAMES[k] || k}: ${v}`).join(' · ') : '';
   $('#subtitle').textContent = [formatDate(round.created_at), round.minutes ? `${round.minutes} min` : '',
