@@ -80,6 +80,11 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.deepEqual(iwe(await card.locator('dd[data-row=Ownership]').textContent()), finding, 'the scorecard disagrees');
   assert.match(await card.locator('dd[data-row=Delivery]').textContent(), new RegExp(`\\b${fillers} fillers\\b`));
   assert.match(await review.textContent('#summary dd[data-row="Ownership (I share)"]'), new RegExp(`I ×${finding.i}, we ×${finding.we}`));
+  // The history list gives the review's count of findings.
+  const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
+  await review.goto(`${srv.url}/history`);
+  await review.waitForSelector('body[data-ready=true]');
+  assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
   assert.deepEqual(errors, []);
   await review.close();
   await page.close();
