@@ -248,3 +248,42 @@ test('the round page says the transcription hint in one line and the engines lin
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a system design review shows the phases each answer covered, not STAR or "I" versus "we"', async () => {
+  const id = await newRound(srv.url, { kind: 'system_design' });
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${srv.url}/round/${id}`);
+  await waitForYourTurn(page, 1);
+  await submitTyped(page, 'I would clarify the channels and the scale first: 20 million a day, 2,000 a second at peak.');
+  await waitForYourTurn(page, 2);
+  await submitTyped(page, 'The design has an API, a queue, workers per channel and a dead-letter queue, with retries and backoff.');
+  const real = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const [a1, a2] = real.turns.filter((t) => t.role === 'candidate');
+  await patchJSON(page, `${srv.url}/api/rounds/${id}`, (data) => {
+    data.questions = [{
+      idx: 0, id: 'q0', text: 'Design a notification service.', kind: 'system_design', principle: '',
+      turn_seqs: data.turns.filter((t) => t.question_idx === 0 && t.kind !== 'closing').map((t) => t.seq),
+      coverage: [
+        { phase: 'clarify', label: 'Scope and use cases', covered: true, turn_seq: a1.seq },
+        { phase: 'components', label: 'High-level components', covered: true, turn_seq: a2.seq },
+        { phase: 'tradeoffs', label: 'Trade-offs', covered: false },
+      ],
+    }];
+    return data;
+  });
+  await page.goto(`${srv.url}/review/${id}`);
+  await page.waitForSelector('body[data-ready=true]');
+  const group = page.locator('.question-group[data-question="0"]');
+  assert.deepEqual(await group.locator('> .checklist li').evaluateAll((ls) => ls.map((l) => [l.dataset.phase, l.classList.contains('covered')])),
+    [['clarify', true], ['components', true], ['tradeoffs', false]]);
+  const first = page.locator(`#answer-${a1.seq} .scorecard`);
+  assert.equal(await first.getAttribute('data-kind'), 'system_design');
+  assert.deepEqual(await first.locator('dt').allTextContents(), ['Covered here', 'Covered later', 'Not yet covered', 'Numbers', 'Delivery']);
+  assert.equal(await first.locator('dd').first().textContent(), 'Scope and use cases');
+  assert.equal(await page.locator(`#answer-${a1.seq} [data-chart=ownership]`).count(), 0, 'a design answer gets the "I" versus "we" chart');
+  assert.equal(await page.locator(`#answer-${a1.seq} .scorecard .star`).count(), 0, 'a design answer gets a STAR scorecard');
+  assert.equal(await page.locator('#summary dd[data-row="Ownership (I share)"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -65,7 +65,11 @@ for (const width of WIDTHS) {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
     const errors = collectErrors(page);
-    const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}.png`), fullPage: true });
+    // The whole page, and what the first screen shows.
+    const shot = async (name) => {
+      await page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, `page-${name}-${width}-first-screen.png`) });
+    };
 
     await t.test('home', async () => {
       await page.goto(`${srv.url}/`);
@@ -98,7 +102,14 @@ for (const width of WIDTHS) {
       await shot('history');
       await noSideScroll(page, 'history');
     });
-    assert.deepEqual(errors, []);
+    await t.test('not found', async () => {
+      const res = await page.goto(`${srv.url}/round/no-such-round`);
+      assert.equal(res.status(), 404);
+      await shot('notfound');
+      await noSideScroll(page, 'not found');
+    });
+    // The browser logs the not-found page's own 404 status.
+    assert.deepEqual(errors.filter((e) => !e.includes('status of 404')), []);
     await page.close();
   });
 }

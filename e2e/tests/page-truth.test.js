@@ -51,11 +51,13 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   await page.press('#answer', 'Control+Enter');
   await page.waitForSelector('#feedback .finding[data-code=weak_ownership]', { timeout: 10000 });
 
-  // The finding, in the analyzer's words: say "we" N times and "I" M times.
+  // The finding, in the analyzer's words: 'you say "we" N times and "I"
+  // M times', or 'N times the work is done by "we", … and M times by "I"'.
   const msg = await page.textContent('#feedback .finding[data-code=weak_ownership] .msg');
   const m = msg.match(/say "we" (.+?) and "I" (.+?)(?:,|:)/);
-  assert.ok(m, `weak_ownership message has no counts: ${msg}`);
-  const finding = { i: spelledCount(m[2]), we: spelledCount(m[1]) };
+  const m2 = msg.match(/^(.+?) the work is done by .+? and (.+?) by "I"/);
+  assert.ok(m || m2, `weak_ownership message has no counts: ${msg}`);
+  const finding = m ? { i: spelledCount(m[2]), we: spelledCount(m[1]) } : { i: spelledCount(m2[2]), we: spelledCount(m2[1]) };
   assert.deepEqual(live, finding, 'the live meter and the finding disagree');
 
   const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
@@ -78,6 +80,11 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.deepEqual(iwe(await card.locator('dd[data-row=Ownership]').textContent()), finding, 'the scorecard disagrees');
   assert.match(await card.locator('dd[data-row=Delivery]').textContent(), new RegExp(`\\b${fillers} fillers\\b`));
   assert.match(await review.textContent('#summary dd[data-row="Ownership (I share)"]'), new RegExp(`I ×${finding.i}, we ×${finding.we}`));
+  // The history list gives the review's count of findings.
+  const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
+  await review.goto(`${srv.url}/history`);
+  await review.waitForSelector('body[data-ready=true]');
+  assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
   assert.deepEqual(errors, []);
   await review.close();
   await page.close();
@@ -220,6 +227,32 @@ test('an oversized paste is refused in the page with the limit in words, and the
   // The same connection still takes a normal answer.
   await submitTyped(page, WEAK_ANSWER);
   assert.equal(await page.textContent('#conn'), 'Connected');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an answer lost with the connection gives Submit back with a message, never a spinner forever', async () => {
+  const { page, errors } = await openRound();
+  // The answer leaves the page but never reaches the server, then the
+  // connection drops: the server's snapshot after the reconnect decides.
+  await page.evaluate(() => {
+    const s = window.mockloop.socket;
+    const send = s.send.bind(s);
+    s.send = (m) => (m.type === 'answer' ? s.isOpen() : send(m));
+  });
+  await page.fill('#answer', WEAK_ANSWER);
+  await page.click('#submit');
+  assert.equal(await page.textContent('#answer-status'), 'Saving…');
+  assert.equal(await page.isDisabled('#submit'), true);
+  await page.evaluate(() => window.mockloop.socket.ws.close());
+  await page.waitForFunction(() => !document.querySelector('#submit').disabled && document.querySelector('#answer-status').classList.contains('error'),
+    null, { timeout: 10000 });
+  assert.match(await page.textContent('#answer-status'), /still in the box/);
+  assert.equal(await page.inputValue('#answer'), WEAK_ANSWER);
+  // Once connected again, the answer goes through.
+  await page.waitForFunction(() => window.mockloop.socket.isOpen(), null, { timeout: 10000 });
+  await page.evaluate(() => { delete window.mockloop.socket.send; });
+  await submitTyped(page, WEAK_ANSWER);
   assert.deepEqual(errors, []);
   await page.close();
 });

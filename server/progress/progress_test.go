@@ -433,6 +433,18 @@ func TestStoryCompletedByFollowUp(t *testing.T) {
 			t.Errorf("score %d after, %d before: want higher once completed", after.Score, before.Score)
 		}
 	})
+	t.Run("the round's fault count leaves the resolved findings out", func(t *testing.T) {
+		rt := RoundTurns{Round: mockloop.Round{ID: "r", Kind: mockloop.KindBehavioral, CreatedAt: t0}, Turns: []mockloop.Turn{
+			{Seq: 0, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnQuestion},
+			{Seq: 1, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Report: &main, Resolved: []mockloop.Resolution{{Code: "missing_result", TurnSeq: 3}}},
+			{Seq: 2, Role: mockloop.RoleInterviewer, Kind: mockloop.TurnProbe},
+			{Seq: 3, Role: mockloop.RoleCandidate, Kind: mockloop.TurnAnswer, Report: &follow},
+		}}
+		want := len(main.Findings) - 1 + len(follow.Findings)
+		if got := Trends([]RoundTurns{rt}).Rounds[0].Faults; got != want {
+			t.Errorf("faults = %d, want %d (%d findings on the main answer, one resolved; %d on the follow-up)", got, want, len(main.Findings), len(follow.Findings))
+		}
+	})
 	t.Run("the follow-up that completed it is named and names the story", func(t *testing.T) {
 		if after.CompletedBy != 3 {
 			t.Errorf("completed_by = %d, want 3", after.CompletedBy)

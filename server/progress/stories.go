@@ -148,11 +148,8 @@ func followUpReports(turns []mockloop.Turn, main int, resolved []mockloop.Resolu
 func newStory(r mockloop.Round, q, answer *mockloop.Turn, completing map[int]analysis.Report) Story {
 	rep := *answer.Report
 	// The story as completed: what a follow-up supplied is no longer a gap.
-	resolved := map[string]bool{}
-	for _, res := range answer.Resolved {
-		resolved[res.Code] = true
-	}
-	rep.Findings = slices.DeleteFunc(slices.Clone(rep.Findings), func(f analysis.Finding) bool { return resolved[f.Code] })
+	resolved := resolvedCodes(answer.Resolved)
+	rep.Findings = slices.DeleteFunc(slices.Clone(rep.Findings), func(f analysis.Finding) bool { return !fault(f, resolved) })
 	asked := cmp.Or(answer.Principle, q.Principle)
 	if name, ok := prompts.CanonicalPrinciple(asked); ok {
 		asked = name
@@ -182,6 +179,23 @@ func newStory(r mockloop.Round, q, answer *mockloop.Turn, completing map[int]ana
 		}
 	}
 	return s
+}
+
+// resolvedCodes is the set of finding codes a follow-up resolved.
+func resolvedCodes(rs []mockloop.Resolution) map[string]bool {
+	out := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		out[r.Code] = true
+	}
+	return out
+}
+
+// fault reports whether a finding counts against the story: not when a
+// follow-up resolved it. (Once analysis.Finding carries Confidence, a
+// finding the page puts as a question, Confidence < ShownAsQuestion, is
+// not a fault either; that condition belongs here.)
+func fault(f analysis.Finding, resolved map[string]bool) bool {
+	return !resolved[f.Code]
 }
 
 // whole reports whether an answer is a whole story. An answer that is

@@ -119,6 +119,10 @@ type Point struct {
 	AnswerSec     *float64 `json:"answer_sec"`   // mean over timed answers
 	AnswerWords   *float64 `json:"answer_words"` // mean over all answers
 	WPM           *float64 `json:"wpm"`
+	// Faults counts the round's findings that count against it, by the
+	// rule the story bank and the review page use (fault): the number the
+	// history list shows beside the review's own count.
+	Faults int `json:"faults"`
 }
 
 // Value returns the point's figure for m.
@@ -243,6 +247,12 @@ func point(rt RoundTurns) (Point, bool) {
 		}
 		m := t.Report.Metrics
 		p.Answers++
+		resolved := resolvedCodes(t.Resolved)
+		for _, f := range t.Report.Findings {
+			if fault(f, resolved) {
+				p.Faults++
+			}
+		}
 		words += m.Words
 		if len(m.MetricMentions) > 0 {
 			withMetric++

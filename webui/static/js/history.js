@@ -159,6 +159,8 @@ function renderCoverage(coverage, gaps) {
 async function loadProgress() {
   try {
     const p = await api('GET', '/api/progress');
+    faultsByRound.clear();
+    for (const pt of (p.trends && p.trends.rounds) || []) if (Number.isInteger(pt.faults)) faultsByRound.set(pt.round_id, pt.faults);
     renderTrends(p.trends);
     renderStories(p.stories);
     renderCoverage(p.coverage, p.gaps || []);
@@ -189,8 +191,14 @@ async function practiseGaps() {
 
 // ---------- rounds ----------
 
+// faultsByRound is each analysed round's count of findings that count
+// against it (GET /api/progress trends.rounds[].faults): the rule the
+// review page's "Findings" uses, so the two pages give one number.
+const faultsByRound = new Map();
+
 function row(r) {
   const s = r.summary || {};
+  const findings = faultsByRound.has(r.id) ? faultsByRound.get(r.id) : s.findings;
   const active = r.status === 'active';
   const href = active ? `/round/${encodeURIComponent(r.id)}` : reviewHref(r.id);
   return h('tr', { 'data-id': r.id },
@@ -200,7 +208,7 @@ function row(r) {
       ? h('a', { class: 'badge accent', href }, 'In progress · resume')
       : h('span', { class: 'badge' }, 'Finished')),
     h('td', { class: 'num' }, figure(s.answers, String)),
-    h('td', { class: 'num' }, figure(s.findings, String)),
+    h('td', { class: 'num', 'data-col': 'findings' }, figure(findings, String)),
     h('td', { class: 'num' }, figure(s.fillers_per_min, (v) => num(v, 1))),
     h('td', { class: 'num' }, figure(s.metric_share, pct)),
     h('td', { class: 'num', title: 'Share of “I” among “I” and “we”' }, figure(s.ownership, pct)),
@@ -221,7 +229,9 @@ async function loadRounds() {
 }
 
 async function load() {
-  await Promise.all([loadProgress(), loadRounds()]);
+  // Progress first: the rounds table takes its fault counts from it.
+  await loadProgress();
+  await loadRounds();
   document.body.dataset.ready = 'true';
 }
 

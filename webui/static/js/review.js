@@ -107,11 +107,13 @@ function scorecard(report, kind, coverage, seq) {
   if (!usesStar(kind)) {
     const items = checklist(kind, coverage);
     const mine = items.filter((p) => p.covered && p.turn_seq === seq).map((p) => p.label);
-    const before = items.filter((p) => p.covered && p.turn_seq !== seq).map((p) => p.label);
+    const before = items.filter((p) => p.covered && p.turn_seq && p.turn_seq < seq).map((p) => p.label);
+    const after = items.filter((p) => p.covered && p.turn_seq > seq).map((p) => p.label);
     const missing = items.filter((p) => !p.covered).map((p) => p.label);
     const rows = [
       ['Covered here', mine.length ? mine.join(', ') : (coverage && coverage.length ? 'no new phase' : 'not tracked by this server')],
       before.length ? ['Covered earlier', before.join(', ')] : null,
+      after.length ? ['Covered later', after.join(', ')] : null,
       coverage && coverage.length ? ['Not yet covered', missing.length ? missing.join(', ') : 'nothing: every phase covered'] : null,
       ['Numbers', mm0.length ? mm0.map((x) => x.text).join(', ') : 'none'],
       ['Delivery', [`${m.words || 0} words`, m.has_timings ? `${num(m.wpm)} wpm` : null,
@@ -173,6 +175,14 @@ const CHARTS = [
   ['ownership', '“I” versus “we”'],
 ];
 
+/** timelineCaption names the rows the server drew (charts.Timeline draws
+ * pauses only with timings and STAR parts only for stories). */
+function timelineCaption(star, timed) {
+  if (star && timed) return 'Timeline: STAR parts, fillers and long pauses';
+  if (star) return 'Timeline: STAR parts and fillers';
+  return 'Timeline: fillers and long pauses';
+}
+
 function answerCharts(t, n, kind) {
   const report = t.report;
   if (!report) return null;
@@ -193,7 +203,7 @@ function answerCharts(t, n, kind) {
       h('img', {
         src: `${base}/charts/${t.seq}/${name}.svg`, alt: alts[name], width: 600, height: name === 'timeline' ? 150 : 180, loading: 'eager',
       }),
-      h('figcaption', {}, name === 'timeline' && !star ? 'Timeline: fillers and long pauses' : caption))),
+      h('figcaption', {}, name === 'timeline' ? timelineCaption(star, m.has_timings) : caption))),
     paced || !m.has_timings ? null : h('p', { class: 'muted small chart-note' },
       `Pace: ${num(m.wpm)} words per minute on average; the answer is too short for a pace chart.`));
 }
@@ -302,7 +312,9 @@ export function groupTurns(turns, questions) {
     }
     const mainQ = t.role === 'interviewer' && t.kind === 'question';
     const idx = bySeq.has(t.seq) ? bySeq.get(t.seq) : mainQ ? t.question_idx ?? groups.length : cur ? cur.idx : t.question_idx ?? 0;
-    if (!cur || (mainQ && cur.question) || idx !== cur.idx) open(idx);
+    // A design or coding question moves through its phases with new
+    // "question" turns under the same index: they stay in its group.
+    if (!cur || idx !== cur.idx) open(idx);
     if (mainQ && !cur.question) cur.question = t;
     else cur.turns.push(t);
     if (t.role === 'candidate') cur.answers++;
@@ -310,9 +322,10 @@ export function groupTurns(turns, questions) {
   return { groups, tail };
 }
 
-function interviewerTurn(t) {
+function interviewerTurn(t, inGroup = false) {
+  const label = t.kind === 'question' ? (inGroup ? 'Next part' : '') : TURN_LABEL[t.kind] || humanize(t.kind || '');
   return h('div', { class: 'turn interviewer', 'data-seq': t.seq, 'data-kind': t.kind },
-    h('div', { class: 'who' }, 'Interviewer', t.kind !== 'question' ? h('span', { class: 'badge' }, TURN_LABEL[t.kind] || humanize(t.kind || '')) : null),
+    h('div', { class: 'who' }, 'Interviewer', label ? h('span', { class: 'badge' }, label) : null),
     h('p', {}, t.text));
 }
 
@@ -322,7 +335,9 @@ function render(data) {
   const answers = turns.filter((t) => t.role === 'candidate');
   document.title = `Review: ${kindLabel(round.kind)} · mockloop`;
   $('#title').textContent = `${kindLabel(round.kind)} review`;
-  const engines = round.engines ? Object.entries(round.engines).map(([k, v]) => `${k.toUpperCase()} ${v}`).join(' · ') : '';
+  const ENGINE_NAMES = { stt: 'speech to text', tts: 'voice engine', llm: 'interviewer', voice: 'voice' };
+  const engines = round.engines ? Object.entries(round.engines).filter(([, v]) => v)
+    .map(([k, v]) => `${ENGINE_NAMES[k] || k}: ${v}`).join(' · ') : '';
   $('#subtitle').textContent = [formatDate(round.created_at), round.minutes ? `${round.minutes} min` : '',
     round.status === 'active' ? 'still in progress' : '', engines].filter(Boolean).join(' · ');
   if (round.status === 'active') {
@@ -351,7 +366,7 @@ function render(data) {
     const follow = [];
     let seenAnswer = false;
     for (const t of g.turns) {
-      const node = t.role === 'candidate' ? answerBlock(t, labels.get(t.seq) || '', ++n, kind, coverage) : interviewerTurn(t);
+      const node = t.role === 'candidate' ? answerBlock(t, labels.get(t.seq) || '', ++n, kind, coverage) : interviewerTurn(t, true);
       // The main answer sits under the question; everything after it
       // (follow-ups, cut-ins and their answers) is indented below.
       if (!seenAnswer) body.push(node);
@@ -372,6 +387,7 @@ function render(data) {
           h('span', { class: 'tick', 'aria-hidden': 'true' }, p.covered ? '✓' : ''), p.label,
           h('span', { class: 'visually-hidden' }, p.covered ? ' (covered)' : ' (not covered)')))) : null,
       body,
+      g.answers === 0 ? h('p', { class: 'muted small' }, 'Not answered: the question was skipped or the round ended.') : null,
       follow.length ? h('div', { class: 'follow-ups', 'aria-label': `Follow-ups on question ${gi + 1}` }, follow) : null);
   });
   for (const t of tail) nodes.push(interviewerTurn(t));

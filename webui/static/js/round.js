@@ -231,8 +231,12 @@ function onInterviewer(turn, question) {
     // timebox, its coverage).
     S.question = { idx: turn.question_idx ?? prev.idx, of: prev.of, kind: prev.kind, text: stripLeadIn(turn.text), principle: turn.principle || '' };
   }
-  if (turn.kind === 'question') S.coverage = (S.question && S.question.coverage) || [];
-  else if (S.question && Array.isArray(S.question.coverage) && S.question.coverage.length) S.coverage = S.question.coverage;
+  // Coverage is the question's: a new question starts it again; a design
+  // question's next phase (a "question" turn under the same index) or a
+  // follow-up keeps it unless the server sends it anew.
+  const sameQuestion = S.question && Number.isInteger(S.question.idx) && S.question.idx === prev.idx;
+  if (S.question && Array.isArray(S.question.coverage) && S.question.coverage.length) S.coverage = S.question.coverage;
+  else if (turn.kind === 'question' && !sameQuestion) S.coverage = [];
   // What was said about the last answer is not about this one.
   answerStatus('');
   if (!$('#mic-status').classList.contains('error')) micStatus(voice.active ? 'Microphone on. Speak when it is your turn.' : '');
@@ -349,8 +353,16 @@ function renderLatency() {
   const rows = [...S.latency.entries()].sort((a, b) => a[0] - b[0]);
   $('#latency-table').hidden = rows.length === 0;
   $('#latency').hidden = rows.length > 0;
+  // Servers that stamp the end of speech measure every stage from it
+  // (speech_end_to_commit_ms); older ones from the commit.
+  const fromSpeech = rows.some(([, l]) => typeof l.speech_end_to_commit_ms === 'number');
+  $('#latency-commit').hidden = !fromSpeech;
+  $('#latency-origin').textContent = fromSpeech
+    ? 'Per interviewer turn, from the end of your speech.'
+    : 'Per interviewer turn, from the moment your answer was committed.';
   $('#latency-rows').replaceChildren(...rows.map(([seq, l]) => h('tr', { 'data-seq': seq },
     h('td', {}, `#${seq}`),
+    fromSpeech ? h('td', { class: 'num', 'data-stage': 'commit' }, ms(l.speech_end_to_commit_ms)) : null,
     h('td', { class: 'num', 'data-stage': 'transcript' }, ms(l.transcript_ms)),
     h('td', { class: 'num', 'data-stage': 'first_token' }, ms(l.first_token_ms)),
     h('td', { class: 'num', 'data-stage': 'first_audio' }, ms(l.first_audio_ms)))));
@@ -519,7 +531,10 @@ function answerLabel(seq) {
   for (let j = i - 1; j >= 0; j--) if (S.turns[j].role === 'interviewer') { prompt = S.turns[j]; break; }
   const idx = Number.isInteger(t.question_idx) ? t.question_idx : prompt && Number.isInteger(prompt.question_idx) ? prompt.question_idx : null;
   const qn = idx !== null ? idx + 1 : questionNumber();
-  const follow = prompt && prompt.kind !== 'question';
+  // Any answer after the question's first is a follow-up, as the review
+  // counts them (a design question's later phases included).
+  const earlier = S.turns.slice(0, i).some((x) => x.role === 'candidate' && idx !== null && x.question_idx === idx);
+  const follow = earlier || (prompt && prompt.kind !== 'question');
   return qn ? `${follow ? 'follow-up on ' : ''}question ${qn}` : '';
 }
 
