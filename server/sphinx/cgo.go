@@ -10,6 +10,24 @@ package sphinx
 static cmd_ln_t *mockloop_config(int argc, char **argv) {
 	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
 }
+
+// mockloop_interp builds a model set of the current search's model and
+// the one at path, interpolated with weights 1-w and w, and makes it the
+// active search.
+static int mockloop_interp(ps_decoder_t *ps, cmd_ln_t *cfg, const char *path, float32 w) {
+	ngram_model_t *base = ps_get_lm(ps, ps_get_search(ps));
+	if (base == NULL) return -1;
+	ngram_model_t *dom = ngram_model_read(cfg, path, NGRAM_AUTO, ps_get_logmath(ps));
+	if (dom == NULL) return -2;
+	ngram_model_t *lms[2] = {ngram_model_retain(base), dom};
+	char *names[2] = {"generic", "domain"};
+	float32 weights[2] = {1 - w, w};
+	ngram_model_t *set = ngram_model_set_init(cfg, lms, names, weights, 2);
+	if (set == NULL) return -3;
+	if (ps_set_lm(ps, "interp", set) < 0) return -4;
+	if (ps_set_search(ps, "interp") < 0) return -5;
+	return 0;
+}
 */
 import "C"
 
@@ -133,4 +151,17 @@ func (d *decoder) segments() []rawWord {
 		out = append(out, rawWord{word: C.GoString(C.ps_seg_word(seg)), sf: int(sf), ef: int(ef), post: post})
 	}
 	return out
+}
+
+// interpolateLM replaces the decoder's language model with a linear
+// interpolation of the model it loaded (-lm) and the ARPA or binary model
+// at path, weighted w for the second. Used by the tuning harness to try
+// an interview-domain model.
+func (d *decoder) interpolateLM(path string, w float64) error {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	if rc := C.mockloop_interp(d.ps, d.cfg, cpath, C.float32(w)); rc < 0 {
+		return fmt.Errorf("interpolate the language model with %s: error %d", path, rc)
+	}
+	return nil
 }

@@ -206,9 +206,16 @@ func TestTuneDecoder(t *testing.T) {
 	ctx := context.Background()
 	fmt.Printf("%-22s %-8s %6s %6s %6s %6s %6s %8s\n", "setting", "set", "words", "WER", "RTF", "fin50", "fin95", "finmax/s")
 	for k, name := range names {
-		tr, err := newTranscriber(Config{PoolSize: 1}, opts[k])
+		args, interp := splitInterp(opts[k])
+		tr, err := newTranscriber(Config{PoolSize: 1}, args)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		if interp != nil {
+			// PoolSize 1: the one decoder New warmed is every stream's.
+			if err := tr.idle[0].interpolateLM(interp.path, interp.weight); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 		scores := map[string]*setScore{}
 		var finishes []time.Duration
@@ -298,4 +305,28 @@ func printConfTable(words []scoredWord) {
 		}
 		fmt.Printf("    %9.2f %13.0f%% %13.0f%%\n", th, 100*float64(wb)/float64(max(wrong, 1)), 100*float64(rb)/float64(max(right, 1)))
 	}
+}
+
+type lmWeights struct {
+	path   string
+	weight float64
+}
+
+// splitInterp takes the harness's own "-interp PATH:WEIGHT" option (a
+// domain model mixed into the generic one) out of the pocketsphinx
+// options.
+func splitInterp(opts []string) ([]string, *lmWeights) {
+	var out []string
+	var lw *lmWeights
+	for i := 0; i < len(opts); i++ {
+		if opts[i] == "-interp" && i+1 < len(opts) {
+			path, w, _ := strings.Cut(opts[i+1], ":")
+			lw = &lmWeights{path: path}
+			fmt.Sscan(w, &lw.weight)
+			i++
+			continue
+		}
+		out = append(out, opts[i])
+	}
+	return out, lw
 }

@@ -1,0 +1,395 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
+	"github.com/mockloop/mockloop/server/speechdata"
+)
+
+var spokenAll = flag.Bool("spoken.all", false, "speak every dev answer in TestSpokenFindingsShownAsFaultsAreRight, not only those under 40 s (slow: about 20 minutes)")
+
+// spokenMaxWords keeps the CI subset to answers of at most about 40 s in
+// festival's slt voice (113 words took 35 s).
+const spokenMaxWords = 125
+
+// minSpokenPrecision: issue 13 asks that content findings shown as faults
+// on spoken answers be right at least this often against the dev labels.
+const minSpokenPrecision = 0.85
+
+// festivalVoice is the most natural Debian voice: pocketsphinx WER about
+// 0.24 on it (VOICE-NOTES), against 0.88 for espeak-ng.
+const festivalVoice = "(voice_cmu_us_slt_arctic_hts)"
+
+type devAnswer struct {
+	ID       string          `json:"id"`
+	Round    string          `json:"round"`
+	Question string          `json:"question"`
+	Text     string          `json:"text"`
+	Labels   map[string]bool `json:"labels"`
+}
+
+func loadDevAnswers(t *testing.T) []devAnswer {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f *os.File
+	for d := wd; ; d = filepath.Dir(d) {
+		if f, err = os.Open(filepath.Join(d, "shared", "testdata", "answers", "dev.jsonl")); err == nil {
+			break
+		}
+		if filepath.Dir(d) == d {
+			t.Fatal("shared/testdata/answers/dev.jsonl not found beside the repository")
+		}
+	}
+	defer f.Close()
+	var out []devAnswer
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var a devAnswer
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatalf("dev.jsonl: %v", err)
+		}
+		out = append(out, a)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// spokenCacheDir keeps synthesized answers between runs: festival takes
+// about 8 s an answer.
+func spokenCacheDir(t *testing.T) string {
+	t.Helper()
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	dir := filepath.Join(base, "mockloop-test", "spoken")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// synthesize speaks text with festival into the cache and returns the WAV
+// (32 kHz; dial resamples it). The name is a hash of voice and text, so an
+// edited answer is spoken again.
+func synthesize(ctx context.Context, dir, text string) (string, error) {
+	sum := sha256.Sum256([]byte(festivalVoice + "\x00" + text))
+	path := filepath.Join(dir, hex.EncodeToString(sum[:12])+".wav")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	txt, err := os.CreateTemp(dir, "answer-*.txt")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(txt.Name())
+	if _, err := txt.WriteString(text); err != nil {
+		txt.Close()
+		return "", err
+	}
+	txt.Close()
+	tmp := path + ".part"
+	cmd := exec.CommandContext(ctx, "text2wave", "-eval", festivalVoice, txt.Name(), "-o", tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("text2wave: %w: %s", err, out)
+	}
+	// Renamed when complete, so an interrupted run leaves no half file.
+	return path, os.Rename(tmp, path)
+}
+
+// contentCodes are the labelled findings about what was said; rambling
+// rests on length and repetition as much as on words, and stays a fault.
+var contentCodes = map[string]bool{
+	"missing_metric": true, "weak_ownership": true, "missing_result": true,
+	"no_requirements": true, "no_scale_estimates": true, "no_failure_handling": true, "no_tradeoffs": true,
+	"no_clarifying": true, "no_brute_force": true, "no_complexity": true, "no_edge_cases": true, "no_walkthrough": true,
+}
+
+// Until analysis.Finding carries its own confidence (CONTRACT), this is
+// the page rule in one place: a content finding is shown as a question,
+// not a fault, when the transcript confidence is under
+// lowTranscriptConf, or when a word of its evidence is under lowWordConf.
+// Both come from the measured confidence table (README "How well
+// mockloop hears").
+const (
+	lowWordConf       = 0.5
+	lowTranscriptConf = 0.75
+)
+
+// shownAsFault applies that rule; words are the answer's recognised words
+// with confidences, in the report's word order.
+func shownAsFault(f analysis.Finding, words []analysis.Word) bool {
+	if !contentCodes[f.Code] {
+		return true
+	}
+	if transcriptConfidence(words) < lowTranscriptConf {
+		return false
+	}
+	for _, sp := range f.Evidence {
+		for i := sp.W0; i < sp.W1 && i < len(words); i++ {
+			if words[i].Conf > 0 && words[i].Conf < lowWordConf {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// evidenceMinConf is the lowest confidence among a finding's evidence
+// words, 1 without evidence.
+func evidenceMinConf(f analysis.Finding, words []analysis.Word) float64 {
+	m := 1.0
+	for _, sp := range f.Evidence {
+		for i := sp.W0; i < sp.W1 && i < len(words); i++ {
+			if c := words[i].Conf; c > 0 {
+				m = min(m, c)
+			}
+		}
+	}
+	return m
+}
+
+// lowShare is the share of words the recognizer gave a confidence under
+// lowWordConf.
+func lowShare(words []analysis.Word) float64 {
+	if len(words) == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range words {
+		if w.Conf > 0 && w.Conf < lowWordConf {
+			n++
+		}
+	}
+	return float64(n) / float64(len(words))
+}
+
+// spokenScore counts labelled findings: tp/fp of those shown as faults,
+// and of every finding (what the page showed before issue 13).
+type spokenScore struct {
+	faultTP, faultFP, allTP, allFP, asQuestion int
+}
+
+func (s *spokenScore) add(code string, label, fault bool) {
+	switch {
+	case fault && label:
+		s.faultTP++
+	case fault:
+		s.faultFP++
+	default:
+		s.asQuestion++
+	}
+	if label {
+		s.allTP++
+	} else {
+		s.allFP++
+	}
+}
+
+func precision(tp, fp int) float64 {
+	if tp+fp == 0 {
+		return 0
+	}
+	return float64(tp) / float64(tp+fp)
+}
+
+// TestSpokenFindingsShownAsFaultsAreRight speaks labelled dev answers into
+// rounds through the real WebRTC path (pion client, Opus, VAD,
+// pocketsphinx) and checks that the content findings shown as faults are
+// right against the labels. Typed analysis of the same answers is the
+// baseline of the same run.
+func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams real-time audio")
+	}
+	if _, err := exec.LookPath("text2wave"); err != nil {
+		t.Fatalf("festival's text2wave is needed (Debian festival festvox-us-slt-hts): %v", err)
+	}
+	var answers []devAnswer
+	for _, a := range loadDevAnswers(t) {
+		if *spokenAll || len(strings.Fields(a.Text)) <= spokenMaxWords {
+			answers = append(answers, a)
+		}
+	}
+	if len(answers) < 10 {
+		t.Fatalf("only %d dev answers to speak", len(answers))
+	}
+	ctx := context.Background()
+	cache := spokenCacheDir(t)
+	wavs := make([]string, len(answers))
+	parallel(t, 2, len(answers), func(i int) error {
+		var err error
+		wavs[i], err = synthesize(ctx, cache, answers[i].Text)
+		return err
+	})
+
+	srv := startServer(t, voiceConfig(t))
+	results := make([]dial.Result, len(answers))
+	// Two sessions at once, one a core. The answer is committed by the
+	// silence after it, as a candidate's is: "done" right after the last
+	// frame can commit before a slow machine has transcribed the end.
+	parallel(t, 2, len(answers), func(i int) error {
+		res, err := dial.Run(ctx, dial.Options{BaseURL: srv.URL, Kind: answers[i].Round, WAV: wavs[i], Timeout: 4 * time.Minute})
+		if err != nil {
+			return fmt.Errorf("%s: dial: %w", answers[i].ID, err)
+		}
+		results[i] = res
+		return nil
+	})
+
+	var spoken, typed spokenScore
+	var refWords, wordErrs int
+	for i, a := range answers {
+		res := results[i]
+		if len(res.Feedback) == 0 {
+			t.Errorf("%s: no feedback on the spoken answer", a.ID)
+			continue
+		}
+		rep := res.Feedback[0]
+		var words []analysis.Word
+		for _, u := range res.Utterances {
+			words = append(words, u.Words...)
+		}
+		if len(words) != len(rep.Words) {
+			t.Errorf("%s: %d recognised words but %d in the report", a.ID, len(words), len(rep.Words))
+		}
+		ref := speechdata.Normalize(a.Text)
+		e := speechdata.EditDistance(ref, speechdata.Normalize(rep.Text))
+		refWords += len(ref)
+		wordErrs += e
+		var shown []string
+		for _, f := range rep.Findings {
+			label, judged := a.Labels[f.Code]
+			if !judged || !contentCodes[f.Code] {
+				continue
+			}
+			fault := shownAsFault(f, words)
+			spoken.add(f.Code, label, fault)
+			t.Logf("  %s %-18s label %-5v fault %-5v evidence min conf %.2f", a.ID, f.Code, label, fault, evidenceMinConf(f, words))
+			mark := "?"
+			if fault {
+				mark = "!"
+				if !label {
+					mark = "x"
+				}
+			}
+			shown = append(shown, mark+f.Code)
+		}
+		typedRep := analysis.Analyze(analysis.Input{Round: analysis.Round(a.Round), Question: a.Question, Text: a.Text})
+		for _, f := range typedRep.Findings {
+			if label, judged := a.Labels[f.Code]; judged && contentCodes[f.Code] {
+				typed.add(f.Code, label, true)
+			}
+		}
+		t.Logf("%s %-13s WER %.2f conf %.2f low %.2f  %v", a.ID, a.Round, float64(e)/float64(len(ref)), transcriptConfidence(words), lowShare(words), shown)
+	}
+	p := precision(spoken.faultTP, spoken.faultFP)
+	t.Logf("%d spoken answers, WER %.3f over %d words", len(answers), float64(wordErrs)/float64(refWords), refWords)
+	t.Logf("spoken, shown as faults: %d right, %d wrong, precision %.2f; %d asked as questions", spoken.faultTP, spoken.faultFP, p, spoken.asQuestion)
+	t.Logf("spoken, every finding as a fault (before issue 13): precision %.2f (%d right, %d wrong)", precision(spoken.allTP, spoken.allFP), spoken.allTP, spoken.allFP)
+	t.Logf("typed text of the same answers: precision %.2f (%d right, %d wrong)", precision(typed.allTP, typed.allFP), typed.allTP, typed.allFP)
+	if p < minSpokenPrecision {
+		t.Errorf("precision of content findings shown as faults on spoken answers %.2f, want at least %.2f", p, minSpokenPrecision)
+	}
+	// Asking everything as a question would pass the bound and help no one:
+	// at least half the right faults typed analysis finds must still show.
+	if spoken.faultTP*2 < typed.allTP {
+		t.Errorf("only %d right faults shown on spoken answers, against %d on the typed text; the rule hides too much", spoken.faultTP, typed.allTP)
+	}
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and fails the test on the
+// first error after all have finished.
+func parallel(t *testing.T, workers, n int, fn func(i int) error) {
+	t.Helper()
+	next := make(chan int)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// heldOutHuman are the shared clips the decoder settings were not chosen
+// on (server/sphinx/tune_test.go keeps the same split by speaker).
+var heldOutHuman = map[string]bool{
+	"ami_es2011a_intro.wav": true, "librispeech_1272-128104-0000.wav": true, "librispeech_61-70968-0000.wav": true,
+	"librivox_sonnet001.wav": true, "ljspeech_LJ001-0001.wav": true, "ljspeech_LJ001-0005.wav": true,
+	"fleurs_en_005.wav": true, "fleurs_en_007.wav": true,
+}
+
+// maxHeldOutHumanWER bounds the word error rate through the whole WebRTC
+// path on the held-out human clips; issue 13 targets 0.55.
+const maxHeldOutHumanWER = 0.55
+
+// TestHumanClipsThroughWebRTC speaks every shared human recording into a
+// round as a microphone would and reports the word error rate of what the
+// round stored, on the held-out speakers and on the tuning ones.
+func TestHumanClipsThroughWebRTC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams real-time audio")
+	}
+	clips := speechClips(t)
+	srv := startServer(t, voiceConfig(t))
+	texts := make([]string, len(clips))
+	parallel(t, 2, len(clips), func(i int) error {
+		res, err := dial.Run(context.Background(), dial.Options{BaseURL: srv.URL, WAV: clips[i].File, Timeout: 3 * time.Minute})
+		if err != nil {
+			return fmt.Errorf("%s: dial: %w", filepath.Base(clips[i].File), err)
+		}
+		texts[i] = res.TranscriptText
+		return nil
+	})
+	errs, words := map[bool]int{}, map[bool]int{}
+	for i, c := range clips {
+		name := filepath.Base(c.File)
+		ref := speechdata.Normalize(c.Transcript)
+		e := speechdata.EditDistance(ref, speechdata.Normalize(texts[i]))
+		held := heldOutHuman[name]
+		errs[held] += e
+		words[held] += len(ref)
+		t.Logf("%-36s held-out %-5v WER %.2f  %q", name, held, float64(e)/float64(len(ref)), texts[i])
+	}
+	heldWER := float64(errs[true]) / float64(words[true])
+	t.Logf("through WebRTC: held-out WER %.3f over %d words, tuning clips %.3f over %d words, all %.3f",
+		heldWER, words[true], float64(errs[false])/float64(words[false]), words[false],
+		float64(errs[true]+errs[false])/float64(words[true]+words[false]))
+	if heldWER > maxHeldOutHumanWER {
+		t.Errorf("held-out WER through WebRTC %.3f, want at most %.2f", heldWER, maxHeldOutHumanWER)
+	}
+}
