@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server/espeak"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/metrics"
@@ -29,6 +28,8 @@ type engines struct {
 	metrics     http.Handler
 	observer    live.Observer
 	info        httpapi.Engines
+	voices      []httpapi.Voice
+	voiceID     string // the default voice
 	close       []func() error
 }
 
@@ -105,26 +106,39 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 			log.Warn("the transcription endpoint is not on this machine: answer audio is sent to it", "endpoint", ep)
 		}
 	}
-	switch cfg.TTS {
-	case "espeak":
-		sy, err := espeak.New(espeak.Config{})
-		if err != nil {
-			log.Warn("no interviewer voice; captions only", "err", err)
-			break
-		}
-		vd.Synth = sy
-		e.info.TTS = httpapi.Engine{Name: "espeak-ng", Local: true}
-	case "openai":
-		ep := cfg.ttsEndpoint()
-		sy, err := openaicompat.NewSynthesizer(ep, cfg.TTSVoice, "wav")
-		if err != nil {
-			return nil, fmt.Errorf("text-to-speech: %w", err)
-		}
-		vd.Synth = sy
-		e.info.TTS = endpointInfo("openai", ep)
+	if err := e.addVoices(ctx, cfg, vd, log); err != nil {
+		return nil, err
 	}
 	e.voice = vd
 	return e, nil
+}
+
+// addVoices opens the text-to-speech engines (voices.go) and gives the
+// session and the page their voices.
+func (e *engines) addVoices(ctx context.Context, cfg Config, vd *live.VoiceDeps, log *slog.Logger) error {
+	set, err := buildVoices(ctx, cfg, log)
+	if err != nil {
+		if cfg.TTS == ttsAuto {
+			log.Warn("no interviewer voice; captions only", "err", err)
+			return nil
+		}
+		return err
+	}
+	e.close = append(e.close, set.Close)
+	vd.Voices = map[string]mockloop.Synthesizer{}
+	for _, v := range set.Voices {
+		vd.Voices[v.ID] = v.Synth
+		e.voices = append(e.voices, httpapi.Voice{ID: v.ID, Label: v.Label, Engine: v.Synth.Name()})
+		if v.ID == set.Default {
+			vd.Synth = v.Synth
+			e.info.TTS = httpapi.Engine{Name: v.Synth.Name(), Local: true}
+		}
+	}
+	e.voiceID = set.Default
+	if cfg.TTS == ttsOpenAI {
+		e.info.TTS = endpointInfo("openai", cfg.ttsEndpoint())
+	}
+	return nil
 }
 
 // personaSystem renders the system prompt from the persona templates in
@@ -187,17 +201,19 @@ func engineChecks(ctx context.Context, cfg Config) []check {
 			out = append(out, remote("speech in", "stt", cfg.sttEndpoint()))
 		}
 	}
-	switch cfg.TTS {
-	case "none":
-		out = append(out, check{"voice out", true, "off (--tts none): captions only"})
-	case "espeak":
-		if p, err := exec.LookPath("espeak-ng"); err != nil {
-			out = append(out, check{"voice out", false, "espeak-ng not found: apt-get install espeak-ng"})
-		} else {
-			out = append(out, check{"voice out", true, "espeak-ng at " + p})
-		}
-	case "openai":
+	if cfg.TTS == ttsOpenAI {
 		out = append(out, remote("voice out", "tts", cfg.ttsEndpoint()))
+	} else if cfg.TTS == ttsNone {
+		out = append(out, check{"voice out", true, "off (--tts none): captions only"})
+	} else if set, err := buildVoices(ctx, cfg, slog.New(slog.DiscardHandler)); err != nil {
+		out = append(out, check{"voice out", false, err.Error()})
+	} else {
+		labels := make([]string, len(set.Voices))
+		for i, v := range set.Voices {
+			labels[i] = v.ID + ": " + v.Label
+		}
+		set.Close()
+		out = append(out, check{"voice out", true, strings.Join(labels, "; ") + " (default " + set.Default + ")"})
 	}
 	return out
 }

@@ -31,6 +31,7 @@ Usage:
   mockloop export [flags] ROUND_ID [--format md|json]
   mockloop dial [flags] FILE.wav  join a round over WebRTC, speak a WAV file
   mockloop doctor [flags]         check the configured engines
+  mockloop say [--voice V] -o FILE.wav TEXT  speak a line with the interviewer's voice
   mockloop bench [flags] [WAV...] spoken turns through a real server: latency per stage
   mockloop loadtest [flags]       N spoken sessions at once: sessions held, CPU, p95, lost utterances
   mockloop version
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDoctor(ctx, args, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
+	case "say":
+		return runSay(ctx, args, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
 	case "version":

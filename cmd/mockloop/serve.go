@@ -122,10 +122,13 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		Metrics:   eng.metrics,
 		Engines:   eng.info,
 		Voice:     eng.voice != nil,
-		Version:   version,
-		AudioDir:  filepath.Join(cfg.DataDir, "audio"),
-		Token:     cfg.Token,
-		Logger:    log,
+		Voices:    eng.voices,
+		// DefaultVoice is set with Voices: a round names one of them.
+		DefaultVoice: eng.voiceID,
+		Version:      version,
+		AudioDir:     filepath.Join(cfg.DataDir, "audio"),
+		Token:        cfg.Token,
+		Logger:       log,
 	}
 	return m, nil
 }

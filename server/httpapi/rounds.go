@@ -21,7 +21,10 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 		"version": a.Version,
 		"engines": a.Engines,
 		"voice":   a.Voice,
-		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
+		// voices and default_voice: the interviewer voices to pick from.
+		"voices":        a.voiceList(),
+		"default_voice": a.DefaultVoice,
+		"kinds":         []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
 	})
 	return nil
 }
@@ -36,6 +39,8 @@ type createRequest struct {
 	// Focus "gaps" draws behavioral questions from the Leadership
 	// Principles that still lack a strong story.
 	Focus string `json:"focus"`
+	// Voice is an id from GET /api/config "voices"; empty is the default.
+	Voice string `json:"voice"`
 }
 
 // Round lengths a user may pick; a loop is longer than one interview.
@@ -78,6 +83,17 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("bad_focus", fmt.Sprintf("unknown focus %q (want \"gaps\")", req.Focus))
 	}
+	engines := map[string]string{"stt": a.Engines.STT.Name, "tts": a.Engines.TTS.Name, "llm": a.Engines.LLM.Name}
+	if len(a.Voices) > 0 {
+		v, ok := a.findVoice(req.Voice)
+		if !ok {
+			return badRequest("bad_voice", fmt.Sprintf("unknown voice %q (GET /api/config lists the voices)", req.Voice))
+		}
+		engines["voice"] = v.ID
+		if v.Engine != "" {
+			engines["tts"] = v.Engine
+		}
+	}
 	nudges := req.Nudges == nil || *req.Nudges
 	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed, Focus: focus}, nudges)
 	if err != nil {
@@ -92,7 +108,7 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 		CreatedAt: now,
 		UpdatedAt: now,
 		State:     state,
-		Engines:   map[string]string{"stt": a.Engines.STT.Name, "tts": a.Engines.TTS.Name, "llm": a.Engines.LLM.Name},
+		Engines:   engines,
 	}
 	if err := a.Store.CreateRound(r.Context(), rd); err != nil {
 		return fmt.Errorf("create round: %w", err)
@@ -100,6 +116,27 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	a.Logger.Info("round created", "round", rd.ID, "kind", rd.Kind, "minutes", rd.Minutes)
 	writeJSON(w, http.StatusCreated, rd)
 	return nil
+}
+
+// voiceList is never null in JSON, so the page can always iterate it.
+func (a *API) voiceList() []Voice {
+	if a.Voices == nil {
+		return []Voice{}
+	}
+	return a.Voices
+}
+
+// findVoice returns the voice with id, or the default for "".
+func (a *API) findVoice(id string) (Voice, bool) {
+	if id == "" {
+		id = a.DefaultVoice
+	}
+	for _, v := range a.Voices {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return Voice{}, false
 }
 
 func (a *API) newID() string {

@@ -27,6 +27,14 @@ type Engines struct {
 	LLM Engine `json:"llm"`
 }
 
+// Voice is one interviewer voice the home page offers.
+type Voice struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	// Engine is the synthesizer's name, recorded as the round's tts.
+	Engine string `json:"-"`
+}
+
 // Pages serves the HTML pages and static assets (the webui package).
 type Pages interface {
 	Static() http.Handler
@@ -49,8 +57,11 @@ type API struct {
 	Metrics   http.Handler // nil: no /metrics
 	Engines   Engines
 	Voice     bool
-	Version   string
-	AudioDir  string
+	// Voices a round may pick (POST /api/rounds "voice"), and the default.
+	Voices       []Voice
+	DefaultVoice string
+	Version      string
+	AudioDir     string
 	// Token, when set, is required on every request (header
 	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
 	// Used when bound to a non-loopback address.
