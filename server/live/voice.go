@@ -304,7 +304,9 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		return // a torn-down peer; its finished utterances are still kept
 	}
 	switch ev.Kind {
-	case voice.SpeechStart:
+	case voice.BargeIn:
+		// Not SpeechStart: a cough or a click opens an utterance but is
+		// not the candidate talking over the interviewer.
 		if vs.replay != nil {
 			vs.replay(errBargeIn)
 			vs.replay = nil
