@@ -308,6 +308,7 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		// Not SpeechStart: a cough or a click opens an utterance but is
 		// not the candidate talking over the interviewer.
 		if vs.replay != nil {
+			s.log.Info("barge-in: interviewer interrupted", "reading", "question again")
 			vs.replay(errBargeIn)
 			vs.replay = nil
 			s.send(mockloop.Message{Type: "listen", State: "interrupted"})
