@@ -56,9 +56,9 @@ func NewSpeaker(sink func(payload []byte, dur time.Duration) error, enc FrameEnc
 
 // Play resamples a to the encoder's rate and writes it one encoded frame
 // per tick: the first frame at once, the rest on each 20 ms tick; the last
-// frame is padded with silence. Each frame is encoded just before it is
-// sent, so the first packet leaves after one frame's work, not the whole
-// sentence's. It returns when all audio is written, when the sink fails,
+// frame is padded with silence. Each frame is resampled and encoded just
+// before it is sent, so the first packet leaves after one frame's work,
+// not the whole sentence's. It returns when all audio is written, when the sink fails,
 // or within one frame after ctx is cancelled (barge-in), then with
 // context.Cause(ctx). firstPacket is when the first frame went to the sink
 // (zero if none did), for latency figures.
@@ -71,16 +71,18 @@ func (s *Speaker) Play(ctx context.Context, a mockloop.Audio) (firstPacket time.
 	}
 	rate := s.enc.SampleRate()
 	frameLen := rate * int(FrameDur/time.Millisecond) / 1000
-	pcm := Resample(a.PCM, a.SampleRate, rate)
+	// Resampled a frame at a time, so the first packet waits for one
+	// frame's work, not the whole sentence's.
+	rs := newResampler(a.PCM, a.SampleRate, rate)
 	if err := context.Cause(ctx); err != nil {
 		return time.Time{}, err
 	}
 	ticker := s.newTicker(FrameDur)
 	defer ticker.Stop()
 	frame := make([]int16, frameLen)
-	for i := 0; i < len(pcm); i += frameLen {
+	for i := 0; i < rs.Len(); i += frameLen {
 		clear(frame)
-		copy(frame, pcm[i:])
+		rs.Fill(frame, i)
 		payload, err := s.enc.Encode(frame)
 		if err != nil {
 			return firstPacket, fmt.Errorf("play: frame %d: %w", i/frameLen, err)
