@@ -65,6 +65,11 @@ func runSay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockloop say: --tts none has no voice; pick auto, festival, flite, espeak or openai")
 		return 2
 	}
+	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if !*list && (text == "" || *out == "") {
+		fs.Usage()
+		return 2
+	}
 	if *voiceID != "" {
 		cfg.TTSVoice = *voiceID
 	}
@@ -88,11 +93,6 @@ func runSay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		w.Flush()
 		return 0
-	}
-	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if text == "" || *out == "" {
-		fs.Usage()
-		return 2
 	}
 	v, _ := set.find(set.Default)
 	start := time.Now()

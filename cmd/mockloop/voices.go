@@ -39,6 +39,27 @@ const (
 // does not have.
 var ErrUnknownVoice = errors.New("unknown voice")
 
+// fallbackSynth speaks with next when first fails (festival's process
+// died and cannot restart, say), so the interviewer keeps a voice in the
+// same register; a cancelled context is not a failure.
+type fallbackSynth struct {
+	first, next mockloop.Synthesizer
+}
+
+func (f fallbackSynth) Name() string { return f.first.Name() }
+
+func (f fallbackSynth) Synthesize(ctx context.Context, text string) (mockloop.Audio, error) {
+	a, err := f.first.Synthesize(ctx, text)
+	if err == nil || ctx.Err() != nil {
+		return a, err
+	}
+	b, err2 := f.next.Synthesize(ctx, text)
+	if err2 != nil {
+		return b, errors.Join(err, err2)
+	}
+	return b, nil
+}
+
 // voiceChoice is one interviewer voice a user can pick.
 type voiceChoice struct {
 	ID    string
@@ -90,9 +111,14 @@ func buildVoices(ctx context.Context, cfg Config, log *slog.Logger) (*voiceSet, 
 	vs := &voiceSet{}
 	var errs []error
 	add := func(id, label string, sy mockloop.Synthesizer) {
-		if _, dup := vs.find(id); !dup {
-			vs.Voices = append(vs.Voices, voiceChoice{ID: id, Label: label, Synth: sy})
+		for i, c := range vs.Voices {
+			if c.ID == id {
+				// A lesser engine for a voice already there backs it up.
+				vs.Voices[i].Synth = fallbackSynth{c.Synth, sy}
+				return
+			}
 		}
+		vs.Voices = append(vs.Voices, voiceChoice{ID: id, Label: label, Synth: sy})
 	}
 	tryFestival := func() {
 		sy, err := festival.New(ctx, festival.Config{Logger: log})
