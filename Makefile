@@ -16,7 +16,7 @@ export MOCKLOOP_SPEECH_DIR ?= $(abspath $(CURDIR)/../shared/testdata/speech)
 export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
-RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
+RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev flite1-dev festival festvox-us-slt-hts
 TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox opus-tools chromium docker-compose
 
 .PHONY: all run build test test-go test-e2e fuzz bench vet lint fmt-check compose-check deps deps-test clean

@@ -42,7 +42,7 @@ type Config struct {
 	STTKey   string
 	STTProbe string // auto, off, or base URLs to try
 
-	TTS      string // espeak, openai, none
+	TTS      string // auto, festival, flite, espeak, openai, none
 	TTSURL   string
 	TTSModel string
 	TTSVoice string
@@ -143,10 +143,10 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	c.STTKey = env("MOCKLOOP_STT_API_KEY", os.Getenv("OPENAI_API_KEY"))
 	fs.StringVar(&c.STTProbe, "stt-probe", env("MOCKLOOP_STT_PROBE", "auto"), "with the embedded recognizer, look for a transcription server on this machine (auto: speaches :8000, whisper.cpp :8081 and :8080; off; or base URLs) and offer it on the round page")
 
-	fs.StringVar(&c.TTS, "tts", env("MOCKLOOP_TTS", "espeak"), "text-to-speech engine: espeak (embedded), openai (any OpenAI-compatible server), none")
+	fs.StringVar(&c.TTS, "tts", env("MOCKLOOP_TTS", ttsAuto), "text-to-speech engine: auto (festival HTS, flite, espeak-ng: the best installed), festival, flite, espeak, openai (any OpenAI-compatible server), none")
 	fs.StringVar(&c.TTSURL, "tts-url", env("MOCKLOOP_TTS_BASE_URL", "http://127.0.0.1:8000/v1"), "OpenAI-compatible speech base URL (speaches, Kokoro-FastAPI)")
 	fs.StringVar(&c.TTSModel, "tts-model", env("MOCKLOOP_TTS_MODEL", "kokoro"), "speech model name")
-	fs.StringVar(&c.TTSVoice, "tts-voice", env("MOCKLOOP_TTS_VOICE", "af_heart"), "speech voice name")
+	fs.StringVar(&c.TTSVoice, "tts-voice", env("MOCKLOOP_TTS_VOICE", ""), "default interviewer voice: slt (female) or rms (male) for the embedded engines, awb with flite; a voice name for openai (default af_heart)")
 	c.TTSKey = env("MOCKLOOP_TTS_API_KEY", os.Getenv("OPENAI_API_KEY"))
 
 	fs.StringVar(&c.LLMURL, "llm-url", env("MOCKLOOP_LLM_BASE_URL", ""), "OpenAI-compatible chat base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (empty: scripted interviewer)")
@@ -177,9 +177,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--stt %q: want sphinx, openai or none", c.STT)
 	}
 	switch c.TTS {
-	case "espeak", "openai", "none":
+	case ttsAuto, ttsFestival, ttsFlite, ttsEspeak, ttsOpenAI, ttsNone:
 	default:
-		return fmt.Errorf("--tts %q: want espeak, openai or none", c.TTS)
+		return fmt.Errorf("--tts %q: want %s", c.TTS, ttsEngineList)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server/espeak"
 	"github.com/mockloop/mockloop/server/httpapi"
 	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/metrics"
@@ -29,6 +28,8 @@ type engines struct {
 	observer    live.Observer
 	info        httpapi.Engines
 	health      *engineHealth
+	voices      []httpapi.Voice
+	voiceID     string // the default voice
 	close       []func() error
 }
 
@@ -129,26 +130,39 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 			log.Warn("the transcription endpoint is not on this machine: answer audio is sent to it", "endpoint", ep)
 		}
 	}
-	switch cfg.TTS {
-	case "espeak":
-		sy, err := espeak.New(espeak.Config{})
-		if err != nil {
-			log.Warn("no interviewer voice; captions only", "err", err)
-			break
-		}
-		vd.Synth = sy
-		e.info.TTS = httpapi.Engine{Name: "espeak-ng", Local: true}
-	case "openai":
-		ep := cfg.ttsEndpoint()
-		sy, err := openaicompat.NewSynthesizer(ep, cfg.TTSVoice, "wav")
-		if err != nil {
-			return nil, fmt.Errorf("text-to-speech: %w", err)
-		}
-		vd.Synth = sy
-		e.info.TTS = endpointInfo("openai", ep)
+	if err := e.addVoices(ctx, cfg, vd, log); err != nil {
+		return nil, err
 	}
 	e.voice = vd
 	return e, nil
+}
+
+// addVoices opens the text-to-speech engines (voices.go) and gives the
+// session and the page their voices.
+func (e *engines) addVoices(ctx context.Context, cfg Config, vd *live.VoiceDeps, log *slog.Logger) error {
+	set, err := buildVoices(ctx, cfg, log)
+	if err != nil {
+		if cfg.TTS == ttsAuto {
+			log.Warn("no interviewer voice; captions only", "err", err)
+			return nil
+		}
+		return err
+	}
+	e.close = append(e.close, set.Close)
+	vd.Voices = map[string]mockloop.Synthesizer{}
+	for _, v := range set.Voices {
+		vd.Voices[v.ID] = v.Synth
+		e.voices = append(e.voices, httpapi.Voice{ID: v.ID, Label: v.Label, Engine: v.Synth.Name()})
+		if v.ID == set.Default {
+			vd.Synth = v.Synth
+			e.info.TTS = httpapi.Engine{Name: v.Synth.Name(), Local: true}
+		}
+	}
+	e.voiceID = set.Default
+	if cfg.TTS == ttsOpenAI {
+		e.info.TTS = endpointInfo("openai", cfg.ttsEndpoint())
+	}
+	return nil
 }
 
 // personaSystem renders the system prompt from the persona templates in

@@ -6,7 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
-	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,14 +72,20 @@ func checkEngine(ctx context.Context, cfg Config, kind string, lex openaicompat.
 		return openaicompat.CheckSTT(ctx, ep, openaicompat.CheckOptions{Clip: pcm, Words: clipWords, Lexicon: lex}, cfg.STTTimeout)
 	case "tts":
 		switch cfg.TTS {
-		case "none":
+		case ttsNone:
 			return ok("off (--tts none): captions only")
-		case "espeak":
-			p, err := exec.LookPath("espeak-ng")
+		case ttsOpenAI:
+		default:
+			set, err := buildVoices(ctx, cfg, slog.New(slog.DiscardHandler))
 			if err != nil {
-				return openaicompat.Health{Status: openaicompat.StatusBroken, Reason: "espeak-ng is not installed", Fix: "apt-get install espeak-ng, or --tts none", Err: err}
+				return openaicompat.Health{Status: openaicompat.StatusBroken, Reason: err.Error(), Fix: "apt-get install festival festvox-us-slt-hts flite espeak-ng, or --tts none", Err: err}
 			}
-			return ok("espeak-ng at " + p)
+			defer set.Close()
+			labels := make([]string, len(set.Voices))
+			for i, v := range set.Voices {
+				labels[i] = v.ID + ": " + v.Label
+			}
+			return ok(strings.Join(labels, "; ") + " (default " + set.Default + ")")
 		}
 		ep := cfg.ttsEndpoint()
 		ep.Timeout = budget

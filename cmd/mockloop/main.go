@@ -33,6 +33,7 @@ Usage:
   mockloop transcribe [flags] FILE.wav [--json]
                                   the round's recognizer on a WAV file: words, times, confidences
   mockloop doctor [flags]         check the configured engines
+  mockloop say [--voice V] -o FILE.wav TEXT  speak a line with the interviewer's voice
   mockloop bench [flags] [WAV...] spoken turns through a real server: latency per stage
   mockloop loadtest [flags]       N spoken sessions at once: sessions held, CPU, p95, lost utterances
   mockloop version
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDoctor(ctx, args, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
+	case "say":
+		return runSay(ctx, args, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
 	case "version":

@@ -133,11 +133,14 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 		Engines:   eng.info,
 		Health:    eng.health.Get,
 		Voice:     eng.voice != nil,
-		Version:   version,
-		AudioDir:  filepath.Join(cfg.DataDir, "audio"),
-		Token:     cfg.Token,
-		Logger:    log,
-		STTHint:   adv.Hint,
+		Voices:    eng.voices,
+		// DefaultVoice is set with Voices: a round names one of them.
+		DefaultVoice: eng.voiceID,
+		Version:      version,
+		AudioDir:     filepath.Join(cfg.DataDir, "audio"),
+		Token:        cfg.Token,
+		Logger:       log,
+		STTHint:      adv.Hint,
 	}
 	return m, nil
 }

@@ -16,7 +16,8 @@ import { startServer } from '../lib/server.js';
 import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
 import { waitForYourTurn, interviewerTurns } from '../lib/round.js';
 import { createRound } from '../lib/seed.js';
-import { withLeadingSilence } from '../lib/wav.js';
+import { withLeadingSilence, parseWav } from '../lib/wav.js';
+import { readFileSync } from 'node:fs';
 
 // A woman introducing herself in a meeting (AMI corpus), 16 kHz mono; see
 // /work/shared/testdata/speech/README.md. Human speech, since pocketsphinx
@@ -99,6 +100,12 @@ test('a spoken round: the interviewer is heard, the candidate cuts in, the answe
   const errors = collectErrors(page);
   await page.goto(`${srv.url}/round/${id}`);
   await waitForYourTurn(page, 1, 30000);
+  // When the fake microphone's file ends, in the page's clock: the next
+  // question must not start while the candidate is still talking, or it
+  // is (rightly) interrupted before its first audio.
+  const w = parseWav(readFileSync(CLIP));
+  const clipMs = (LEAD_SILENCE_SEC + w.data.length / w.blockAlign / w.sampleRate) * 1000;
+  const clipEnd = await page.evaluate((ms) => performance.now() + ms, clipMs);
   await page.click('#mic-start');
 
   await t.test('the interviewer’s audio reaches the page’s audio element while it speaks', async () => {
@@ -112,7 +119,7 @@ test('a spoken round: the interviewer is heard, the candidate cuts in, the answe
     // counters keep growing while the question is read out.
     await page.waitForFunction(() => window.mockloop.voice.remote.speaking, null, { timeout: 10000, polling: 100 });
     const first = await inbound(page);
-    assert.equal(first.codec, 'audio/PCMU');
+    assert.equal(first.codec, 'audio/opus');
     const later = await waitForInboundGrowth(page, first);
     assert.ok(later.packets > first.packets && later.bytes > first.bytes, `inbound ${JSON.stringify(first)} -> ${JSON.stringify(later)}`);
     // The page says so: the speaking light is on, from the audio itself
@@ -137,6 +144,7 @@ test('a spoken round: the interviewer is heard, the candidate cuts in, the answe
       .map((p) => p.textContent).join(' ').trim().split(/\s+/).filter(Boolean).length >= 5, null, { timeout: 60000 });
     assert.ok(['listening', 'speaking', 'pause', 'ended', 'interrupted'].includes(await page.getAttribute('#listen', 'data-state')));
     const asked = await interviewerTurns(page);
+    await page.waitForFunction((end) => performance.now() > end, clipEnd, { timeout: 60000, polling: 200 });
     // "I'm done" commits the spoken turn; the analyzer's report follows.
     await page.keyboard.press('d');
     await page.waitForFunction(() => window.mockloop.state.turns.some((x) => x.role === 'candidate' && x.report), null, { timeout: 30000 });

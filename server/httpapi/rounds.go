@@ -28,7 +28,10 @@ func (a *API) config(w http.ResponseWriter, r *http.Request) error {
 		"version": a.Version,
 		"engines": engines,
 		"voice":   a.Voice,
-		"kinds":   []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
+		// voices and default_voice: the interviewer voices to pick from.
+		"voices":        a.voiceList(),
+		"default_voice": a.DefaultVoice,
+		"kinds":         []mockloop.RoundKind{mockloop.KindBehavioral, mockloop.KindSystemDesign, mockloop.KindCoding, mockloop.KindBarRaiser, mockloop.KindLoop},
 		// The page refuses an answer over these before sending it: a
 		// message over the size limit would close the websocket.
 		"limits": map[string]int{"answer_words": mockloop.MaxAnswerWords, "message_bytes": mockloop.MaxMessageBytes},
@@ -52,6 +55,8 @@ type createRequest struct {
 	// Focus "gaps" draws behavioral questions from the Leadership
 	// Principles that still lack a strong story.
 	Focus string `json:"focus"`
+	// Voice is an id from GET /api/config "voices"; empty is the default.
+	Voice string `json:"voice"`
 }
 
 // Round lengths a user may pick; a loop is longer than one interview.
@@ -94,6 +99,17 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("bad_focus", fmt.Sprintf("unknown focus %q (want \"gaps\")", req.Focus))
 	}
+	engines := map[string]string{"stt": a.Engines.STT.Name, "tts": a.Engines.TTS.Name, "llm": a.Engines.LLM.Name}
+	if len(a.Voices) > 0 {
+		v, ok := a.findVoice(req.Voice)
+		if !ok {
+			return badRequest("bad_voice", fmt.Sprintf("unknown voice %q (GET /api/config lists the voices)", req.Voice))
+		}
+		engines["voice"] = v.ID
+		if v.Engine != "" {
+			engines["tts"] = v.Engine
+		}
+	}
 	nudges := req.Nudges == nil || *req.Nudges
 	state, err := live.NewRoundState(a.Deps, round.Config{Kind: req.Kind, Minutes: req.Minutes, Seed: req.Seed, Focus: focus}, nudges)
 	if err != nil {
@@ -108,7 +124,7 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 		CreatedAt: now,
 		UpdatedAt: now,
 		State:     state,
-		Engines:   map[string]string{"stt": a.Engines.STT.Name, "tts": a.Engines.TTS.Name, "llm": a.Engines.LLM.Name},
+		Engines:   engines,
 	}
 	if err := a.Store.CreateRound(r.Context(), rd); err != nil {
 		return fmt.Errorf("create round: %w", err)
@@ -150,6 +166,27 @@ func (a *API) planPreview(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, p)
 	return nil
+}
+
+// voiceList is never null in JSON, so the page can always iterate it.
+func (a *API) voiceList() []Voice {
+	if a.Voices == nil {
+		return []Voice{}
+	}
+	return a.Voices
+}
+
+// findVoice returns the voice with id, or the default for "".
+func (a *API) findVoice(id string) (Voice, bool) {
+	if id == "" {
+		id = a.DefaultVoice
+	}
+	for _, v := range a.Voices {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return Voice{}, false
 }
 
 func (a *API) newID() string {

@@ -50,6 +50,14 @@ type STTOffer struct {
 	Command string `json:"command"`
 }
 
+// Voice is one interviewer voice the home page offers.
+type Voice struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	// Engine is the synthesizer's name, recorded as the round's tts.
+	Engine string `json:"-"`
+}
+
 // Pages serves the HTML pages and static assets (the webui package).
 type Pages interface {
 	Static() http.Handler
@@ -76,10 +84,13 @@ type API struct {
 	Engines   Engines
 	// Health reports an engine's latest check ("llm", "stt", "tts");
 	// nil leaves every engine "unchecked".
-	Health   func(kind string) (status, reason, fix string)
-	Voice    bool
-	Version  string
-	AudioDir string
+	Health func(kind string) (status, reason, fix string)
+	Voice  bool
+	// Voices a round may pick (POST /api/rounds "voice"), and the default.
+	Voices       []Voice
+	DefaultVoice string
+	Version      string
+	AudioDir     string
 	// Token, when set, is required on every request (header
 	// "Authorization: Bearer T", or ?token=T once, which sets a cookie).
 	// Used when bound to a non-loopback address.

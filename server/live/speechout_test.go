@@ -40,11 +40,11 @@ func (m *markSynth) Synthesize(ctx context.Context, text string) (mockloop.Audio
 		}
 		m.mu.Unlock()
 	}
-	pcm := make([]int16, voice.OutputRate/50)
+	pcm := make([]int16, voice.MuLawRate/50)
 	for i := range pcm {
 		pcm[i] = v
 	}
-	return mockloop.Audio{PCM: pcm, SampleRate: voice.OutputRate}, nil
+	return mockloop.Audio{PCM: pcm, SampleRate: voice.MuLawRate}, nil
 }
 
 func (m *markSynth) ctx() context.Context {
@@ -101,7 +101,7 @@ func TestFailedAttemptsSpeechIsDroppedBeforeTheFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.call(func() {
-		s.voice = &voiceSession{speaker: voice.NewSpeaker(sink, nil), ctl: make(chan voice.Control, 4)}
+		s.voice = &voiceSession{speaker: voice.NewSpeaker(sink, voice.MuLawEncoder{}, nil), ctl: make(chan voice.Control, 4)}
 	})
 	// The stub voice session has no peer to close.
 	t.Cleanup(func() { s.call(func() { s.voice = nil }) })

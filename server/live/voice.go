@@ -21,9 +21,15 @@ import (
 type VoiceDeps struct {
 	STT      mockloop.Transcriber
 	Fallback mockloop.Transcriber // the embedded engine when STT is remote; may be nil
-	Synth    mockloop.Synthesizer // nil: captions only, no interviewer voice
-	RTC      rtc.Config
-	Turn     voice.TurnConfig
+	Synth    mockloop.Synthesizer // the default voice; nil: captions only, no interviewer voice
+	// Voices are the voices a round may pick by id (Round.Engines["voice"]);
+	// a round with an unknown or no id speaks with Synth.
+	Voices map[string]mockloop.Synthesizer
+	RTC    rtc.Config
+	// Answer answers a browser's offer; nil means rtc.Answer. Tests pass a
+	// fake so a Session runs without pion.
+	Answer Answerer
+	Turn   voice.TurnConfig
 	// STTTimeout bounds one transcription by STT before Fallback takes
 	// over; zero is the listener's default.
 	STTTimeout time.Duration
@@ -32,10 +38,55 @@ type VoiceDeps struct {
 	AudioDir string
 }
 
+// Peer is the browser connection a voice session uses: *rtc.Peer, or a
+// fake in tests.
+type Peer interface {
+	// Frames is the microphone as 20 ms 16 kHz frames; closed when the
+	// peer goes away.
+	Frames() <-chan voice.Frame
+	// Errors reports problems to show the user; never closed.
+	Errors() <-chan error
+	// Connected is closed once media can flow.
+	Connected() <-chan struct{}
+	AddICECandidate(candidateJSON []byte) error
+	// NewEncoder returns the encoder for the interviewer track's codec,
+	// and WriteAudio sends one 20 ms payload it made.
+	NewEncoder() (voice.FrameEncoder, error)
+	WriteAudio(payload []byte, dur time.Duration) error
+	Close() error
+}
+
+// Answerer answers a browser's offer: the peer, the answer SDP, and
+// local candidates found later through onICE.
+type Answerer func(ctx context.Context, cfg rtc.Config, offerSDP string, onICE func(candidateJSON []byte)) (Peer, string, error)
+
+// rtcAnswer is the production Answerer.
+func rtcAnswer(ctx context.Context, cfg rtc.Config, offerSDP string, onICE func([]byte)) (Peer, string, error) {
+	p, answer, err := rtc.Answer(ctx, cfg, offerSDP, onICE)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, answer, nil
+}
+
+var _ Peer = (*rtc.Peer)(nil)
+
+// synth is the voice this session's round speaks with.
+func (s *Session) synth() mockloop.Synthesizer {
+	vd := s.deps.Voice
+	if vd == nil {
+		return nil
+	}
+	if sy, ok := vd.Voices[s.round.Engines["voice"]]; ok && sy != nil {
+		return sy
+	}
+	return vd.Synth
+}
+
 // voiceSession is the microphone and speaker of one session. The session
 // goroutine owns it; the listener and forwarding goroutines only send.
 type voiceSession struct {
-	peer    *rtc.Peer
+	peer    Peer
 	ctl     chan voice.Control
 	cancel  context.CancelCauseFunc
 	speaker *voice.Speaker
@@ -69,18 +120,30 @@ func (s *Session) startVoice(sdp string) {
 	}
 	cfg := vd.RTC
 	cfg.Logger = s.log
-	peer, answer, err := rtc.Answer(vctx, cfg, sdp, onICE)
+	answer := vd.Answer
+	if answer == nil {
+		answer = rtcAnswer
+	}
+	peer, answerSDP, err := answer(vctx, cfg, sdp, onICE)
 	if err != nil {
 		cancel(err)
 		s.log.Warn("webrtc offer refused", "err", err)
 		s.sendError(mockloop.CodeRTC, "Could not start the microphone connection: "+err.Error())
 		return
 	}
+	enc, err := peer.NewEncoder()
+	if err != nil {
+		cancel(err)
+		_ = peer.Close()
+		s.log.Error("interviewer audio encoder", "err", err)
+		s.sendError(mockloop.CodeRTC, "Could not start the interviewer's voice: "+err.Error())
+		return
+	}
 	vs := &voiceSession{peer: peer, ctl: make(chan voice.Control, 8), cancel: cancel}
-	vs.speaker = voice.NewSpeaker(peer.WriteAudio, nil)
+	vs.speaker = voice.NewSpeaker(peer.WriteAudio, enc, nil)
 	vs.speaker.Now = s.deps.Now
 	s.voice = vs
-	s.send(mockloop.Message{Type: "rtc_answer", SDP: answer})
+	s.send(mockloop.Message{Type: "rtc_answer", SDP: answerSDP})
 
 	l := voice.NewListener(voice.ListenerConfig{
 		Turn:       vd.Turn,
@@ -203,7 +266,7 @@ func (s *Session) stopVoice(reason string) {
 // it was asked (the page asked first and connected the microphone later),
 // so a spoken round always starts with a spoken question.
 func (s *Session) replayQuestion(vs *voiceSession) {
-	if s.voice != vs || s.reply != nil || s.current == nil || len(s.openUtts) > 0 || s.deps.Voice.Synth == nil {
+	if s.voice != vs || s.reply != nil || s.current == nil || len(s.openUtts) > 0 || s.synth() == nil {
 		return
 	}
 	var text string
@@ -249,8 +312,11 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		return // a torn-down peer; its finished utterances are still kept
 	}
 	switch ev.Kind {
-	case voice.SpeechStart:
+	case voice.BargeIn:
+		// Not SpeechStart: a cough or a click opens an utterance but is
+		// not the candidate talking over the interviewer.
 		if vs.replay != nil {
+			s.log.Info("barge-in: interviewer interrupted", "reading", "question again")
 			vs.replay(errBargeIn)
 			vs.replay = nil
 			s.send(mockloop.Message{Type: "listen", State: "interrupted"})
@@ -433,10 +499,10 @@ var errAttemptReset = errors.New("reply attempt reset")
 // need, so the reply goroutine never reads session state.
 func (s *Session) voiceOut(r *reply) func(ctx context.Context) *speechOut {
 	vs := s.voice
-	if vs == nil || s.deps.Voice == nil || s.deps.Voice.Synth == nil {
+	synth := s.synth()
+	if vs == nil || synth == nil {
 		return nil
 	}
-	synth := s.deps.Voice.Synth
 	return func(parent context.Context) *speechOut {
 		ctx, cancel := context.WithCancelCause(parent)
 		o := &speechOut{ctx: ctx, cancel: cancel, chunks: make(chan string, 64), done: make(chan struct{})}

@@ -62,23 +62,9 @@ var ErrSampleRate = errors.New("oggopus: sample rate must be 8, 12, 16, 24 or 48
 // bitrate bits per second, or DefaultBitrate when bitrate <= 0. The file
 // decodes to exactly len(a.PCM) samples at the input rate's duration.
 func Encode(w io.Writer, a mockloop.Audio, bitrate int) error {
-	switch a.SampleRate {
-	case 8000, 12000, 16000, 24000, 48000:
-	default:
-		return fmt.Errorf("encode %d Hz: %w", a.SampleRate, ErrSampleRate)
-	}
-	if bitrate <= 0 {
-		bitrate = DefaultBitrate
-	}
-	enc, err := opus.NewEncoder(a.SampleRate, 1, opus.AppVoIP)
+	enc, err := NewPacketEncoder(a.SampleRate, bitrate)
 	if err != nil {
-		return fmt.Errorf("opus encoder: %w", err)
-	}
-	if err := enc.SetBitrate(bitrate); err != nil {
-		return fmt.Errorf("opus bitrate %d: %w", bitrate, err)
-	}
-	if err := enc.SetComplexity(complexity); err != nil {
-		return fmt.Errorf("opus complexity %d: %w", complexity, err)
+		return err
 	}
 
 	m := muxer{w: w, serial: serialFor(a.PCM)}
@@ -97,18 +83,16 @@ func Encode(w io.Writer, a mockloop.Audio, bitrate int) error {
 	frames := int((endGranule + frameGranule - 1) / frameGranule)
 
 	frame := make([]int16, frameLen)
-	buf := make([]byte, maxPacketBytes)
 	var packets [][]byte
 	for i := range frames {
 		clear(frame)
 		if start := i * frameLen; start < len(a.PCM) {
 			copy(frame, a.PCM[start:])
 		}
-		n, err := enc.Encode(frame, buf)
+		pkt, err := enc.Encode(frame)
 		if err != nil {
-			return fmt.Errorf("opus encode frame %d: %w", i, err)
+			return fmt.Errorf("frame %d: %w", i, err)
 		}
-		pkt := append([]byte(nil), buf[:n]...) // the page keeps it; buf is reused
 		last := i == frames-1
 		if len(packets) == packetsPerPage || segmentsFor(packets...)+segmentsFor(pkt) > maxSegments {
 			// The page's granule is where its last packet ends.

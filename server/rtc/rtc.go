@@ -1,6 +1,7 @@
 // Package rtc owns the WebRTC side of one browser tab: it answers the tab's
 // offer, turns the incoming Opus microphone track into 20 ms 16 kHz frames,
-// and carries the interviewer's voice back on an outgoing PCMU track.
+// and carries the interviewer's voice back on an outgoing Opus track (48
+// kHz mono), or PCMU when the remote cannot receive Opus.
 //
 // Signalling (offer, answer, trickled candidates) travels over the session's
 // websocket, so this package deals only in SDP strings and candidate JSON.
@@ -26,6 +27,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 
+	"github.com/mockloop/mockloop/server/oggopus"
 	"github.com/mockloop/mockloop/server/voice"
 )
 
@@ -71,6 +73,11 @@ const (
 	iceDisconnectedTimeout = 3 * time.Second
 	iceFailedTimeout       = 6 * time.Second
 	iceKeepalive           = 1 * time.Second
+
+	// outBitrate is the interviewer's Opus bitrate: WebRTC's default for
+	// mono speech (VOICE-NOTES "Receiving the microphone": 32 kbps), full
+	// band at 48 kHz where PCMU was telephone band.
+	outBitrate = 32000
 )
 
 // Errors reported by Answer, AddICECandidate, WriteAudio and Errors.
@@ -102,12 +109,15 @@ type Stats struct {
 
 // Peer is the server side of one browser's WebRTC connection.
 type Peer struct {
-	pc     *webrtc.PeerConnection
-	out    *webrtc.TrackLocalStaticSample
-	log    *slog.Logger
-	frames chan voice.Frame
-	errs   chan error
-	done   chan struct{}
+	pc  *webrtc.PeerConnection
+	out *webrtc.TrackLocalStaticSample
+	// outMime is the interviewer track's codec, webrtc.MimeTypeOpus or
+	// webrtc.MimeTypePCMU.
+	outMime string
+	log     *slog.Logger
+	frames  chan voice.Frame
+	errs    chan error
+	done    chan struct{}
 	// connected is closed when the connection first comes up.
 	connected chan struct{}
 
@@ -130,7 +140,8 @@ func Answer(ctx context.Context, cfg Config, offerSDP string, onICE func(candida
 	if len(offerSDP) > MaxSDPBytes {
 		return nil, "", fmt.Errorf("answer: %w (%d bytes)", ErrSDPTooLarge, len(offerSDP))
 	}
-	if err := checkOffer(offerSDP); err != nil {
+	outMime, err := checkOffer(offerSDP)
+	if err != nil {
 		return nil, "", fmt.Errorf("answer: %w", err)
 	}
 	log := cfg.Logger
@@ -139,8 +150,9 @@ func Answer(ctx context.Context, cfg Config, offerSDP string, onICE func(candida
 	}
 
 	// Create a MediaEngine with the two codecs we use: Opus for the
-	// microphone and PCMU for the interviewer's voice. Both are in Chrome's
-	// offer and pion's defaults (VOICE-NOTES "Speaking back").
+	// microphone and the interviewer's voice, PCMU for a remote that cannot
+	// receive Opus. Both are in Chrome's offer and pion's defaults
+	// (VOICE-NOTES "Speaking back").
 	mediaEngine := &webrtc.MediaEngine{}
 	if err := registerCodecs(mediaEngine); err != nil {
 		return nil, "", fmt.Errorf("answer: %w", err)
@@ -175,11 +187,12 @@ func Answer(ctx context.Context, cfg Config, offerSDP string, onICE func(candida
 		return nil, "", fmt.Errorf("answer: new peer connection: %w", err)
 	}
 	p := &Peer{
-		pc:     pc,
-		log:    log,
-		frames: make(chan voice.Frame, framesBuffer),
-		errs:   make(chan error, 4),
-		done:   make(chan struct{}),
+		pc:      pc,
+		outMime: outMime,
+		log:     log,
+		frames:  make(chan voice.Frame, framesBuffer),
+		errs:    make(chan error, 4),
+		done:    make(chan struct{}),
 
 		connected: make(chan struct{}),
 	}
@@ -227,12 +240,10 @@ func Answer(ctx context.Context, cfg Config, offerSDP string, onICE func(candida
 		return fail("set remote description", err)
 	}
 
-	// The interceptor's voice. Added after the offer is applied so pion
+	// The interviewer's voice. Added after the offer is applied so pion
 	// attaches it to the browser's sendrecv audio transceiver instead of
 	// creating a new m-line the answer could not carry.
-	out, err := webrtc.NewTrackLocalStaticSample(
-		webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000},
-		"audio", "mockloop-interviewer")
+	out, err := webrtc.NewTrackLocalStaticSample(outCapability(outMime), "audio", "mockloop-interviewer")
 	if err != nil {
 		return fail("new interviewer track", err)
 	}
@@ -261,7 +272,7 @@ func Answer(ctx context.Context, cfg Config, offerSDP string, onICE func(candida
 		return fail("set local description", err)
 	}
 	if !p.carriesVoice(sender) {
-		log.Warn("rtc: the offer has no audio m-line that can carry PCMU back; the interviewer will not be heard")
+		log.Warn("rtc: the offer has no audio m-line that can carry the interviewer back; the interviewer will not be heard", "codec", outMime)
 	}
 	timer := time.NewTimer(gatherWait)
 	defer timer.Stop()
@@ -305,28 +316,53 @@ func registerCodecs(m *webrtc.MediaEngine) error {
 
 // checkOffer parses the offer and insists on an Opus audio m-line, so a
 // client that cannot send Opus gets a clear error instead of a silent
-// microphone.
-func checkOffer(offerSDP string) error {
+// microphone. It returns the codec for the interviewer's voice: Opus when
+// an audio m-line the browser receives on lists it, else PCMU.
+func checkOffer(offerSDP string) (outMime string, err error) {
 	var desc sdp.SessionDescription
 	if err := desc.UnmarshalString(offerSDP); err != nil {
-		return fmt.Errorf("parse offer: %w", err)
+		return "", fmt.Errorf("parse offer: %w", err)
 	}
+	sendsOpus, receivesOpus := false, false
 	for _, m := range desc.MediaDescriptions {
 		if m.MediaName.Media != "audio" {
 			continue
 		}
+		receives := true // no direction attribute means sendrecv (RFC 8866 6.7)
+		hasOpus := false
 		for _, a := range m.Attributes {
-			if a.Key != "rtpmap" {
-				continue
-			}
-			// "111 opus/48000/2"
-			_, enc, ok := strings.Cut(a.Value, " ")
-			if ok && strings.HasPrefix(strings.ToLower(enc), "opus/") {
-				return nil
+			switch a.Key {
+			case "sendonly", "inactive":
+				receives = false
+			case "rtpmap":
+				// "111 opus/48000/2"
+				_, enc, ok := strings.Cut(a.Value, " ")
+				if ok && strings.HasPrefix(strings.ToLower(enc), "opus/") {
+					hasOpus = true
+				}
 			}
 		}
+		sendsOpus = sendsOpus || hasOpus
+		receivesOpus = receivesOpus || hasOpus && receives
 	}
-	return ErrNoOpus
+	switch {
+	case !sendsOpus:
+		return "", ErrNoOpus
+	case receivesOpus:
+		return webrtc.MimeTypeOpus, nil
+	}
+	return webrtc.MimeTypePCMU, nil
+}
+
+// outCapability is the interviewer track's codec as registered in
+// registerCodecs: the SDP says opus/48000/2 even for mono (RFC 7587
+// section 7), and the encoder sends mono.
+func outCapability(mime string) webrtc.RTPCodecCapability {
+	if mime == webrtc.MimeTypeOpus {
+		return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: opusClockRate, Channels: 2,
+			SDPFmtpLine: "minptime=10;useinbandfec=1"}
+	}
+	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}
 }
 
 // carriesVoice reports whether the interviewer track was negotiated on an
@@ -549,9 +585,27 @@ func (p *Peer) Frames() <-chan voice.Frame { return p.frames }
 // track with the wrong codec. It is never closed; select on Done too.
 func (p *Peer) Errors() <-chan error { return p.errs }
 
-// WriteAudio sends one PCMU frame (160 bytes for 20 ms) on the interviewer
-// track. The caller paces it (a 20 ms ticker); before the connection is up
-// the frame is dropped by pion without error.
+// OutputCodec is the interviewer track's codec: webrtc.MimeTypeOpus
+// ("audio/opus") or webrtc.MimeTypePCMU.
+func (p *Peer) OutputCodec() string { return p.outMime }
+
+// NewEncoder returns a FrameEncoder for the interviewer track's codec:
+// Opus at 48 kHz mono, or µ-law at 8 kHz. Each call makes a new encoder;
+// one Speaker should own it.
+func (p *Peer) NewEncoder() (voice.FrameEncoder, error) {
+	if p.outMime == webrtc.MimeTypePCMU {
+		return voice.MuLawEncoder{}, nil
+	}
+	enc, err := oggopus.NewPacketEncoder(opusClockRate, outBitrate)
+	if err != nil {
+		return nil, fmt.Errorf("interviewer encoder: %w", err)
+	}
+	return enc, nil
+}
+
+// WriteAudio sends one encoded 20 ms frame (see NewEncoder) on the
+// interviewer track. The caller paces it (a 20 ms ticker); before the
+// connection is up the frame is dropped by pion without error.
 func (p *Peer) WriteAudio(payload []byte, dur time.Duration) error {
 	select {
 	case <-p.done:

@@ -422,48 +422,126 @@ func correlation(a, b []float64) float64 {
 }
 
 func TestInterviewerVoiceReachesTheClient(t *testing.T) {
-	c := newClient(t, clientOpts{codecs: []webrtc.RTPCodecParameters{opusCodec, pcmuCodec}, micMime: webrtc.MimeTypeOpus})
-	p := connect(t, c)
-
-	// A 440 Hz tone in µ-law, 160 bytes per 20 ms.
-	const frames = 25
-	var sent [][]byte
-	for i := range frames {
-		pcm8k := make([]int16, 160)
-		for j := range pcm8k {
-			pcm8k[j] = int16(8000 * math.Sin(2*math.Pi*440*float64(i*160+j)/8000))
-		}
-		sent = append(sent, voice.EncodeMuLaw(pcm8k))
+	tests := []struct {
+		name    string
+		codecs  []webrtc.RTPCodecParameters
+		mime    string
+		pt      uint8
+		ticks   uint32 // RTP clock ticks per 20 ms frame
+		decoder func(t *testing.T) func([]byte) []int16
+	}{
+		{
+			name:   "a browser that offers Opus hears Opus at 48 kHz, 960 ticks per frame",
+			codecs: []webrtc.RTPCodecParameters{opusCodec, pcmuCodec},
+			mime:   webrtc.MimeTypeOpus, pt: 111, ticks: 960,
+			decoder: func(t *testing.T) func([]byte) []int16 {
+				dec, err := voice.NewOpusDecoder()
+				if err != nil {
+					t.Fatal(err)
+				}
+				return func(b []byte) []int16 {
+					pcm, err := dec.Decode(b)
+					if err != nil {
+						t.Fatalf("decode: %v", err)
+					}
+					return pcm
+				}
+			},
+		},
 	}
-	ticker := time.NewTicker(voice.FrameDur)
-	defer ticker.Stop()
-	for _, payload := range sent {
-		<-ticker.C
-		if err := p.WriteAudio(payload, voice.FrameDur); err != nil {
-			t.Fatalf("WriteAudio: %v", err)
-		}
-	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, clientOpts{codecs: tt.codecs, micMime: webrtc.MimeTypeOpus})
+			p := connect(t, c)
+			if got := p.OutputCodec(); got != tt.mime {
+				t.Fatalf("OutputCodec = %s, want %s", got, tt.mime)
+			}
+			enc, err := p.NewEncoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A 440 Hz tone, encoded frame by frame as the Speaker does.
+			const frames = 25
+			rate := enc.SampleRate()
+			n := rate / 50
+			var sent [][]byte
+			for i := range frames {
+				pcm := make([]int16, n)
+				for j := range pcm {
+					pcm[j] = int16(8000 * math.Sin(2*math.Pi*440*float64(i*n+j)/float64(rate)))
+				}
+				b, err := enc.Encode(pcm)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sent = append(sent, b)
+			}
+			ticker := time.NewTicker(voice.FrameDur)
+			defer ticker.Stop()
+			for _, payload := range sent {
+				<-ticker.C
+				if err := p.WriteAudio(payload, voice.FrameDur); err != nil {
+					t.Fatalf("WriteAudio: %v", err)
+				}
+			}
 
-	timeout := time.After(deadline)
-	var prev *rtp.Packet
-	for i := range frames {
-		select {
-		case pkt := <-c.heard:
-			if pkt.PayloadType != 0 {
-				t.Fatalf("packet %d has payload type %d, want 0 (PCMU)", i, pkt.PayloadType)
+			decode := tt.decoder(t)
+			timeout := time.After(deadline)
+			var prev *rtp.Packet
+			var heard []int16
+			for i := range frames {
+				select {
+				case pkt := <-c.heard:
+					if pkt.PayloadType != tt.pt {
+						t.Fatalf("packet %d has payload type %d, want %d", i, pkt.PayloadType, tt.pt)
+					}
+					if string(pkt.Payload) != string(sent[i]) {
+						t.Fatalf("packet %d payload differs from frame %d written", i, i)
+					}
+					if prev != nil && (pkt.SequenceNumber != prev.SequenceNumber+1 || pkt.Timestamp != prev.Timestamp+tt.ticks) {
+						t.Fatalf("packet %d: seq %d ts %d after seq %d ts %d, want +1 and +%d",
+							i, pkt.SequenceNumber, pkt.Timestamp, prev.SequenceNumber, prev.Timestamp, tt.ticks)
+					}
+					prev = pkt
+					heard = append(heard, decode(pkt.Payload)...)
+				case <-timeout:
+					t.Fatalf("client heard %d of %d interviewer packets", i, frames)
+				}
 			}
-			if string(pkt.Payload) != string(sent[i]) {
-				t.Fatalf("packet %d payload differs from frame %d written", i, i)
+			// 8000/32768 peak is about -15 dBFS RMS; past the codec's start.
+			if lvl := 20 * math.Log10(rms(heard[len(heard)/4:])/32768); lvl < -19 || lvl > -11 {
+				t.Fatalf("the tone came out at %.1f dBFS, want about -15", lvl)
 			}
-			// Each 20 ms frame is one packet, 160 ticks of the 8 kHz clock on.
-			if prev != nil && (pkt.SequenceNumber != prev.SequenceNumber+1 || pkt.Timestamp != prev.Timestamp+160) {
-				t.Fatalf("packet %d: seq %d ts %d after seq %d ts %d, want +1 and +160",
-					i, pkt.SequenceNumber, pkt.Timestamp, prev.SequenceNumber, prev.Timestamp)
+		})
+	}
+}
+
+func TestInterviewerCodecFromTheOffer(t *testing.T) {
+	const head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+	opusLine := "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\n"
+	tests := []struct {
+		name    string
+		sdp     string
+		want    string
+		wantErr error
+	}{
+		{"a sendrecv Opus m-line carries Opus back", head + opusLine + "a=sendrecv\r\n", webrtc.MimeTypeOpus, nil},
+		{"no direction attribute means sendrecv", head + opusLine, webrtc.MimeTypeOpus, nil},
+		{"a send-only Opus microphone beside a PCMU-only receiving m-line gets PCMU back",
+			head + opusLine + "a=sendonly\r\n" + "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=rtpmap:0 PCMU/8000\r\na=recvonly\r\n",
+			webrtc.MimeTypePCMU, nil},
+		{"an offer without Opus is refused", head + "m=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=rtpmap:0 PCMU/8000\r\n", "", ErrNoOpus},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := checkOffer(tt.sdp)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
-			prev = pkt
-		case <-timeout:
-			t.Fatalf("client heard %d of %d interviewer packets", i, frames)
-		}
+			if got != tt.want {
+				t.Fatalf("codec = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -60,8 +60,9 @@ type EventKind int
 
 // Event kinds.
 const (
-	// SpeechStart: the VAD heard speech begin (use it for barge-in).
-	// Offset is where the utterance starts, lead-in included.
+	// SpeechStart: the VAD heard sound begin and an utterance opened.
+	// Offset is where the utterance starts, lead-in included. It may be a
+	// cough or a click: interrupt on BargeIn, not on this.
 	SpeechStart EventKind = iota + 1
 	// Partial: Text is the transcriber's guess so far for the open
 	// utterance.
@@ -80,6 +81,10 @@ const (
 	// Notice: something the candidate should know, in Text (e.g. the
 	// transcription endpoint failed and the embedded engine took over).
 	Notice
+	// BargeIn: the open utterance is speech (bargein.go): enough voiced
+	// audio or a non-empty partial. Once per utterance; interrupt the
+	// interviewer on it.
+	BargeIn
 )
 
 func (k EventKind) String() string {
@@ -96,6 +101,8 @@ func (k EventKind) String() string {
 		return "state"
 	case Notice:
 		return "notice"
+	case BargeIn:
+		return "barge_in"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -255,6 +262,7 @@ type utterance struct {
 	err        error // the stream failed (start or write)
 	partial    string
 	frames     int
+	barge      bargeIn
 }
 
 func (u *utterance) dur() time.Duration {
@@ -537,6 +545,9 @@ func (l *Listener) process(f Frame) {
 	}
 
 	u := l.utt
+	if u.barge.frame(l.vad.Voiced()) {
+		l.emit(Event{Kind: BargeIn, Offset: u.start - l.turnStart, Level: level})
+	}
 	if speech {
 		u.lastSpeech = l.pos
 		l.lastSpeechEnd = l.pos
@@ -551,6 +562,9 @@ func (l *Listener) process(f Frame) {
 		if p := u.stream.Partial(); p != "" && p != u.partial {
 			u.partial = p
 			l.emit(Event{Kind: Partial, Text: p, Offset: u.start - l.turnStart, Level: level})
+			if u.barge.words(p) {
+				l.emit(Event{Kind: BargeIn, Offset: u.start - l.turnStart, Level: level})
+			}
 		}
 	}
 	switch {
@@ -572,6 +586,7 @@ func (l *Listener) openUtterance() {
 	frames := l.ring
 	l.ring = nil
 	l.openWith(frames, frames[0].At)
+	l.utt.barge = startBargeIn(l.vad.cfg.OnsetFrames)
 	l.lastSpeechEnd = l.pos
 	l.emit(Event{Kind: SpeechStart, Offset: l.utt.start - l.turnStart, Level: l.level})
 	l.setState(StateSpeaking)

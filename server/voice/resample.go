@@ -19,33 +19,63 @@ func Resample(pcm []int16, fromRate, toRate int) []int16 {
 	if fromRate == toRate {
 		return append([]int16(nil), pcm...)
 	}
+	r := newResampler(pcm, fromRate, toRate)
+	out := make([]int16, r.Len())
+	r.Fill(out, 0)
+	return out
+}
+
+// resampler computes Resample's output a piece at a time: each output
+// sample depends only on the input around it, so a Speaker can make the
+// first 20 ms frame without resampling the whole sentence first (about
+// 60 ms for 5 s of speech here), and the pieces join without seams.
+type resampler struct {
+	src      []int16
+	up, down int
+	f        lowPass
+	same     bool
+}
+
+func newResampler(pcm []int16, fromRate, toRate int) *resampler {
+	if fromRate == toRate {
+		return &resampler{src: pcm, up: 1, down: 1, same: true}
+	}
 	g := gcd(fromRate, toRate)
 	up, down := toRate/g, fromRate/g
-	f := designLowPass(up, down)
+	return &resampler{src: pcm, up: up, down: down, f: designLowPass(up, down)}
+}
 
-	n := len(pcm) * up / down
-	out := make([]int16, n)
-	half := f.half // taps either side of the centre, at the input rate
-	for i := range n {
+// Len is the number of output samples.
+func (r *resampler) Len() int { return len(r.src) * r.up / r.down }
+
+// Fill writes output samples start, start+1, ... into out, stopping at
+// Len; it returns how many it wrote.
+func (r *resampler) Fill(out []int16, start int) int {
+	n := min(len(out), r.Len()-start)
+	if n <= 0 {
+		return 0
+	}
+	if r.same {
+		return copy(out[:n], r.src[start:])
+	}
+	half := r.f.half // taps either side of the centre, at the input rate
+	for o := range n {
+		i := start + o
 		// Output sample i sits at input time i*down/up.
-		pos := i * down
-		base := pos / up
-		phase := pos % up
+		pos := i * r.down
+		base := pos / r.up
+		phase := pos % r.up
 		var acc float64
-		// h[k*up - phase] for input x[base-k]... written as the sum over
-		// input samples j near base of x[j]*h(t - j).
-		for j := base - half + 1; j <= base+half; j++ {
-			if j < 0 || j >= len(pcm) {
-				continue
-			}
+		// The sum over input samples j near base of x[j]*h(t - j).
+		for j := max(base-half+1, 0); j <= base+half && j < len(r.src); j++ {
 			// Distance from the output instant to input j in units of
 			// the upsampled rate.
-			k := (j-base)*up - phase
-			acc += float64(pcm[j]) * f.at(k)
+			k := (j-base)*r.up - phase
+			acc += float64(r.src[j]) * r.f.at(k)
 		}
-		out[i] = clip16(acc)
+		out[o] = clip16(acc)
 	}
-	return out
+	return n
 }
 
 // lowPass is a windowed-sinc prototype sampled at the upsampled rate,

@@ -1,7 +1,9 @@
 package voice
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -86,4 +88,24 @@ func TestResample(t *testing.T) {
 			t.Fatalf("got %v", out)
 		}
 	})
+}
+
+func TestResamplerPiecesMatchTheWhole(t *testing.T) {
+	for _, rates := range [][2]int{{22050, 48000}, {32000, 48000}, {16000, 48000}, {24000, 8000}, {16000, 16000}} {
+		t.Run(fmt.Sprintf("%d to %d Hz in 20 ms pieces is sample for sample the whole", rates[0], rates[1]), func(t *testing.T) {
+			pcm := tone(rates[0], 440, 0.5, 300*time.Millisecond)
+			whole := Resample(pcm, rates[0], rates[1])
+			r := newResampler(pcm, rates[0], rates[1])
+			if r.Len() != len(whole) {
+				t.Fatalf("Len %d, whole %d", r.Len(), len(whole))
+			}
+			piece := make([]int16, rates[1]/50)
+			for i := 0; i < r.Len(); i += len(piece) {
+				n := r.Fill(piece, i)
+				if !slices.Equal(piece[:n], whole[i:i+n]) {
+					t.Fatalf("piece at %d differs from the whole", i)
+				}
+			}
+		})
+	}
 }

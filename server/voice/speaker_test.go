@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/oggopus"
 )
 
 // manualTicker is a Ticker the test fires by hand.
@@ -31,7 +32,7 @@ func TestSpeaker(t *testing.T) {
 			}
 			got = append(got, p)
 			return nil
-		}, func(d time.Duration) Ticker {
+		}, MuLawEncoder{}, func(d time.Duration) Ticker {
 			if d != FrameDur {
 				t.Errorf("ticker period %v, want %v", d, FrameDur)
 			}
@@ -59,7 +60,7 @@ func TestSpeaker(t *testing.T) {
 			t.Fatalf("sent %d frames, want 3", len(got))
 		}
 		for i, p := range got {
-			if len(p) != OutputFrameBytes {
+			if len(p) != 160 {
 				t.Fatalf("frame %d is %d bytes", i, len(p))
 			}
 		}
@@ -79,11 +80,48 @@ func TestSpeaker(t *testing.T) {
 		}
 	})
 
+	t.Run("opus frames at 48 kHz decode back to the tone that was played", func(t *testing.T) {
+		enc, err := oggopus.NewPacketEncoder(48000, 32000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]byte
+		s := NewSpeaker(func(p []byte, _ time.Duration) error { got = append(got, p); return nil },
+			enc, func(time.Duration) Ticker { return autoTicker{} })
+		// 32 kHz in (festival's rate), 400 ms: 20 frames of 960 samples.
+		a := mockloop.Audio{SampleRate: 32000, PCM: tone(32000, 440, 0.5, 400*time.Millisecond)}
+		if _, err := s.Play(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 20 {
+			t.Fatalf("sent %d frames, want 20", len(got))
+		}
+		dec, err := NewOpusDecoder()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pcm []int16
+		for i, p := range got {
+			if len(p) == 0 || len(p) > 200 {
+				t.Fatalf("frame %d is %d bytes, not a 32 kbit/s opus packet", i, len(p))
+			}
+			out, err := dec.Decode(p)
+			if err != nil {
+				t.Fatalf("frame %d does not decode: %v", i, err)
+			}
+			pcm = append(pcm, out...)
+		}
+		// Skip the encoder's start-up; the steady tone is at -9 dBFS.
+		if lvl := rmsDB(pcm[len(pcm)/4:]); lvl < -12 || lvl > -6 {
+			t.Fatalf("the tone came out at %.1f dBFS, want about -9", lvl)
+		}
+	})
+
 	t.Run("cancelling stops within one frame and returns the cause", func(t *testing.T) {
 		sent := make(chan struct{}, 100)
 		tick := newManualTicker()
 		s := NewSpeaker(func([]byte, time.Duration) error { sent <- struct{}{}; return nil },
-			func(time.Duration) Ticker { return tick })
+			MuLawEncoder{}, func(time.Duration) Ticker { return tick })
 		ctx, cancel := context.WithCancelCause(context.Background())
 		bargeIn := errors.New("candidate barged in")
 		done := make(chan error)
@@ -107,7 +145,7 @@ func TestSpeaker(t *testing.T) {
 	t.Run("a sink error stops playback and is wrapped", func(t *testing.T) {
 		boom := errors.New("track closed")
 		s := NewSpeaker(func([]byte, time.Duration) error { return boom },
-			func(time.Duration) Ticker { return newManualTicker() })
+			MuLawEncoder{}, func(time.Duration) Ticker { return newManualTicker() })
 		_, err := s.Play(context.Background(), mockloop.Audio{SampleRate: 8000, PCM: make([]int16, 800)})
 		if !errors.Is(err, boom) {
 			t.Fatalf("got %v", err)
@@ -116,7 +154,7 @@ func TestSpeaker(t *testing.T) {
 
 	t.Run("a real ticker paces 5 frames over about 80 ms", func(t *testing.T) {
 		var stamps []time.Time
-		s := NewSpeaker(func([]byte, time.Duration) error { stamps = append(stamps, time.Now()); return nil }, nil)
+		s := NewSpeaker(func([]byte, time.Duration) error { stamps = append(stamps, time.Now()); return nil }, MuLawEncoder{}, nil)
 		if _, err := s.Play(context.Background(), mockloop.Audio{SampleRate: 8000, PCM: make([]int16, 800)}); err != nil {
 			t.Fatal(err)
 		}
@@ -140,3 +178,13 @@ func waitErr(t *testing.T, ch <-chan error) error {
 		return nil
 	}
 }
+
+// autoTicker ticks whenever asked: the test does not care about pacing.
+type autoTicker struct{}
+
+func (autoTicker) C() <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- time.Time{}
+	return c
+}
+func (autoTicker) Stop() {}

@@ -3,11 +3,12 @@
 //
 //	RTP payloads -> Reorder -> OpusDecoder -> Framer -> Listener (VAD,
 //	turn-taking, streaming to a server.Transcriber) -> Events
-//	server.Audio (TTS) -> Resample -> EncodeMuLaw -> Speaker (20 ms pacing) -> sink
+//	mockloop.Audio (TTS) -> Resample -> FrameEncoder -> Speaker (20 ms pacing) -> sink
 //
 // Everything on the way in runs at 16 kHz mono in 20 ms frames, the rate
-// pocketsphinx and Whisper expect; everything on the way out is G.711 µ-law
-// at 8 kHz (PCMU), which pion and Chrome both offer by default.
+// pocketsphinx and Whisper expect; on the way out the interviewer is Opus
+// at 48 kHz (the encoder lives with the Ogg muxer, server/oggopus), or
+// G.711 µ-law at 8 kHz (PCMU) for a remote that cannot receive Opus.
 package voice
 
 import "time"
