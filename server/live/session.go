@@ -256,7 +256,7 @@ func (s *Session) Hello() {
 	s.Do(func() {
 		s.send(mockloop.Message{Type: "state", Round: s.round, Turns: s.turns, Phase: s.phase(), Question: s.question(), Elapsed: s.elapsed()})
 		if s.round.Status != mockloop.StatusFinished && s.pending != nil && s.reply == nil {
-			s.speak(*s.pending, time.Time{})
+			s.speak(*s.pending, replyClock{})
 		}
 	})
 }
@@ -344,7 +344,7 @@ func (s *Session) decide(m round.Move) {
 		s.log.Error("save move", "err", err)
 		s.sendError(mockloop.CodeStorage, "Could not save the round: "+err.Error())
 	}
-	s.speak(m, time.Time{})
+	s.speak(m, replyClock{})
 }
 
 func (s *Session) saveStep(turns ...*mockloop.Turn) error {
@@ -390,6 +390,9 @@ type answer struct {
 	source    string
 	at        time.Time // committed end of turn
 	audioPath string
+	// The listener's clock for a spoken answer (zero when typed): the
+	// last voiced frame, the commit decision, the last transcript in.
+	speechEnd, decided, transcribed time.Time
 }
 
 // commit analyses a whole answer, advances the engine, writes both in one
@@ -452,16 +455,25 @@ func (s *Session) commit(a answer) {
 	s.lastLive = nil
 	s.send(mockloop.Message{Type: "ack", ID: a.clientID, TurnSeq: turn.Seq})
 	s.send(mockloop.Message{Type: "feedback", TurnSeq: turn.Seq, Report: &rep})
-	s.speak(next, a.at)
+	s.speak(next, replyClock{origin: a.at, speechEnd: a.speechEnd, decided: a.decided, transcribed: a.transcribed})
+}
+
+// replyClock is where a reply's latency is measured from. A spoken answer
+// counts from the end of speech (the listener's last voiced frame), so
+// the figures include the turn policy's wait and speech-to-text; a typed
+// one from its submission.
+type replyClock struct {
+	origin                          time.Time // the committed end of turn; zero if none
+	speechEnd, decided, transcribed time.Time
 }
 
 // reply is one interviewer turn being generated and spoken.
 type reply struct {
-	seq       int
-	move      round.Move
-	cancel    context.CancelCauseFunc
-	started   time.Time
-	committed time.Time // the candidate's committed end of turn, zero if none
+	seq     int
+	move    round.Move
+	cancel  context.CancelCauseFunc
+	started time.Time
+	clock   replyClock
 
 	mu         sync.Mutex
 	text       strings.Builder
@@ -483,15 +495,25 @@ func (r *reply) snapshot() (text, source string, lat *mockloop.Latency) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	text, source = r.text.String(), r.source
-	if r.committed.IsZero() {
+	c := r.clock
+	if c.origin.IsZero() {
 		return text, source, nil
 	}
-	lat = &mockloop.Latency{TranscriptMS: ms(r.started.Sub(r.committed))}
+	// One origin for every stage: the end of speech when the listener
+	// measured it, else the commit.
+	origin, transcribed := c.origin, r.started
+	lat = &mockloop.Latency{}
+	if !c.speechEnd.IsZero() {
+		origin = c.speechEnd
+		lat.SpeechEndToCommitMS = ms(c.decided.Sub(origin))
+		transcribed = c.transcribed
+	}
+	lat.TranscriptMS = ms(transcribed.Sub(origin))
 	if !r.firstToken.IsZero() {
-		lat.FirstTokenMS = ms(r.firstToken.Sub(r.committed))
+		lat.FirstTokenMS = ms(r.firstToken.Sub(origin))
 	}
 	if !r.firstAudio.IsZero() {
-		lat.FirstAudioMS = ms(r.firstAudio.Sub(r.committed))
+		lat.FirstAudioMS = ms(r.firstAudio.Sub(origin))
 	}
 	return text, source, lat
 }
@@ -501,9 +523,9 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // speak has the interviewer word m, streaming captions (and audio when a
 // microphone is connected), without blocking the session: the work runs
 // in its own goroutine under its own context, which barge-in cancels.
-func (s *Session) speak(m round.Move, committed time.Time) {
+func (s *Session) speak(m round.Move, clock replyClock) {
 	ctx, cancel := context.WithCancelCause(s.ctx)
-	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), committed: committed}
+	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), clock: clock}
 	s.nextSeq++
 	s.reply = r
 	p := m.Prompt
@@ -638,6 +660,9 @@ func (s *Session) finishRound(now time.Time) {
 
 func (s *Session) observeLatency(l mockloop.Latency) {
 	o := s.deps.Observer
+	if l.SpeechEndToCommitMS > 0 {
+		o.TurnLatency("commit", time.Duration(l.SpeechEndToCommitMS*float64(time.Millisecond)))
+	}
 	o.TurnLatency("transcript", time.Duration(l.TranscriptMS*float64(time.Millisecond)))
 	if l.FirstTokenMS > 0 {
 		o.TurnLatency("first_token", time.Duration(l.FirstTokenMS*float64(time.Millisecond)))

@@ -110,8 +110,9 @@ type VAD struct {
 	riseAlpha float64
 
 	speech bool
-	onset  int // voiced frames in a row
-	offset int // unvoiced frames in a row while speech is on
+	voiced bool // the last frame, on its own, was above the threshold
+	onset  int  // voiced frames in a row
+	offset int  // unvoiced frames in a row while speech is on
 }
 
 // NewVAD returns a VAD; zero fields of cfg take DefaultVADConfig values.
@@ -146,6 +147,7 @@ func (v *VAD) Process(f Frame) (speech bool, level float64) {
 		threshold -= v.cfg.Hysteresis
 	}
 	voiced := level > threshold && level > v.cfg.MinLevel
+	v.voiced = voiced
 
 	if v.speech {
 		if voiced {
@@ -171,6 +173,11 @@ func (v *VAD) Process(f Frame) (speech bool, level float64) {
 
 // Floor returns the current noise floor estimate in dBFS.
 func (v *VAD) Floor() float64 { return v.floor }
+
+// Voiced reports whether the last frame was itself loud enough for speech,
+// before onset and hangover smoothing: the last voiced frame is the true
+// end of speech the turn clock starts from.
+func (v *VAD) Voiced() bool { return v.voiced }
 
 // Speaking reports whether speech is on, without processing a frame.
 func (v *VAD) Speaking() bool { return v.speech }
