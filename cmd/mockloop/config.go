@@ -44,6 +44,9 @@ type Config struct {
 
 	UtteranceEnd time.Duration
 	TurnCommit   time.Duration
+	// TurnPolicy is "interview" (several signals) or "silence" (the
+	// baseline rule: TurnCommit of silence, more after a filler).
+	TurnPolicy string
 }
 
 func defaultDataDir() string {
@@ -136,8 +139,9 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.LLMFirstToken, "llm-first-token-timeout", envDur("MOCKLOOP_LLM_FIRST_TOKEN_TIMEOUT", 8*time.Second), "give up on the LLM (scripted fallback) when no token arrives in this time")
 	fs.DurationVar(&c.LLMTotal, "llm-timeout", envDur("MOCKLOOP_LLM_TIMEOUT", 30*time.Second), "total time allowed for one LLM reply")
 
-	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 800*time.Millisecond), "silence that ends one utterance")
-	fs.DurationVar(&c.TurnCommit, "turn-commit", envDur("MOCKLOOP_TURN_COMMIT", 2500*time.Millisecond), "silence that commits the answer (interviews need patience: people pause to think)")
+	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 500*time.Millisecond), "silence that ends one utterance (it makes the words final; the turn policy decides when the answer is over)")
+	fs.DurationVar(&c.TurnCommit, "turn-commit", envDur("MOCKLOOP_TURN_COMMIT", 2500*time.Millisecond), "silence that commits an answer whose end gives no clear signal (interviews need patience: people pause to think)")
+	fs.StringVar(&c.TurnPolicy, "turn-policy", env("MOCKLOOP_TURN_POLICY", "interview"), "end-of-turn rule: interview (words, story, prosody and silence) or silence (the old silence-only rule)")
 }
 
 // validate checks the combination of settings.
@@ -158,6 +162,9 @@ func (c *Config) validate() error {
 	case "espeak", "openai", "none":
 	default:
 		return fmt.Errorf("--tts %q: want espeak, openai or none", c.TTS)
+	}
+	if c.TurnPolicy != "" && c.TurnPolicy != "interview" && c.TurnPolicy != "silence" {
+		return fmt.Errorf("--turn-policy %q: want interview or silence", c.TurnPolicy)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
