@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -78,6 +79,7 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 	parallel := fs.Int("parallel", 2, "items played at once (each to both policies)")
 	asJSON := fs.Bool("json", false, "print every outcome as JSON")
 	only := fs.String("only", "", "play only items whose name or kind contains this")
+	realtime := fs.Bool("realtime", false, "play in real time on the wall clock, so the recogniser's lag on this machine counts; by default the listener runs on its own clock and each transcript is waited for")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,7 +108,11 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	policies := []voice.TurnPolicy{voice.PolicyInterview, voice.PolicySilence}
-	fmt.Fprintf(stderr, "bench turns: %d items, %d policies, played in real time\n", len(items), len(policies))
+	mode := "on the listener's own clock, each transcript waited for"
+	if *realtime {
+		mode = "in real time"
+	}
+	fmt.Fprintf(stderr, "bench turns: %d items, %d policies, played %s\n", len(items), len(policies), mode)
 	out := make([][]turnOutcome, len(items))
 	sem := make(chan struct{}, max(1, *parallel))
 	var wg sync.WaitGroup
@@ -116,7 +122,7 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res, err := playTurnItem(ctx, stt, it, policies)
+			res, err := playTurnItem(ctx, stt, it, policies, *realtime)
 			if err != nil {
 				errMu.Lock()
 				firstErr = errors.Join(firstErr, fmt.Errorf("%s: %w", it.Name, err))
@@ -189,8 +195,14 @@ func truncateText(s string, n int) string {
 	return s
 }
 
-// playTurnItem plays it in real time into one Listener per policy.
-func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, policies []voice.TurnPolicy) ([]turnOutcome, error) {
+// playTurnItem plays it into one Listener per policy. In real time
+// (realtime) the frames go out every 20 ms on the wall clock, so the
+// figures include however far the recogniser lags on this machine.
+// Otherwise the listener runs on a clock of its own, advanced 20 ms per
+// frame, and whenever an utterance closes the player waits for its
+// transcript before the next frame: the recogniser keeps up whatever the
+// machine's load, and the figures are the turn policy's own.
+func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, policies []voice.TurnPolicy, realtime bool) ([]turnOutcome, error) {
 	type run struct {
 		frames chan voice.Frame
 		ctl    chan voice.Control
@@ -198,50 +210,89 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 		done   chan error
 		ends   []voice.Event
 		text   []string
+		closes int // utterances closed (pause states), in paced mode
+		heard  int // of those, transcribed or dropped as noise
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	start := time.Now()
+	var virtual atomic.Int64
+	now, newTicker := time.Now, voice.NewTimeTicker
+	if !realtime {
+		now = func() time.Time { return start.Add(time.Duration(virtual.Load())) }
+		newTicker = func(time.Duration) voice.Ticker { return idleTicker{} }
+	}
 	runs := make([]*run, len(policies))
 	for i, p := range policies {
-		r := &run{frames: make(chan voice.Frame, 8), ctl: make(chan voice.Control, 1), events: make(chan voice.Event, 256), done: make(chan error, 1)}
-		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt})
-		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story}
+		r := &run{frames: make(chan voice.Frame), ctl: make(chan voice.Control), events: make(chan voice.Event, 4096), done: make(chan error, 1)}
+		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt, Now: now, NewTicker: newTicker})
 		go func() { r.done <- l.Run(ctx, r.frames, r.ctl, r.events) }()
+		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story}
 		runs[i] = r
 	}
-	// Collect events while playing.
-	var mu sync.Mutex
-	var cwg sync.WaitGroup
-	for _, r := range runs {
-		cwg.Go(func() {
-			for ev := range r.events {
-				mu.Lock()
-				switch ev.Kind {
-				case voice.TurnEnd:
-					r.ends = append(r.ends, ev)
-				case voice.Utterance:
-					r.text = append(r.text, ev.Text)
+	take := func(r *run, ev voice.Event) {
+		switch ev.Kind {
+		case voice.TurnEnd:
+			r.ends = append(r.ends, ev)
+		case voice.Utterance:
+			r.text = append(r.text, ev.Text)
+			r.heard++
+		case voice.State:
+			switch ev.State {
+			case voice.StatePause:
+				r.closes++
+			case voice.StateListening:
+				if r.closes > r.heard {
+					r.heard++ // noise, dropped
 				}
-				mu.Unlock()
 			}
-		})
+		}
 	}
 	audio := append(append([]int16(nil), it.PCM...), roomTone(len(it.PCM), durSamples(benchTail))...)
 	frames := voice.NewFramer().Push(audio)
 	tick := time.NewTicker(voice.FrameDur)
 	defer tick.Stop()
-	start := time.Now()
 	for _, f := range frames {
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if realtime {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
+		virtual.Add(int64(voice.FrameDur))
 		for _, r := range runs {
 			select {
 			case r.frames <- f:
 			case <-ctx.Done():
 				return nil, ctx.Err()
+			}
+			if realtime {
+				continue
+			}
+			// A zero Control is a barrier: once taken, the frame is
+			// processed and its events are out.
+			r.ctl <- voice.Control{}
+		drain:
+			for {
+				select {
+				case ev := <-r.events:
+					take(r, ev)
+				default:
+					break drain
+				}
+			}
+			// Wait for the transcripts of closed utterances.
+			wait := time.After(20 * time.Second)
+			for r.closes > r.heard {
+				select {
+				case ev := <-r.events:
+					take(r, ev)
+				case <-wait:
+					r.heard = r.closes // a dropped noise with no event: go on
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
 			}
 		}
 	}
@@ -249,11 +300,13 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 		close(r.frames)
 	}
 	for _, r := range runs {
+		for ev := range r.events {
+			take(r, ev)
+		}
 		if err := <-r.done; err != nil {
 			return nil, err
 		}
 	}
-	cwg.Wait()
 	var out []turnOutcome
 	for i, r := range runs {
 		o := turnOutcome{Item: it.Name, Kind: it.Kind, Policy: policies[i].String(), WaitMS: -1, Text: strings.Join(r.text, " ")}
@@ -261,9 +314,12 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 			if ev.Reason == voice.ReasonPeerGone {
 				continue
 			}
-			// Positions by the wall clock: frames went out in real time
-			// from start, each as its last sample was due.
-			at := ev.Decided.Sub(start) + voice.FrameDur
+			// Positions by the listener's clock: frames went out from
+			// start, each as its last sample was due.
+			at := ev.Decided.Sub(start)
+			if realtime {
+				at += voice.FrameDur
+			}
 			if it.PauseTo > 0 && at > it.PauseFrom && at < it.PauseTo {
 				o.CutIn = true
 			}
@@ -278,6 +334,12 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 	}
 	return out, nil
 }
+
+// idleTicker never ticks: on the bench's own clock frames never stop.
+type idleTicker struct{}
+
+func (idleTicker) C() <-chan time.Time { return nil }
+func (idleTicker) Stop()               {}
 
 // buildTurnItems makes the benchmark's items.
 func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, nAnswers int) ([]turnItem, error) {

@@ -145,6 +145,8 @@ func (h *harness) feed(pcm []int16) {
 	for _, f := range frames(pcm) {
 		f.At = h.at
 		h.at += FrameDur
+		// The frame arrives when its last sample has been spoken.
+		h.now.Add(int64(FrameDur))
 		select {
 		case h.frames <- f:
 		case <-time.After(5 * time.Second):
