@@ -139,9 +139,15 @@ type Utterance struct {
 	CreatedAt time.Time       `json:"created_at"`
 }
 
-// Latency records how long each stage of one interviewer reply took, all
-// measured from the committed end of the candidate's turn, in milliseconds.
+// Latency records how long each stage of one interviewer reply took, in
+// milliseconds, all from the same origin: the end of speech (the
+// listener's last voiced frame) after a spoken answer, the submission
+// after a typed one (then SpeechEndToCommitMS is 0).
 type Latency struct {
+	// SpeechEndToCommitMS is the turn policy's wait: end of speech to the
+	// decision that the answer is over.
+	SpeechEndToCommitMS float64 `json:"speech_end_to_commit_ms"`
+	// TranscriptMS: the answer's last transcript is in.
 	TranscriptMS float64 `json:"transcript_ms"`
 	FirstTokenMS float64 `json:"first_token_ms"`
 	FirstAudioMS float64 `json:"first_audio_ms"`

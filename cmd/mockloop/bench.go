@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/cmd/mockloop/internal/dial"
 	"github.com/mockloop/mockloop/server/speechdata"
+	"github.com/mockloop/mockloop/server/voice"
 )
 
 // defaultBenchClips are human recordings from the shared speech set (see
@@ -34,13 +36,16 @@ var defaultBenchClips = []string{
 type benchResult struct {
 	Scenario string `json:"scenario"`
 	Turns    int    `json:"turns"`
-	// Server-side stages, from the committed end of turn.
+	// Server-side stages, all from the end of speech (the listener's last
+	// voiced frame): the commit decision, the last transcript, the LLM's
+	// first token, the first audio packet sent.
+	Commit     []float64 `json:"speech_end_to_commit_ms"`
 	Transcript []float64 `json:"transcript_ms"`
 	FirstToken []float64 `json:"first_token_ms"`
 	FirstAudio []float64 `json:"first_audio_ms"`
-	// Client-side: "done" sent -> feedback received, the end of speech
-	// to final transcript and analysis as the page sees it.
-	DoneToFeedback []float64 `json:"done_to_feedback_ms"`
+	// Client-side: the last frame of the WAV sent -> the first
+	// interviewer audio packet received, over WebRTC.
+	ClientFirstAudio []float64 `json:"client_speech_end_to_first_audio_ms"`
 	// With an LLM: first audio minus the model's own time to its first
 	// sentence, i.e. what mockloop adds.
 	Added []float64 `json:"llm_added_ms,omitempty"`
@@ -48,16 +53,30 @@ type benchResult struct {
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "turns" {
+		return runBenchTurns(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("speech-dir", findSpeechDir(), "folder of 16 kHz WAV speech clips")
 	speed := fs.Float64("speed", 1, "how fast dial sends the audio (1 = real time)")
+	answers := fs.String("answers", findAnswers(), "dev-set answers whose endings festival speaks as the default clips")
+	cache := fs.String("cache", filepath.Join(os.TempDir(), "mockloop-bench-turns"), "folder for synthesised audio")
 	delay := fs.Duration("llm-token-delay", 30*time.Millisecond, "per-token delay of the in-process OpenAI-compatible LLM")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	clips := fs.Args()
+	if len(clips) == 0 && *answers != "" {
+		// Finished answers (a story's last sentences, with its result)
+		// so the turn policy commits as it would after a real answer.
+		var err error
+		if clips, err = finishedAnswerClips(ctx, *answers, *cache, 4); err != nil {
+			fmt.Fprintln(stderr, "mockloop bench:", err)
+			return 1
+		}
+	}
 	if len(clips) == 0 {
 		for _, c := range defaultBenchClips {
 			clips = append(clips, filepath.Join(*dir, c))
@@ -70,12 +89,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	var results []benchResult
-	r, err := benchScenario(ctx, "scripted + espeak-ng", "", nil, clips, *speed)
-	if err != nil {
-		fmt.Fprintln(stderr, "mockloop bench:", err)
-		return 1
+	for _, policy := range []string{"interview", "silence"} {
+		name := "scripted + espeak-ng, " + policy + " policy"
+		r, err := benchScenario(ctx, name, policy, "", nil, clips, *speed)
+		if err != nil {
+			fmt.Fprintln(stderr, "mockloop bench:", err)
+			return 1
+		}
+		results = append(results, r)
 	}
-	results = append(results, r)
 
 	llm := &fakeLLM{tokenDelay: *delay}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -86,7 +108,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hs := &http.Server{Handler: llm}
 	go hs.Serve(ln)
 	defer hs.Close()
-	r, err = benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + espeak-ng", *delay), "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
+	r, err := benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + espeak-ng, interview policy", *delay), "interview", "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop bench:", err)
 		return 1
@@ -108,10 +130,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f\n", r.Scenario, stage, len(v), pct(v, 50), pct(v, 95))
 		}
-		row("commit -> transcript", r.Transcript)
-		row("commit -> first token", r.FirstToken)
-		row("commit -> first audio", r.FirstAudio)
-		row("done -> feedback (client)", r.DoneToFeedback)
+		row("speech end -> commit", r.Commit)
+		row("speech end -> transcript", r.Transcript)
+		row("speech end -> first token", r.FirstToken)
+		row("speech end -> first audio", r.FirstAudio)
+		row("speech end -> first audio (client, WebRTC)", r.ClientFirstAudio)
 		row("model's first sentence", r.Model)
 		row("added by mockloop", r.Added)
 	}
@@ -121,7 +144,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // benchScenario runs every clip as one spoken answer against a fresh
 // in-process server with the embedded engines.
-func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
+func benchScenario(ctx context.Context, name, policy, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
 	res := benchResult{Scenario: name}
 	dataDir, err := os.MkdirTemp("", "mockloop-bench-")
 	if err != nil {
@@ -130,7 +153,10 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 	defer os.RemoveAll(dataDir)
 	cfg := Config{Addr: "127.0.0.1:0", DataDir: dataDir, LogFormat: "text", LogLevel: "error", STT: "sphinx", TTS: "espeak",
 		LLMURL: llmURL, LLMModel: "bench", LLMFirstToken: 8 * time.Second, LLMTotal: 30 * time.Second,
-		UtteranceEnd: 800 * time.Millisecond, TurnCommit: 2500 * time.Millisecond}
+		UtteranceEnd: 500 * time.Millisecond, TurnCommit: 2500 * time.Millisecond, TurnPolicy: policy}
+	if policy == "silence" {
+		cfg.UtteranceEnd = 800 * time.Millisecond // as it was with that rule
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -149,7 +175,9 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 	base := "http://" + ln.Addr().String()
 	before := 0
 	for _, clip := range clips {
-		out, err := dial.Run(ctx, dial.Options{BaseURL: base, WAV: clip, Speed: speed, Done: true, Timeout: 2 * time.Minute})
+		// No "done": the turn policy decides the end, as after a real
+		// answer.
+		out, err := dial.Run(ctx, dial.Options{BaseURL: base, WAV: clip, Speed: speed, Timeout: 2 * time.Minute})
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", filepath.Base(clip), err)
 		}
@@ -157,19 +185,17 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 		// The answer's latency is the first one reported after the clip
 		// started playing (the turn may be committed by silence before
 		// "done" when the speaker pauses long).
-		var started, doneAt time.Duration
+		var started, spokeEnd time.Duration
 		var lat *mockloop.Latency
-		var gotFeedback bool
 		for _, ev := range out.Events {
 			switch ev.Type {
 			case dial.MarkSpeechStart:
 				started = ev.At
-			case dial.MarkDoneSent:
-				doneAt = ev.At
-			case "feedback":
-				if doneAt > 0 && !gotFeedback {
-					gotFeedback = true
-					res.DoneToFeedback = append(res.DoneToFeedback, ms(ev.At-doneAt))
+			case dial.MarkSpeechEnd:
+				spokeEnd = ev.At
+			case dial.MarkFirstAudio:
+				if spokeEnd > 0 {
+					res.ClientFirstAudio = append(res.ClientFirstAudio, ms(ev.At-spokeEnd))
 				}
 			case "latency":
 				var m mockloop.Message
@@ -179,6 +205,7 @@ func benchScenario(ctx context.Context, name, llmURL string, llm *fakeLLM, clips
 			}
 		}
 		if lat != nil {
+			res.Commit = append(res.Commit, lat.SpeechEndToCommitMS)
 			res.Transcript = append(res.Transcript, lat.TranscriptMS)
 			if lat.FirstTokenMS > 0 {
 				res.FirstToken = append(res.FirstToken, lat.FirstTokenMS)
@@ -226,4 +253,33 @@ func findSpeechDir() string {
 		return ""
 	}
 	return d
+}
+
+// finishedAnswerClips writes the endings of the first n behavioral dev
+// answers that state a result, spoken by festival, as WAV files.
+func finishedAnswerClips(ctx context.Context, answers, cache string, n int) ([]string, error) {
+	items, err := answerTurnItems(ctx, answers, cache, n)
+	if err != nil {
+		return nil, err
+	}
+	var clips []string
+	for _, it := range items {
+		if it.Kind != "finished" {
+			continue
+		}
+		path := filepath.Join(cache, strings.ReplaceAll(it.Name, "/", "_")+"-finished.wav")
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		err = voice.WriteWAV(f, mockloop.Audio{SampleRate: voice.SampleRate, PCM: it.PCM})
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		clips = append(clips, path)
+	}
+	return clips, nil
 }

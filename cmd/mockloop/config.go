@@ -62,6 +62,9 @@ type Config struct {
 
 	UtteranceEnd time.Duration
 	TurnCommit   time.Duration
+	// TurnPolicy is "interview" (several signals) or "silence" (the
+	// baseline rule: TurnCommit of silence, more after a filler).
+	TurnPolicy string
 }
 
 func defaultDataDir() string {
@@ -158,8 +161,9 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	fs.BoolVar(&c.CheckEngines, "check-engines", envBool("MOCKLOOP_CHECK_ENGINES", true), "check each engine with one real request at start-up and after a failure, in the background, for the page's engines line")
 	fs.DurationVar(&c.STTTimeout, "stt-timeout", envDur("MOCKLOOP_STT_TIMEOUT", DefaultSTTTimeout), "time allowed for one transcription by the --stt openai server before the embedded recogniser takes over (mockloop doctor measures yours)")
 
-	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 800*time.Millisecond), "silence that ends one utterance")
-	fs.DurationVar(&c.TurnCommit, "turn-commit", envDur("MOCKLOOP_TURN_COMMIT", 2500*time.Millisecond), "silence that commits the answer (interviews need patience: people pause to think)")
+	fs.DurationVar(&c.UtteranceEnd, "utterance-end", envDur("MOCKLOOP_UTTERANCE_END", 500*time.Millisecond), "silence that ends one utterance (it makes the words final; the turn policy decides when the answer is over)")
+	fs.DurationVar(&c.TurnCommit, "turn-commit", envDur("MOCKLOOP_TURN_COMMIT", 2500*time.Millisecond), "silence that commits an answer whose end gives no clear signal (interviews need patience: people pause to think)")
+	fs.StringVar(&c.TurnPolicy, "turn-policy", env("MOCKLOOP_TURN_POLICY", "interview"), "end-of-turn rule: interview (words, story, prosody and silence) or silence (the old silence-only rule)")
 }
 
 // validate checks the combination of settings.
@@ -180,6 +184,9 @@ func (c *Config) validate() error {
 	case ttsAuto, ttsFestival, ttsFlite, ttsEspeak, ttsOpenAI, ttsNone:
 	default:
 		return fmt.Errorf("--tts %q: want %s", c.TTS, ttsEngineList)
+	}
+	if c.TurnPolicy != "" && c.TurnPolicy != "interview" && c.TurnPolicy != "silence" {
+		return fmt.Errorf("--turn-policy %q: want interview or silence", c.TurnPolicy)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)

@@ -105,6 +105,9 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	}
 	turn := voice.DefaultTurnConfig()
 	turn.UtteranceEnd, turn.TurnCommit = cfg.UtteranceEnd, cfg.TurnCommit
+	if cfg.TurnPolicy == "silence" {
+		turn.Policy = voice.PolicySilence
+	}
 	vd := &live.VoiceDeps{RTC: rtc.Config{ICEServers: cfg.ICEServers}, Turn: turn, STTTimeout: cfg.STTTimeout}
 	if cfg.KeepAudio {
 		vd.AudioDir = filepath.Join(cfg.DataDir, "audio")

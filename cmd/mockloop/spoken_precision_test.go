@@ -35,14 +35,6 @@ const minSpokenPrecision = 0.85
 // 0.24 on it (VOICE-NOTES), against 0.88 for espeak-ng.
 const festivalVoice = "(voice_cmu_us_slt_arctic_hts)"
 
-type devAnswer struct {
-	ID       string          `json:"id"`
-	Round    string          `json:"round"`
-	Question string          `json:"question"`
-	Text     string          `json:"text"`
-	Labels   map[string]bool `json:"labels"`
-}
-
 func loadDevAnswers(t *testing.T) []devAnswer {
 	t.Helper()
 	wd, err := os.Getwd()

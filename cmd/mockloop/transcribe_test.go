@@ -29,7 +29,7 @@ func writeWAV(t *testing.T, dir, name string, rate int, pcm []int16) string {
 	return path
 }
 
-func readClip(t *testing.T, path string) mockloop.Audio {
+func readClipAudio(t *testing.T, path string) mockloop.Audio {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -53,7 +53,7 @@ func TestRunTranscribe(t *testing.T) {
 	}
 	clip := speechFile(t, clipName)
 	dir := t.TempDir()
-	a := readClip(t, clip)
+	a := readClipAudio(t, clip)
 	at8k := writeWAV(t, dir, "phone.wav", 8000, voice.Resample(a.PCM, a.SampleRate, 8000))
 	silent := writeWAV(t, dir, "silent.wav", 16000, make([]int16, 2*16000))
 	tiny := writeWAV(t, dir, "tiny.wav", 16000, a.PCM[:400])

@@ -344,7 +344,7 @@ func (s *Session) Hello() {
 	s.Do(func() {
 		s.send(mockloop.Message{Type: "state", Round: s.round, Turns: s.turns, Phase: s.phase(), Question: s.question(), Elapsed: s.elapsed()})
 		if s.round.Status != mockloop.StatusFinished && s.pending != nil && s.reply == nil {
-			s.speak(*s.pending, time.Time{})
+			s.speak(*s.pending, replyClock{})
 		}
 	})
 }
@@ -432,7 +432,7 @@ func (s *Session) decide(m round.Move) {
 		s.log.Error("save move", "err", err)
 		s.sendError(mockloop.CodeStorage, "Could not save the round: "+err.Error())
 	}
-	s.speak(m, time.Time{})
+	s.speak(m, replyClock{})
 }
 
 func (s *Session) saveStep(turns ...*mockloop.Turn) error {
@@ -478,6 +478,9 @@ type answer struct {
 	source    string
 	at        time.Time // committed end of turn
 	audioPath string
+	// The listener's clock for a spoken answer (zero when typed): the
+	// last voiced frame, the commit decision, the last transcript in.
+	speechEnd, decided, transcribed time.Time
 }
 
 // commit analyses a whole answer, advances the engine, writes both in one
@@ -556,16 +559,25 @@ func (s *Session) commit(a answer) {
 			s.send(mockloop.Message{Type: "resolved", TurnSeq: t.Seq, Turn: &t})
 		}
 	}
-	s.speak(next, a.at)
+	s.speak(next, replyClock{origin: a.at, speechEnd: a.speechEnd, decided: a.decided, transcribed: a.transcribed})
+}
+
+// replyClock is where a reply's latency is measured from. A spoken answer
+// counts from the end of speech (the listener's last voiced frame), so
+// the figures include the turn policy's wait and speech-to-text; a typed
+// one from its submission.
+type replyClock struct {
+	origin                          time.Time // the committed end of turn; zero if none
+	speechEnd, decided, transcribed time.Time
 }
 
 // reply is one interviewer turn being generated and spoken.
 type reply struct {
-	seq       int
-	move      round.Move
-	cancel    context.CancelCauseFunc
-	started   time.Time
-	committed time.Time // the candidate's committed end of turn, zero if none
+	seq     int
+	move    round.Move
+	cancel  context.CancelCauseFunc
+	started time.Time
+	clock   replyClock
 
 	mu         sync.Mutex
 	text       strings.Builder
@@ -594,15 +606,25 @@ func (r *reply) snapshot() (text, source string, lat *mockloop.Latency) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	text, source = r.text.String(), r.source
-	if r.committed.IsZero() {
+	c := r.clock
+	if c.origin.IsZero() {
 		return text, source, nil
 	}
-	lat = &mockloop.Latency{TranscriptMS: ms(r.started.Sub(r.committed))}
+	// One origin for every stage: the end of speech when the listener
+	// measured it, else the commit.
+	origin, transcribed := c.origin, r.started
+	lat = &mockloop.Latency{}
+	if !c.speechEnd.IsZero() {
+		origin = c.speechEnd
+		lat.SpeechEndToCommitMS = ms(c.decided.Sub(origin))
+		transcribed = c.transcribed
+	}
+	lat.TranscriptMS = ms(transcribed.Sub(origin))
 	if !r.firstToken.IsZero() {
-		lat.FirstTokenMS = ms(r.firstToken.Sub(r.committed))
+		lat.FirstTokenMS = ms(r.firstToken.Sub(origin))
 	}
 	if !r.firstAudio.IsZero() {
-		lat.FirstAudioMS = ms(r.firstAudio.Sub(r.committed))
+		lat.FirstAudioMS = ms(r.firstAudio.Sub(origin))
 	}
 	return text, source, lat
 }
@@ -616,9 +638,9 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // own, so a failed attempt's queued speech is dropped before the fallback
 // speaks. Errors stay local to each attempt: nothing is shared with the
 // session goroutine but the values handed to Do.
-func (s *Session) speak(m round.Move, committed time.Time) {
+func (s *Session) speak(m round.Move, clock replyClock) {
 	ctx, cancel := context.WithCancelCause(s.ctx)
-	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), committed: committed}
+	r := &reply{seq: s.nextSeq, move: m, cancel: cancel, started: s.now(), clock: clock}
 	s.nextSeq++
 	s.reply = r
 	p := m.Prompt
@@ -836,6 +858,9 @@ func (s *Session) finishRound(now time.Time) {
 
 func (s *Session) observeLatency(l mockloop.Latency) {
 	o := s.deps.Observer
+	if l.SpeechEndToCommitMS > 0 {
+		o.TurnLatency("commit", time.Duration(l.SpeechEndToCommitMS*float64(time.Millisecond)))
+	}
 	o.TurnLatency("transcript", time.Duration(l.TranscriptMS*float64(time.Millisecond)))
 	if l.FirstTokenMS > 0 {
 		o.TurnLatency("first_token", time.Duration(l.FirstTokenMS*float64(time.Millisecond)))

@@ -155,7 +155,7 @@ func (s *Session) startVoice(sdp string) {
 	})
 	events := make(chan voice.Event, 64)
 	if m := s.current; m != nil {
-		vs.ctl <- voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox}
+		vs.ctl <- answerControl(*m)
 	}
 	go func() {
 		// When the peer goes away the listener finalises what was said and
@@ -303,8 +303,17 @@ func (s *Session) replayQuestion(vs *voiceSession) {
 // interviewer has finished asking.
 func (s *Session) voiceNewAnswer(m round.Move) {
 	if s.voice != nil {
-		s.voice.control(voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox})
+		s.voice.control(answerControl(m))
 	}
+}
+
+// answerControl opens the listener's turn for the answer to m: capped by
+// its timebox, and waiting for a story's result only where the answer is
+// a story (a main behavioral question, not a probe or a design phase).
+func answerControl(m round.Move) voice.Control {
+	story := m.Prompt.Kind == mockloop.TurnQuestion &&
+		(m.AnalysisRound == "" || m.AnalysisRound == analysis.Behavioral || m.AnalysisRound == analysis.BarRaiser)
+	return voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox, NoStory: !story}
 }
 
 func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
@@ -342,9 +351,16 @@ func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {
 		s.send(mockloop.Message{Type: "listen", State: ev.State})
 	case voice.Notice:
 		s.notice("warn", ev.Text)
-		if strings.Contains(ev.Text, "transcri") {
+		if ev.FromSTT {
 			s.deps.Observer.EngineError("stt", "fallback")
 		}
+	case voice.Busy:
+		s.notice("info", ev.Text)
+		s.deps.Observer.EngineError("stt", "busy")
+	case voice.Hold:
+		// A long thinking pause: a gentle line, and the floor stays with
+		// the candidate.
+		s.notice("info", ev.Text)
 	}
 }
 
@@ -408,7 +424,8 @@ func placeAudio(timeline, pcm []int16, offset time.Duration) []int16 {
 }
 
 // commitSpoken commits the open answer: its utterances' text and words,
-// with word times moved onto the answer's timeline.
+// with word times moved onto the answer's timeline. The listener's clock
+// comes along: the reply's latency is measured from the end of speech.
 func (s *Session) commitSpoken(ev voice.Event) {
 	var words []analysis.Word
 	engine := ""
@@ -425,7 +442,8 @@ func (s *Session) commitSpoken(ev voice.Event) {
 	if text == "" {
 		return
 	}
-	a := answer{text: s.capAnswer(text), words: words, source: engine, at: s.now()}
+	a := answer{text: s.capAnswer(text), words: words, source: engine, at: s.now(),
+		speechEnd: ev.SpeechEnd, decided: ev.Decided, transcribed: ev.Transcribed}
 	if len(words) > mockloop.MaxAnswerWords {
 		a.words = words[:mockloop.MaxAnswerWords]
 	}

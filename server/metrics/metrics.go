@@ -17,8 +17,11 @@ import (
 
 var _ live.Observer = (*Metrics)(nil)
 
-// Latency stages a turn is measured at, as live.Session reports them.
+// Latency stages a turn is measured at, as live.Session reports them,
+// each from the end of the candidate's speech (a typed answer: from its
+// submission, and no commit stage).
 const (
+	StageCommit     = "commit" // the turn policy decided the answer is over
 	StageTranscript = "transcript"
 	StageFirstToken = "first_token"
 	StageFirstAudio = "first_audio"
@@ -87,12 +90,12 @@ func New() *Metrics {
 		}, []string{"source"}),
 		turnLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "mockloop_turn_latency_seconds",
-			Help:    "Interviewer reply latency from the candidate's committed end of turn, by stage (transcript, first_token, first_audio).",
+			Help:    "Interviewer reply latency from the end of the candidate's speech (typed: the submission), by stage (commit, transcript, first_token, first_audio).",
 			Buckets: latencyBuckets(),
 		}, []string{"stage"}),
 		engineErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mockloop_engine_errors_total",
-			Help: "Engine failures, by engine (llm, stt, tts) and kind (timeout, connection, bad_response, fallback, other).",
+			Help: "Engine failures, by engine (llm, stt, tts) and kind (timeout, connection, bad_response, fallback, busy, other).",
 		}, []string{"engine", "kind"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mockloop_rejected_messages_total",
@@ -108,7 +111,7 @@ func New() *Metrics {
 	// The stages are known up front; creating them makes an idle server
 	// expose zero counts instead of no series, so rate() and alerts work
 	// from the first scrape.
-	for _, st := range []string{StageTranscript, StageFirstToken, StageFirstAudio} {
+	for _, st := range []string{StageCommit, StageTranscript, StageFirstToken, StageFirstAudio} {
 		m.turnLatency.WithLabelValues(st)
 	}
 	return m

@@ -8,141 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/analysis"
 )
-
-// ControlKind says what a Control asks of the Listener.
-type ControlKind int
-
-// Control kinds.
-const (
-	// Done is the "I'm done" button: finalise any open utterance and end
-	// the turn at once (reason done).
-	Done ControlKind = iota + 1
-	// Mute stops listening: the open utterance is finalised and frames are
-	// ignored; turn timers stand still until Unmute.
-	Mute
-	// Unmute starts listening again with fresh silence timers.
-	Unmute
-	// Reset starts a new answer turn (the interviewer has asked) with
-	// Control.MaxAnswer as its cap; an open utterance is finalised first
-	// and belongs to the old turn.
-	Reset
-)
-
-func (k ControlKind) String() string {
-	switch k {
-	case Done:
-		return "done"
-	case Mute:
-		return "mute"
-	case Unmute:
-		return "unmute"
-	case Reset:
-		return "reset"
-	}
-	return fmt.Sprintf("ControlKind(%d)", int(k))
-}
-
-// Control is a command for a running Listener.
-type Control struct {
-	Kind ControlKind
-	// MaxAnswer caps the new turn (Reset only); zero keeps
-	// TurnConfig.MaxAnswer.
-	MaxAnswer time.Duration
-}
-
-// EventKind says what an Event reports.
-type EventKind int
-
-// Event kinds.
-const (
-	// SpeechStart: the VAD heard sound begin and an utterance opened.
-	// Offset is where the utterance starts, lead-in included. It may be a
-	// cough or a click: interrupt on BargeIn, not on this.
-	SpeechStart EventKind = iota + 1
-	// Partial: Text is the transcriber's guess so far for the open
-	// utterance.
-	Partial
-	// Utterance: a finalised utterance with Transcript, Offset, Duration
-	// and its audio in PCM. Utterances whose transcript is empty are
-	// dropped (noise), except when every engine failed: then Text is empty
-	// and PCM is there to keep and re-transcribe later.
-	Utterance
-	// TurnEnd: the candidate's turn is committed; Reason says why, Text
-	// joins the turn's utterances, Duration is the turn's length.
-	TurnEnd
-	// State: the turn-taking state changed (State is listening, speaking,
-	// pause or ended).
-	State
-	// Notice: something the candidate should know, in Text (e.g. the
-	// transcription endpoint failed and the embedded engine took over).
-	Notice
-	// BargeIn: the open utterance is speech (bargein.go): enough voiced
-	// audio or a non-empty partial. Once per utterance; interrupt the
-	// interviewer on it.
-	BargeIn
-)
-
-func (k EventKind) String() string {
-	switch k {
-	case SpeechStart:
-		return "speech_start"
-	case Partial:
-		return "partial"
-	case Utterance:
-		return "utterance"
-	case TurnEnd:
-		return "turn_end"
-	case State:
-		return "state"
-	case Notice:
-		return "notice"
-	case BargeIn:
-		return "barge_in"
-	}
-	return fmt.Sprintf("EventKind(%d)", int(k))
-}
-
-// Turn-taking states for State events (the protocol's listen message).
-const (
-	StateListening = "listening" // the turn is open, nothing heard yet
-	StateSpeaking  = "speaking"  // an utterance is open
-	StatePause     = "pause"     // the candidate has said something and is silent
-	StateEnded     = "ended"     // the turn is committed
-)
-
-// Reasons a turn ended, for TurnEnd events.
-const (
-	ReasonSilence  = "silence"
-	ReasonDone     = "done"
-	ReasonMaxTime  = "max_time"
-	ReasonPeerGone = "peer_gone"
-)
-
-// Event is what a Listener reports. Which fields are set depends on Kind.
-type Event struct {
-	Kind       EventKind
-	Text       string
-	Transcript mockloop.Transcript
-	// Offset and Duration place the utterance (or, for TurnEnd, the turn)
-	// relative to the start of the answer turn.
-	Offset, Duration time.Duration
-	// PCM is the utterance audio at SampleRate, lead-in included, for
-	// keeping. The Listener does not touch it after sending.
-	PCM    []int16
-	State  string
-	Reason string
-	// Level is the VAD level in dBFS of the frame that caused the event.
-	Level float64
-	// Turn numbers answer turns from 1; it rises at each Reset and when
-	// speech starts after a committed turn. Utterance events finalised
-	// after a Reset carry the turn they belong to.
-	Turn int
-}
 
 // ListenerConfig wires a Listener. STT is required for transcripts;
 // everything else has a default.
@@ -194,17 +63,30 @@ const (
 	// keptTail is how much trailing silence after the last voiced frame
 	// stays in an utterance's kept audio.
 	keptTail = 300 * time.Millisecond
-	// partialEvery is how often, in frames, the open stream is asked for
-	// a partial transcript (200 ms).
-	partialEvery = 10
+	// prosodyFrames is the end of speech the prosody is read from: the
+	// last half second.
+	prosodyFrames = 25
+	// busyText is told to the candidate when no recogniser is free.
+	busyText = "Every speech recogniser is busy; what you say is kept and transcribed as soon as one is free."
+	// holdText is the gentle line after a long thinking pause.
+	holdText = "Take your time."
 )
 
 // Listener turns a candidate's microphone frames into utterances and turn
-// ends. It runs the VAD and turn-taking on each frame, streams each
-// utterance's audio (with lead-in) into a transcriber while the candidate
-// talks, and keeps timing from the clock as well as from frames, since
-// packets stop under DTX or mute. Use one Listener per spoken session and
-// call Run once.
+// ends. Its stages, in data order:
+//
+//	frames -> segmenter (VAD, lead-in, utterance assembly; the frame loop)
+//	       -> speech-to-text (one goroutine per utterance, fed through a
+//	          non-blocking sttFeed; see stt.go)
+//	       -> turn policy (Decide, a pure function of the words, the story,
+//	          the prosody and the silence; run by the frame loop on each
+//	          frame, tick and transcript)
+//
+// Fallback and garbage checks are a Transcriber decorator (Fallback). The
+// frame loop never waits for speech-to-text: a stream that cannot get a
+// decoder is reported as a Busy event while its audio queues. Timing runs
+// from the clock as well as from frames, since packets stop under DTX or
+// mute. Use one Listener per spoken session and call Run once.
 //
 // Memory stays bounded in long answers: the Listener keeps only the open
 // utterance's audio (at most MaxUtterance) and the utterances waiting for
@@ -213,55 +95,98 @@ type Listener struct {
 	cfg ListenerConfig
 	log *slog.Logger
 	vad *VAD
+	stt mockloop.Transcriber // nil: no engine, audio is only kept
 
 	// Everything below is owned by the Run goroutine.
 	ctx    context.Context
 	events chan<- Event
+	msgs   chan sttMsg
+	wg     sync.WaitGroup
 
-	pos           time.Duration // stream time processed, real and filled
+	clock streamClock
+	seg   segmenter
+	turn  turnState
+	// closed are utterances handed to speech-to-text, in order; their
+	// events go out in that order whatever order the transcripts finish.
+	closed []*closedUtt
+	muted  bool
+	state  string
+	level  float64
+}
+
+// streamClock maps stream time (frames processed, real and filled) to
+// the wall clock.
+type streamClock struct {
+	pos           time.Duration // stream time processed
+	wall          time.Time     // wall time of the frame being processed
 	lastWall      time.Time     // arrival of the last real frame
 	lastPosAtWall time.Duration // pos just after that frame
 	lastAt        time.Duration // its Frame.At
 	haveAt        bool
 	filledSince   time.Duration // silence filled by ticks since that frame
+}
 
+// turnPhase is where the answer turn is.
+type turnPhase int
+
+const (
+	// turnIdle: the turn was committed; speech starts the next one.
+	turnIdle turnPhase = iota
+	// turnOpen: the candidate has the floor.
+	turnOpen
+	// turnCommitting: the turn is decided and waits for its transcripts.
+	turnCommitting
+)
+
+// turnState is one answer turn, as the turn policy sees it.
+type turnState struct {
+	n         int
+	phase     turnPhase
+	start     time.Duration
+	maxAnswer time.Duration
+	noStory   bool
+	spoke     bool     // a non-empty utterance in this turn
+	text      []string // final utterance texts
+	// The end of speech: stream time just after the last voiced frame,
+	// and the wall time it arrived.
+	voicedPos  time.Duration
+	voicedWall time.Time
+	nudged     bool // a Hold went out in this pause
+	reason     string
+	decidedAt  time.Duration
+	decided    time.Time
+	// Caches, so the policy costs nothing on frames where nothing changed.
+	story     Story
+	storyText string
+	ending    Ending
+	contour   Contour
+	contourAt time.Duration // voicedPos the contour was read for; -1: none
+}
+
+// segmenter is the VAD and utterance-assembly stage.
+type segmenter struct {
 	ring     []Frame // lead-in: recent frames while no utterance is open
 	ringSize int
-
-	turn          int
-	turnStart     time.Duration
-	turnActive    bool
-	maxAnswer     time.Duration
-	spoke         bool          // a non-empty utterance in this turn
-	lastSpeechEnd time.Duration // pos after the last voiced frame of this turn
-	lastText      string
-	turnText      []string
-	commit        string        // reason waiting for transcripts before TurnEnd
-	commitAt      time.Duration // when that reason arose
-	muted         bool
-	state         string
-	level         float64
-
+	tail     []Frame // the last prosodyFrames frames up to the last voiced one
+	recent   []Frame // frames since then (unvoiced), at most prosodyFrames
 	utt      *utterance
-	queue    []job // closed utterances not yet taken by the worker
-	inflight int   // closed utterances whose result has not arrived
-
-	primaryDownUntil time.Time
+	nextID   int
+	// started is closed when the newest utterance's stream has started;
+	// the next one starts after it.
+	started chan struct{}
 }
 
 // utterance is the open stretch of speech.
 type utterance struct {
+	id         int
 	turn       int
 	start      time.Duration
-	pcm        []int16 // written to the stream and kept
-	held       []Frame // split-search window, not yet written
+	pcm        []int16 // handed to speech-to-text and kept
+	held       []Frame // split-search window, not yet handed over
 	heldLvl    []float64
 	lastSpeech time.Duration
-	stream     mockloop.TranscriberStream
-	primary    bool  // stream is the primary's, so Fallback may rescue it
-	err        error // the stream failed (start or write)
-	partial    string
-	frames     int
+	feed       *sttFeed
+	busy       bool // a Busy event went out for it
 	barge      bargeIn
 }
 
@@ -271,37 +196,31 @@ func (u *utterance) dur() time.Duration {
 
 func (u *utterance) write(pcm []int16) {
 	u.pcm = append(u.pcm, pcm...)
-	if u.stream == nil {
-		return
-	}
-	if err := u.stream.Write(pcm); err != nil {
-		u.err = fmt.Errorf("write audio: %w", err)
-		u.stream.Close()
-		u.stream = nil
-	}
+	u.feed.push(pcm)
 }
 
-// job is a closed utterance on its way to a transcript.
-type job struct {
+// closedUtt is an utterance waiting for, or holding, its transcript.
+type closedUtt struct {
+	id       int
 	turn     int
 	offset   time.Duration
 	pcm      []int16 // kept audio (trailing silence trimmed)
-	all      []int16 // everything written, for a fallback re-run
-	stream   mockloop.TranscriberStream
-	primary  bool
-	err      error
-	level    float64
 	duration time.Duration
+	level    float64
+	busy     bool // a Busy event went out for it
+	done     bool
+	tr       mockloop.Transcript
+	err      error
+	notice   string
 }
 
-// result is a job's outcome from the worker.
-type result struct {
-	job
-	tr            mockloop.Transcript
-	notice        string
-	primaryFailed bool
-	failed        bool // no engine produced a transcript
-}
+// closeKind says why the open utterance ends.
+type closeKind int
+
+const (
+	closePause closeKind = iota // a pause, a control or the timebox
+	closeSplit                  // it grew too long; speech goes on in a new one
+)
 
 // NewListener returns a Listener with cfg's zero fields defaulted.
 func NewListener(cfg ListenerConfig) *Listener {
@@ -331,15 +250,22 @@ func NewListener(cfg ListenerConfig) *Listener {
 		cfg.STT, cfg.Fallback = cfg.Fallback, nil
 	}
 	vad := NewVAD(cfg.VAD)
-	return &Listener{
+	l := &Listener{
 		cfg: cfg,
 		log: cfg.Logger,
 		vad: vad,
-		// The VAD confirms speech OnsetFrames into it; the lead-in counts
-		// back from the first of those frames.
-		ringSize: int((cfg.Turn.LeadIn+FrameDur-1)/FrameDur) + vad.cfg.OnsetFrames,
-		level:    silenceDB,
+		seg: segmenter{
+			started: closedChan(),
+			// The VAD confirms speech OnsetFrames into it; the lead-in
+			// counts back from the first of those frames.
+			ringSize: int((cfg.Turn.LeadIn+FrameDur-1)/FrameDur) + vad.cfg.OnsetFrames,
+		},
+		level: silenceDB,
 	}
+	if cfg.STT != nil {
+		l.stt = &Fallback{Primary: cfg.STT, Secondary: cfg.Fallback, Timeout: cfg.STTTimeout, Retry: cfg.PrimaryRetry, Now: cfg.Now}
+	}
+	return l
 }
 
 // Run consumes frames until ctx is done or frames is closed, reading
@@ -347,25 +273,21 @@ func NewListener(cfg ListenerConfig) *Listener {
 // closed (the peer vanished) it finalises what was said so far, waits for
 // the transcripts, ends an open turn with reason peer_gone and returns nil;
 // when ctx is done it drops open streams and returns the context's cause.
-// Run closes events when it returns.
+// Run closes events when it returns, after every speech-to-text goroutine
+// it started has ended.
 func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Control, events chan<- Event) error {
 	defer close(events)
+	defer l.wg.Wait()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	l.ctx, l.events = ctx, events
-
-	jobs := make(chan job)
-	results := make(chan result)
-	var wg sync.WaitGroup
-	wg.Go(func() { l.worker(ctx, jobs, results) })
-	defer wg.Wait()
-	defer close(jobs)
+	l.msgs = make(chan sttMsg, 16)
 
 	ticker := l.cfg.NewTicker(tickEvery)
 	defer ticker.Stop()
 
-	l.lastWall = l.cfg.Now()
-	l.startTurn(l.pos, l.cfg.Turn.MaxAnswer, true)
+	l.clock.lastWall = l.cfg.Now()
+	l.beginTurn(l.clock.pos, l.cfg.Turn.MaxAnswer, false, true)
 
 	for {
 		// Control travels on its own channel and goes first.
@@ -376,14 +298,9 @@ func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Cont
 			} else {
 				l.control(c)
 			}
-			l.maybeCommit()
+			l.evaluate()
 			continue
 		default:
-		}
-		var out chan<- job
-		var next job
-		if len(l.queue) > 0 {
-			out, next = jobs, l.queue[0]
 		}
 		select {
 		case <-ctx.Done():
@@ -395,10 +312,8 @@ func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Cont
 			} else {
 				l.control(c)
 			}
-		case out <- next:
-			l.queue = l.queue[1:]
-		case r := <-results:
-			l.result(r)
+		case m := <-l.msgs:
+			l.onSTT(m)
 		case f, ok := <-frames:
 			if !ok {
 				frames = nil
@@ -409,8 +324,8 @@ func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Cont
 		case t := <-ticker.C():
 			l.onTick(t)
 		}
-		l.maybeCommit()
-		if frames == nil && l.utt == nil && len(l.queue) == 0 && l.inflight == 0 && l.commit == "" {
+		l.evaluate()
+		if frames == nil && l.seg.utt == nil && len(l.closed) == 0 && l.turn.phase != turnCommitting {
 			return nil
 		}
 	}
@@ -419,7 +334,7 @@ func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Cont
 // emit sends ev unless the session is gone.
 func (l *Listener) emit(ev Event) {
 	if ev.Turn == 0 {
-		ev.Turn = l.turn
+		ev.Turn = l.turn.n
 	}
 	select {
 	case l.events <- ev:
@@ -435,35 +350,68 @@ func (l *Listener) setState(s string) {
 	l.emit(Event{Kind: State, State: s, Level: l.level})
 }
 
-func (l *Listener) startTurn(at, maxAnswer time.Duration, announce bool) {
-	l.turn++
-	l.turnStart = at
-	l.turnActive = true
-	l.maxAnswer = maxAnswer
-	l.spoke = false
-	l.lastSpeechEnd = at
-	l.lastText = ""
-	l.turnText = nil
-	l.commit = ""
+// beginTurn is the transition into turnOpen.
+func (l *Listener) beginTurn(at, maxAnswer time.Duration, noStory, announce bool) {
+	l.turn = turnState{
+		n:         l.turn.n + 1,
+		phase:     turnOpen,
+		start:     at,
+		maxAnswer: maxAnswer,
+		noStory:   noStory,
+		voicedPos: at,
+		contourAt: -1,
+	}
 	if announce {
 		l.setState(StateListening)
 	}
 }
 
+// decide is the transition from turnOpen to turnCommitting: the turn is
+// over once its transcripts are in.
+func (l *Listener) decide(reason string) {
+	l.turn.phase = turnCommitting
+	l.turn.reason = reason
+	l.turn.decidedAt = l.clock.pos
+	l.turn.decided = l.cfg.Now()
+}
+
+// finishTurn is the transition from turnCommitting to turnIdle: every
+// transcript is in, the TurnEnd goes out.
+func (l *Listener) finishTurn() {
+	t := &l.turn
+	t.phase = turnIdle
+	l.log.Info("turn end", "turn", t.n, "reason", t.reason,
+		"speech_end_to_commit_ms", t.decided.Sub(t.voicedWall).Milliseconds())
+	ev := Event{
+		Kind:        TurnEnd,
+		Reason:      t.reason,
+		Text:        strings.Join(t.text, " "),
+		Duration:    t.decidedAt - t.start,
+		Level:       l.level,
+		Decided:     t.decided,
+		Transcribed: l.cfg.Now(),
+	}
+	if !t.voicedWall.IsZero() {
+		ev.SpeechEnd = t.voicedWall
+	}
+	l.emit(ev)
+	l.setState(StateEnded)
+}
+
 func (l *Listener) control(c Control) {
-	l.log.Debug("listener control", "kind", c.Kind.String(), "turn", l.turn)
+	l.log.Debug("listener control", "kind", c.Kind.String(), "turn", l.turn.n)
 	switch c.Kind {
 	case Done:
-		if !l.turnActive {
+		if l.turn.phase != turnOpen {
 			return
 		}
-		l.closeUtterance()
-		l.setCommit(ReasonDone)
+		l.closeUtterance(closePause)
+		l.decide(ReasonDone)
 	case Mute:
 		if l.muted {
 			return
 		}
-		l.closeUtterance()
+		l.closeUtterance(closePause)
 		l.muted = true
 	case Unmute:
 		if !l.muted {
@@ -471,24 +419,26 @@ func (l *Listener) control(c Control) {
 		}
 		l.muted = false
 		l.resync(l.cfg.Now())
-		l.lastSpeechEnd = l.pos
+		// The silence while muted does not count towards the turn's end.
+		l.turn.voicedPos = l.clock.pos
 	case Reset:
-		l.closeUtterance()
+		l.closeUtterance(closePause)
 		maxAnswer := c.MaxAnswer
 		if maxAnswer <= 0 {
 			maxAnswer = l.cfg.Turn.MaxAnswer
 		}
 		l.state = "" // announce listening even if the old turn was listening
-		l.startTurn(l.pos, maxAnswer, true)
+		l.beginTurn(l.clock.pos, maxAnswer, c.NoStory, true)
 	}
 }
 
 // resync restarts the stall clock so a gap while muted is not filled.
 func (l *Listener) resync(now time.Time) {
-	l.lastWall = now
-	l.lastPosAtWall = l.pos
-	l.haveAt = false
-	l.filledSince = 0
+	c := &l.clock
+	c.lastWall = now
+	c.lastPosAtWall = c.pos
+	c.haveAt = false
+	c.filledSince = 0
 }
 
 func (l *Listener) onFrame(f Frame) {
@@ -496,19 +446,22 @@ func (l *Listener) onFrame(f Frame) {
 	if l.muted {
 		return
 	}
+	c := &l.clock
 	// A jump in stream time that the ticks have not filled yet (lost
 	// packets the RTP layer did not fill) is silence.
-	if l.haveAt && f.At > l.lastAt+FrameDur {
-		gap := min(f.At-l.lastAt-FrameDur-l.filledSince, maxFill)
+	if c.haveAt && f.At > c.lastAt+FrameDur {
+		gap := min(f.At-c.lastAt-FrameDur-c.filledSince, maxFill)
 		for ; gap >= FrameDur; gap -= FrameDur {
+			c.wall = now
 			l.process(Frame{PCM: make([]int16, FrameSamples)})
 		}
 	}
+	c.wall = now
 	l.process(f)
-	l.lastAt, l.haveAt = f.At, true
-	l.lastWall = now
-	l.lastPosAtWall = l.pos
-	l.filledSince = 0
+	c.lastAt, c.haveAt = f.At, true
+	c.lastWall = now
+	c.lastPosAtWall = c.pos
+	c.filledSince = 0
 }
 
 // onTick fills silence when frames have stopped for longer than
@@ -517,40 +470,62 @@ func (l *Listener) onTick(t time.Time) {
 	if l.muted {
 		return
 	}
-	target := l.lastPosAtWall + t.Sub(l.lastWall) - stallGrace
-	n := min((target-l.pos)/FrameDur, maxFill/FrameDur)
+	c := &l.clock
+	target := c.lastPosAtWall + t.Sub(c.lastWall) - stallGrace
+	n := min((target-c.pos)/FrameDur, maxFill/FrameDur)
 	for range n {
+		c.wall = c.lastWall.Add(c.pos - c.lastPosAtWall + stallGrace)
 		l.process(Frame{PCM: make([]int16, FrameSamples)})
-		l.filledSince += FrameDur
+		c.filledSince += FrameDur
 	}
 }
 
-// process runs one frame through the VAD and the utterance state.
+// process runs one frame through the VAD and the segmenter.
 func (l *Listener) process(f Frame) {
-	at := l.pos
-	l.pos += FrameDur
+	at := l.clock.pos
+	l.clock.pos += FrameDur
 	f.At = at
 	speech, level := l.vad.Process(f)
 	l.level = level
+	s := &l.seg
 
-	if l.utt == nil {
-		l.ring = append(l.ring, f)
-		if len(l.ring) > l.ringSize {
-			l.ring = l.ring[1:]
+	// Keep the end of speech for the prosody.
+	if l.vad.Voiced() {
+		s.tail = append(s.tail, s.recent...)
+		s.tail = append(s.tail, f)
+		s.recent = s.recent[:0]
+		if n := len(s.tail) - prosodyFrames; n > 0 {
+			s.tail = append(s.tail[:0], s.tail[n:]...)
 		}
-		if speech && l.commit == "" {
+		if l.turn.phase == turnOpen {
+			l.turn.voicedPos = l.clock.pos
+			l.turn.voicedWall = l.clock.wall
+			l.turn.nudged = false
+		}
+	} else if len(s.recent) < prosodyFrames {
+		s.recent = append(s.recent, f)
+	} else {
+		// A long silence: the recent frames can no longer join the tail.
+		s.recent = s.recent[:0]
+	}
+
+	if s.utt == nil {
+		s.ring = append(s.ring, f)
+		if len(s.ring) > s.ringSize {
+			s.ring = s.ring[1:]
+		}
+		if speech && l.turn.phase != turnCommitting {
 			l.openUtterance()
 		}
 		return
 	}
 
-	u := l.utt
+	u := s.utt
 	if u.barge.frame(l.vad.Voiced()) {
-		l.emit(Event{Kind: BargeIn, Offset: u.start - l.turnStart, Level: level})
+		l.emit(Event{Kind: BargeIn, Offset: u.start - l.turn.start, Level: level})
 	}
 	if speech {
-		u.lastSpeech = l.pos
-		l.lastSpeechEnd = l.pos
+		u.lastSpeech = l.clock.pos
 	}
 	if u.dur() >= l.cfg.MaxUtterance-l.cfg.SplitSearch {
 		u.held = append(u.held, f)
@@ -558,93 +533,81 @@ func (l *Listener) process(f Frame) {
 	} else {
 		u.write(f.PCM)
 	}
-	if u.frames++; u.stream != nil && u.frames%partialEvery == 0 {
-		if p := u.stream.Partial(); p != "" && p != u.partial {
-			u.partial = p
-			l.emit(Event{Kind: Partial, Text: p, Offset: u.start - l.turnStart, Level: level})
-			if u.barge.words(p) {
-				l.emit(Event{Kind: BargeIn, Offset: u.start - l.turnStart, Level: level})
-			}
-		}
-	}
 	switch {
-	case !speech && l.pos-u.lastSpeech >= l.cfg.Turn.UtteranceEnd:
-		l.closeUtterance()
+	case !speech && l.clock.pos-u.lastSpeech >= l.cfg.Turn.UtteranceEnd:
+		l.closeUtterance(closePause)
 	case u.dur() >= l.cfg.MaxUtterance:
 		l.splitUtterance()
 	}
 }
 
-// openUtterance starts an utterance with the lead-in ring and a
-// transcriber stream.
+// openUtterance starts an utterance with the lead-in ring and its
+// speech-to-text stage.
 func (l *Listener) openUtterance() {
-	if !l.turnActive {
+	s := &l.seg
+	if l.turn.phase == turnIdle {
 		// Speech after a committed turn starts the next one, so nothing
 		// said while the interviewer prepares a reply is lost.
-		l.startTurn(l.ring[0].At, l.maxAnswer, false)
+		l.beginTurn(s.ring[0].At, l.turn.maxAnswer, l.turn.noStory, false)
+		l.turn.voicedPos, l.turn.voicedWall = l.clock.pos, l.clock.wall
 	}
-	frames := l.ring
-	l.ring = nil
+	frames := s.ring
+	s.ring = nil
 	l.openWith(frames, frames[0].At)
-	l.utt.barge = startBargeIn(l.vad.cfg.OnsetFrames)
-	l.lastSpeechEnd = l.pos
-	l.emit(Event{Kind: SpeechStart, Offset: l.utt.start - l.turnStart, Level: l.level})
+	l.speechOnset()
+}
+
+// speechOnset is where barge-in onset is decided: the SpeechStart event
+// (which interrupts the interviewer) goes out when the VAD confirms
+// speech at the start of an utterance.
+func (l *Listener) speechOnset() {
+	l.seg.utt.barge = startBargeIn(l.vad.cfg.OnsetFrames)
+	l.emit(Event{Kind: SpeechStart, Offset: l.seg.utt.start - l.turn.start, Level: l.level})
 	l.setState(StateSpeaking)
 }
 
 func (l *Listener) openWith(frames []Frame, start time.Duration) {
-	u := &utterance{turn: l.turn, start: start, lastSpeech: l.pos}
-	engine := l.cfg.STT
-	u.primary = true
-	if l.cfg.Fallback != nil && l.cfg.Now().Before(l.primaryDownUntil) {
-		engine, u.primary = l.cfg.Fallback, false
-	}
-	if engine != nil {
-		s, err := engine.Start(l.ctx)
-		if err != nil {
-			u.err = fmt.Errorf("start %s stream: %w", engine.Name(), err)
-		} else {
-			u.stream = s
-		}
-	}
+	s := &l.seg
+	s.nextID++
+	u := &utterance{id: s.nextID, turn: l.turn.n, start: start, lastSpeech: l.clock.pos, feed: newSTTFeed()}
+	prev, started := s.started, make(chan struct{})
+	s.started = started
+	l.wg.Go(func() { runSTT(l.ctx, l.stt, u.id, u.feed, l.msgs, prev, started) })
 	for _, f := range frames {
 		u.write(f.PCM)
 	}
-	l.utt = u
+	s.utt = u
 }
 
-// closeUtterance hands the open utterance to the transcript worker.
-func (l *Listener) closeUtterance() { l.closeUtt(false) }
-
-// closeUtt does the work; splitting means speech goes on in a new
-// utterance, so the state stays speaking.
-func (l *Listener) closeUtt(splitting bool) {
-	u := l.utt
+// closeUtterance hands the open utterance's end to its speech-to-text
+// stage and queues it for its transcript.
+func (l *Listener) closeUtterance(kind closeKind) {
+	u := l.seg.utt
 	if u == nil {
 		return
 	}
-	l.utt = nil
+	l.seg.utt = nil
 	for _, f := range u.held {
 		u.write(f.PCM)
 	}
+	u.feed.end()
 	keep := min(len(u.pcm), durSamples(u.lastSpeech-u.start+keptTail))
-	j := job{
-		turn:     u.turn,
-		offset:   u.start - l.turnStart,
-		pcm:      u.pcm[:keep:keep],
-		all:      u.pcm,
-		stream:   u.stream,
-		primary:  u.primary,
-		err:      u.err,
-		level:    l.level,
+	c := &closedUtt{
+		id:     u.id,
+		turn:   u.turn,
+		offset: u.start - l.turn.start,
+		// A copy: the utterance's buffer grew by appending and may be
+		// twice its length.
+		pcm:      append([]int16(nil), u.pcm[:keep]...),
 		duration: samplesDur(keep),
+		level:    l.level,
+		busy:     u.busy,
 	}
-	if u.turn != l.turn {
-		j.offset = 0
+	if u.turn != l.turn.n {
+		c.offset = 0
 	}
-	l.queue = append(l.queue, j)
-	l.inflight++
-	if l.turnActive && u.turn == l.turn && !splitting {
+	l.closed = append(l.closed, c)
+	if l.turn.phase == turnOpen && u.turn == l.turn.n && kind == closePause {
 		l.setState(StatePause)
 	}
 }
@@ -652,7 +615,7 @@ func (l *Listener) closeUtt(splitting bool) {
 // splitUtterance ends an over-long utterance at the quietest held frame
 // and carries on with the rest in a new one.
 func (l *Listener) splitUtterance() {
-	u := l.utt
+	u := l.seg.utt
 	quiet := 0
 	for i, lv := range u.heldLvl {
 		if lv <= u.heldLvl[quiet] {
@@ -663,247 +626,205 @@ func (l *Listener) splitUtterance() {
 	u.held = u.held[:quiet+1]
 	lastSpeech := u.lastSpeech
 	u.lastSpeech = u.start + u.dur() // keep everything up to the split
-	l.closeUtt(true)
-	start := rest0(rest, l.pos)
+	l.closeUtterance(closeSplit)
+	start := l.clock.pos
+	if len(rest) > 0 {
+		start = rest[0].At
+	}
 	l.openWith(rest, start)
-	l.utt.lastSpeech = max(lastSpeech, start)
+	l.seg.utt.lastSpeech = max(lastSpeech, start)
 }
 
-func rest0(rest []Frame, pos time.Duration) time.Duration {
-	if len(rest) == 0 {
-		return pos
+// evaluate asks the turn policy, and finishes a decided turn once its
+// transcripts are in.
+func (l *Listener) evaluate() {
+	t := &l.turn
+	if t.phase == turnOpen && !l.muted {
+		d := Decide(l.cfg.Turn, l.turnInput())
+		switch d.Verdict {
+		case Commit:
+			l.log.Debug("turn policy commits", "turn", t.n, "why", d.Why)
+			l.closeUtterance(closePause)
+			l.decide(d.Reason)
+		case Nudge:
+			t.nudged = true
+			l.emit(Event{Kind: Hold, Text: holdText})
+		}
 	}
-	return rest[0].At
+	if t.phase == turnCommitting && l.seg.utt == nil && len(l.closed) == 0 {
+		l.finishTurn()
+	}
 }
 
-// maybeCommit ends the turn when its time has come.
-func (l *Listener) maybeCommit() {
-	if !l.turnActive || l.muted && l.commit == "" {
-		return
-	}
-	if l.commit == "" && l.maxAnswer > 0 && l.pos-l.turnStart >= l.maxAnswer {
-		l.closeUtterance()
-		l.setCommit(ReasonMaxTime)
-	}
-	if l.commit == "" && l.spoke && l.utt == nil {
-		wait := l.cfg.Turn.TurnCommit
-		if EndsThinking(l.lastText) {
-			wait += l.cfg.Turn.ThinkingExtra
-		}
-		if l.pos-l.lastSpeechEnd >= wait && l.inflight == 0 {
-			l.setCommit(ReasonSilence)
+// turnInput gathers the policy's inputs; the costly ones (the analyzer,
+// the pitch track) are cached until what they read changes.
+func (l *Listener) turnInput() TurnInput {
+	t := &l.turn
+	final := l.seg.utt == nil
+	for _, c := range l.closed {
+		if c.turn == t.n {
+			final = false
 		}
 	}
-	if l.commit == "" || l.utt != nil || l.inflight > 0 {
-		return
+	in := TurnInput{
+		Elapsed:   l.clock.pos - t.start,
+		MaxAnswer: t.maxAnswer,
+		Spoke:     t.spoke,
+		Open:      l.seg.utt != nil,
+		Final:     final,
+		Silence:   l.clock.pos - t.voicedPos,
+		Nudged:    t.nudged,
 	}
-	reason := l.commit
-	l.commit = ""
-	l.turnActive = false
-	l.log.Info("turn end", "turn", l.turn, "reason", reason)
-	l.emit(Event{
-		Kind:     TurnEnd,
-		Reason:   reason,
-		Text:     strings.Join(l.turnText, " "),
-		Duration: l.commitAt - l.turnStart,
-		Level:    l.level,
-	})
-	l.setState(StateEnded)
+	if !in.Spoke || !in.Final {
+		return in
+	}
+	text := strings.Join(t.text, " ")
+	in.Text = text
+	if text != t.storyText {
+		t.storyText = text
+		t.ending = ClassifyEnding(text)
+		t.story = StoryNone
+		if !t.noStory {
+			t.story = storyOf(text)
+		}
+	}
+	in.Ending, in.Story = t.ending, t.story
+	if t.contourAt != t.voicedPos {
+		t.contourAt = t.voicedPos
+		t.contour = EstimateProsody(framesPCM(l.seg.tail)).Contour()
+	}
+	in.Prosody = t.contour
+	return in
+}
+
+// storyWords is the length below which the analyzer leaves a story's
+// parts unjudged (its minWordsContent).
+const storyWords = 40
+
+// storyOf asks the analyzer whether the answer so far has stated a
+// result.
+func storyOf(text string) Story {
+	rep := analysis.Analyze(analysis.Input{Round: analysis.Behavioral, Text: text})
+	// Under storyWords the analyzer does not judge the story's parts; a
+	// story that short has not reached its result either.
+	if len(rep.Words) < storyWords || rep.Has("missing_result") {
+		return StoryOpen
+	}
+	return StoryResult
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+func framesPCM(fs []Frame) []int16 {
+	out := make([]int16, 0, len(fs)*FrameSamples)
+	for _, f := range fs {
+		out = append(out, f.PCM...)
+	}
+	return out
 }
 
 func (l *Listener) peerGone() {
-	l.closeUtterance()
-	if l.turnActive && l.commit == "" {
-		l.setCommit(ReasonPeerGone)
+	l.closeUtterance(closePause)
+	if l.turn.phase == turnOpen {
+		l.decide(ReasonPeerGone)
 	}
 }
 
-// setCommit decides that the turn ends, once its transcripts are in.
-func (l *Listener) setCommit(reason string) {
-	l.commit = reason
-	l.commitAt = l.pos
-}
-
-// abort drops everything when the session context ends.
+// abort drops everything when the session context ends; the
+// speech-to-text goroutines close their streams on the same context.
 func (l *Listener) abort() {
-	if l.utt != nil && l.utt.stream != nil {
-		l.utt.stream.Close()
+	l.seg.utt = nil
+	l.closed = nil
+}
+
+// onSTT takes a message from a speech-to-text stage.
+func (l *Listener) onSTT(m sttMsg) {
+	if u := l.seg.utt; u != nil && u.id == m.id {
+		switch m.kind {
+		case sttPartial:
+			l.emit(Event{Kind: Partial, Text: m.text, Offset: u.start - l.turn.start, Level: l.level})
+			if u.barge.words(m.text) {
+				l.emit(Event{Kind: BargeIn, Offset: u.start - l.turn.start, Level: l.level})
+			}
+		case sttBusy:
+			l.busy(&u.busy)
+		}
+		return
 	}
-	l.utt = nil
-	for _, j := range l.queue {
-		if j.stream != nil {
-			j.stream.Close()
+	for _, c := range l.closed {
+		if c.id != m.id {
+			continue
+		}
+		switch m.kind {
+		case sttPartial:
+			// The utterance has just closed; its final text is on the way
+			// behind this message.
+			if c.turn == l.turn.n {
+				l.emit(Event{Kind: Partial, Text: m.text, Offset: c.offset, Level: l.level})
+			}
+		case sttBusy:
+			l.busy(&c.busy)
+		case sttDone:
+			c.done, c.tr, c.err, c.notice = true, m.tr, m.err, m.notice
 		}
 	}
-	l.queue = nil
+	// Deliver finished utterances in the order they were spoken.
+	for len(l.closed) > 0 && l.closed[0].done {
+		c := l.closed[0]
+		l.closed = l.closed[1:]
+		l.deliver(c)
+	}
 }
 
-// result reports a finished transcript.
-func (l *Listener) result(r result) {
-	l.inflight--
-	if r.primaryFailed {
-		l.primaryDownUntil = l.cfg.Now().Add(l.cfg.PrimaryRetry)
+// busy reports, once per utterance, that no recogniser is free.
+func (l *Listener) busy(flag *bool) {
+	if *flag {
+		return
 	}
-	if r.notice != "" {
-		l.log.Warn("transcription", "turn", r.turn, "notice", r.notice)
-		l.emit(Event{Kind: Notice, Text: r.notice, Turn: r.turn})
+	*flag = true
+	l.log.Warn("no speech recogniser free", "turn", l.turn.n)
+	l.emit(Event{Kind: Busy, Text: busyText, FromSTT: true})
+}
+
+// deliver reports a finished transcript.
+func (l *Listener) deliver(c *closedUtt) {
+	failed := c.err != nil
+	notice := c.notice
+	if failed && !errors.Is(c.err, errNoEngine) {
+		notice = fmt.Sprintf("%v; the audio is kept", c.err)
+		var te *TranscribeError
+		if !errors.As(c.err, &te) {
+			notice = fmt.Sprintf("transcription failed: %v; the audio is kept", c.err)
+		}
 	}
-	text := strings.TrimSpace(r.tr.Text)
-	if text == "" && !r.failed {
+	if notice != "" {
+		l.log.Warn("transcription", "turn", c.turn, "notice", notice)
+		l.emit(Event{Kind: Notice, Text: notice, Turn: c.turn, FromSTT: true})
+	}
+	text := strings.TrimSpace(c.tr.Text)
+	if text == "" && !failed {
 		// Noise the VAD took for speech: nothing to keep.
-		if r.turn == l.turn && l.turnActive && !l.spoke && l.utt == nil {
+		if c.turn == l.turn.n && l.turn.phase == turnOpen && !l.turn.spoke && l.seg.utt == nil {
 			l.setState(StateListening)
 		}
 		return
 	}
-	if r.turn == l.turn && text != "" {
-		l.spoke = true
-		l.lastText = text
-		l.turnText = append(l.turnText, text)
+	if c.turn == l.turn.n && text != "" {
+		l.turn.spoke = true
+		l.turn.text = append(l.turn.text, text)
 	}
 	l.emit(Event{
 		Kind:       Utterance,
 		Text:       text,
-		Transcript: r.tr,
-		Offset:     r.offset,
-		Duration:   r.duration,
-		PCM:        r.pcm,
-		Level:      r.level,
-		Turn:       r.turn,
+		Transcript: c.tr,
+		Offset:     c.offset,
+		Duration:   c.duration,
+		PCM:        c.pcm,
+		Level:      c.level,
+		Turn:       c.turn,
 	})
-}
-
-// worker finalises utterances one at a time, in order.
-func (l *Listener) worker(ctx context.Context, jobs <-chan job, results chan<- result) {
-	for j := range jobs {
-		r := l.transcribe(ctx, j)
-		select {
-		case results <- r:
-		case <-ctx.Done():
-		}
-	}
-}
-
-// errGarbage marks a transcript that cannot be speech.
-var errGarbage = errors.New("transcript looks like garbage")
-
-// transcribe finishes j's stream and falls back to the embedded engine on
-// any failure of the primary.
-func (l *Listener) transcribe(ctx context.Context, j job) result {
-	r := result{job: j}
-	err := j.err
-	if j.stream != nil {
-		tr, ferr := finish(ctx, j.stream, l.cfg.STTTimeout)
-		if ferr == nil && isGarbage(tr.Text, samplesDur(len(j.all))) {
-			ferr = fmt.Errorf("%w: %q", errGarbage, truncate(tr.Text, 60))
-		}
-		if ferr == nil {
-			r.tr = tr
-			return r
-		}
-		err = ferr
-	}
-	if err == nil {
-		// No engine configured at all: keep the audio, say nothing.
-		r.failed = true
-		return r
-	}
-	if !j.primary || l.cfg.Fallback == nil {
-		r.failed = true
-		r.primaryFailed = j.primary
-		r.notice = fmt.Sprintf("transcription failed: %v; the audio is kept", err)
-		return r
-	}
-	r.primaryFailed = true
-	r.notice = fmt.Sprintf("transcription endpoint failed: %v; using the embedded engine", err)
-	// The embedded engine runs locally, so it only needs time
-	// proportional to the audio; give it the primary's budget on top.
-	tr, ferr := transcribeAll(ctx, l.cfg.Fallback, j.all, l.cfg.STTTimeout+2*samplesDur(len(j.all)))
-	if ferr != nil {
-		r.failed = true
-		r.notice = fmt.Sprintf("transcription endpoint failed: %v; the embedded engine failed too: %v; the audio is kept", err, ferr)
-		return r
-	}
-	r.tr = tr
-	return r
-}
-
-// finish calls s.Finish with a deadline, and gives up at the deadline even
-// if the engine ignores its context.
-func finish(ctx context.Context, s mockloop.TranscriberStream, timeout time.Duration) (mockloop.Transcript, error) {
-	fctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	type out struct {
-		tr  mockloop.Transcript
-		err error
-	}
-	ch := make(chan out, 1)
-	go func() {
-		tr, err := s.Finish(fctx)
-		ch <- out{tr, err}
-	}()
-	select {
-	case o := <-ch:
-		if o.err != nil {
-			return o.tr, fmt.Errorf("finish: %w", o.err)
-		}
-		return o.tr, nil
-	case <-fctx.Done():
-		s.Close()
-		return mockloop.Transcript{}, fmt.Errorf("finish: no transcript within %v: %w", timeout, fctx.Err())
-	}
-}
-
-// transcribeAll runs a whole utterance through t in one stream.
-func transcribeAll(ctx context.Context, t mockloop.Transcriber, pcm []int16, timeout time.Duration) (mockloop.Transcript, error) {
-	s, err := t.Start(ctx)
-	if err != nil {
-		return mockloop.Transcript{}, fmt.Errorf("start %s stream: %w", t.Name(), err)
-	}
-	for len(pcm) > 0 {
-		n := min(len(pcm), SampleRate) // one second at a time, like live
-		if err := s.Write(pcm[:n]); err != nil {
-			s.Close()
-			return mockloop.Transcript{}, fmt.Errorf("write to %s: %w", t.Name(), err)
-		}
-		pcm = pcm[n:]
-	}
-	return finish(ctx, s, timeout)
-}
-
-// isGarbage reports transcripts no speaker produced: invalid or control
-// characters, far more words than anyone says in the time (over 8 per
-// second; fast speech is about 4), or one word repeated 8 times running,
-// the loop hallucination Whisper-style models fall into on noise.
-func isGarbage(text string, d time.Duration) bool {
-	if !utf8.ValidString(text) || strings.ContainsRune(text, utf8.RuneError) {
-		return true
-	}
-	for _, r := range text {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
-			return true
-		}
-	}
-	words := strings.Fields(strings.ToLower(text))
-	if float64(len(words)) > 8*d.Seconds()+4 {
-		return true
-	}
-	run := 1
-	for i := 1; i < len(words); i++ {
-		if strings.Trim(words[i], ".,!?") == strings.Trim(words[i-1], ".,!?") {
-			if run++; run >= 8 {
-				return true
-			}
-		} else {
-			run = 1
-		}
-	}
-	return false
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

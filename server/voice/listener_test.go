@@ -37,7 +37,7 @@ type fakeStream struct {
 	samples  atomic.Int64
 	closed   atomic.Bool
 	finished atomic.Bool
-	first    []int16 // the first write, to check the lead-in
+	first    []int16 // the first frame written, to check the lead-in
 }
 
 func (f *fakeSTT) Name() string { return f.name }
@@ -69,7 +69,8 @@ func (s *fakeStream) Write(pcm []int16) error {
 		return s.stt.writeErr
 	}
 	if s.samples.Load() == 0 {
-		s.first = append([]int16(nil), pcm...)
+		// The first frame only: the stage may hand over many at once.
+		s.first = append([]int16(nil), pcm[:min(len(pcm), FrameSamples)]...)
 	}
 	s.samples.Add(int64(len(pcm)))
 	return nil
@@ -144,6 +145,8 @@ func (h *harness) feed(pcm []int16) {
 	for _, f := range frames(pcm) {
 		f.At = h.at
 		h.at += FrameDur
+		// The frame arrives when its last sample has been spoken.
+		h.now.Add(int64(FrameDur))
 		select {
 		case h.frames <- f:
 		case <-time.After(5 * time.Second):
@@ -241,10 +244,14 @@ func summary(evs []Event) string {
 	return b.String()
 }
 
+// silenceOnly is the baseline policy: the listener mechanics below are
+// specified with its plain silence timings.
+var silenceOnly = TurnConfig{Policy: PolicySilence}
+
 func TestListenerTurnTaking(t *testing.T) {
 	t.Run("a short answer then 2.5 s of silence ends the turn on silence", func(t *testing.T) {
 		stt := &fakeSTT{name: "fake", texts: []string{"I led the migration"}}
-		h := newHarness(t, ListenerConfig{STT: stt})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: stt})
 		h.feed(h.quiet(time.Second))
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(3 * time.Second))
@@ -287,7 +294,7 @@ func TestListenerTurnTaking(t *testing.T) {
 
 	t.Run("a thinking pause shorter than the commit time keeps the turn open", func(t *testing.T) {
 		stt := &fakeSTT{name: "fake", texts: []string{"first point", "second point"}}
-		h := newHarness(t, ListenerConfig{STT: stt})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: stt})
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(2 * time.Second))
 		h.feed(h.speech(time.Second))
@@ -299,7 +306,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("silence alone never ends the turn", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"x"}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"x"}}})
 		h.feed(h.quiet(20 * time.Second))
 		h.barrier()
 		if n := h.count(TurnEnd); n != 0 {
@@ -312,7 +319,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("noise the recogniser hears no words in is dropped and does not count as an answer", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{""}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{""}}})
 		h.feed(h.quiet(time.Second))
 		h.feed(square(440, time.Second)) // full-scale: the VAD calls it speech
 		h.feed(h.quiet(5 * time.Second))
@@ -326,9 +333,9 @@ func TestListenerTurnTaking(t *testing.T) {
 		}
 	})
 
-	t.Run("a filler at the end buys the thinking extra before the turn ends", func(t *testing.T) {
+	t.Run("the baseline silence rule gives a trailing filler the thinking extra", func(t *testing.T) {
 		stt := &fakeSTT{name: "fake", texts: []string{"the first thing was um"}}
-		h := newHarness(t, ListenerConfig{STT: stt})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: stt})
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(time.Second))
 		h.waitFor(Utterance, nil)
@@ -344,7 +351,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("done commits at once after finalising the open utterance", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"and that is it"}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"and that is it"}}})
 		h.feed(h.speech(1500 * time.Millisecond))
 		h.send(Control{Kind: Done})
 		end := h.waitFor(TurnEnd, nil)
@@ -363,7 +370,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("the answer's time cap ends the turn with max_time", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"still going"}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"still going"}}})
 		h.send(Control{Kind: Reset, MaxAnswer: 3 * time.Second})
 		h.feed(h.speech(5 * time.Second))
 		end := h.waitFor(TurnEnd, nil)
@@ -376,7 +383,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("when packets stop (DTX, mute) the clock ends the utterance and the turn", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"short answer"}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"short answer"}}})
 		h.feed(h.speech(time.Second))
 		h.barrier()
 		h.ticks <- t0.Add(4 * time.Second)
@@ -386,7 +393,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("mute freezes the turn timers until unmute", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"hold on"[:4]}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"hold on"[:4]}}})
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(500 * time.Millisecond))
 		h.send(Control{Kind: Mute})
@@ -411,7 +418,7 @@ func TestListenerTurnTaking(t *testing.T) {
 	})
 
 	t.Run("speech after a committed turn starts the next turn", func(t *testing.T) {
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{texts: []string{"one", "actually also"}}})
+		h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: &fakeSTT{texts: []string{"one", "actually also"}}})
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(3 * time.Second))
 		h.waitFor(TurnEnd, nil)
@@ -513,7 +520,7 @@ func TestListenerEndings(t *testing.T) {
 		stt := &fakeSTT{texts: []string{"x"}}
 		h := newHarness(t, ListenerConfig{STT: stt})
 		h.feed(h.speech(time.Second))
-		h.barrier()
+		h.waitFor(Partial, nil) // the stream is running
 		h.cancel()
 		if err := waitErr(t, h.done); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run returned %v", err)

@@ -30,7 +30,7 @@ func TestReceivePathOnHumanSpeech(t *testing.T) {
 			packets := encodeOpus(t, concat(clip, tail))
 
 			stt := &fakeSTT{name: "fake", texts: []string{"words"}}
-			h := newHarness(t, ListenerConfig{STT: stt})
+			h := newHarness(t, ListenerConfig{Turn: silenceOnly, STT: stt})
 			reorder := NewReorder(3)
 			dec, err := NewOpusDecoder()
 			if err != nil {

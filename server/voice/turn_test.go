@@ -32,9 +32,12 @@ func TestEndsThinking(t *testing.T) {
 
 func TestDefaultTurnConfig(t *testing.T) {
 	c := DefaultTurnConfig()
-	t.Run("defaults are the interview-patient values from VOICE-NOTES", func(t *testing.T) {
-		if c.UtteranceEnd != 800*time.Millisecond || c.TurnCommit != 2500*time.Millisecond {
-			t.Fatalf("utterance end %v, turn commit %v", c.UtteranceEnd, c.TurnCommit)
+	t.Run("defaults answer a finished answer in about a second and wait out thinking pauses", func(t *testing.T) {
+		if c.UtteranceEnd >= c.FinishedWait || c.FinishedWait > time.Second {
+			t.Fatalf("utterance end %v, finished wait %v: the words must be final before the commit", c.UtteranceEnd, c.FinishedWait)
+		}
+		if c.StoryWait <= 5*time.Second || c.NudgeAfter <= c.StoryWait || c.HoldMax <= c.NudgeAfter {
+			t.Fatalf("story wait %v, nudge %v, hold %v: a 5 s thinking pause must not be cut", c.StoryWait, c.NudgeAfter, c.HoldMax)
 		}
 		if c.LeadIn < 300*time.Millisecond || c.LeadIn > 500*time.Millisecond {
 			t.Fatalf("lead-in %v outside 300-500 ms", c.LeadIn)

@@ -110,7 +110,7 @@ type VAD struct {
 	riseAlpha float64
 
 	speech bool
-	voiced bool // the last frame was over the threshold
+	voiced bool // the last frame, on its own, was above the threshold
 	onset  int  // voiced frames in a row
 	offset int  // unvoiced frames in a row while speech is on
 }
@@ -174,8 +174,9 @@ func (v *VAD) Process(f Frame) (speech bool, level float64) {
 // Floor returns the current noise floor estimate in dBFS.
 func (v *VAD) Floor() float64 { return v.floor }
 
-// Voiced reports whether the last frame was over the threshold; unlike
-// Speaking it is off during the hangover.
+// Voiced reports whether the last frame was itself loud enough for speech,
+// before onset and hangover smoothing: the last voiced frame is the true
+// end of speech the turn clock starts from.
 func (v *VAD) Voiced() bool { return v.voiced }
 
 // Speaking reports whether speech is on, without processing a frame.

@@ -1,0 +1,640 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/server/sphinx"
+	"github.com/mockloop/mockloop/server/voice"
+)
+
+// The end-of-turn benchmark. No published benchmark covers interview
+// thinking pauses (VOICE-NOTES, "Latency"), so this one is built from
+// the shared human clips and from dev-set answers spoken by festival's
+// HTS voice: finished answers, and answers with a 2-5 s thinking pause in
+// the middle (after a connective, a filler, "let me think", a dangling
+// clause, or between sentences of a story whose result is still to come).
+// Each item is played in real time into a Listener with the embedded
+// recogniser, once per policy, so the baseline is measured in the same
+// run on the same audio.
+
+// turnItem is one spoken answer of the benchmark.
+type turnItem struct {
+	Name string
+	Kind string // "finished", or the pause's kind
+	// Story: the answer is a story (a main behavioral question) rather
+	// than a follow-up answer.
+	Story bool
+	PCM   []int16
+	// PauseFrom and PauseTo bound the thinking pause (zero: none), End is
+	// the true end of speech; all positions in the audio.
+	PauseFrom, PauseTo, End time.Duration
+}
+
+// turnOutcome is what one policy did on one item.
+type turnOutcome struct {
+	Item   string `json:"item"`
+	Kind   string `json:"kind"`
+	Policy string `json:"policy"`
+	// CutIn: the turn was committed during the thinking pause.
+	CutIn bool `json:"cut_in"`
+	// WaitMS is the true end of speech to the commit decision; -1 if the
+	// turn was not committed before the item ended.
+	WaitMS float64 `json:"wait_ms"`
+	// ClockMS is the same wait by the listener's own stamps
+	// (Decided - SpeechEnd), to check the honest clock against the audio.
+	ClockMS float64 `json:"clock_ms"`
+	Text    string  `json:"text"`
+}
+
+// benchTail is the silence after each item: longer than any policy's wait
+// for a finished answer (the baseline's 5 s, the story wait's 6 s).
+const benchTail = 7 * time.Second
+
+func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench turns", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	speechDir := fs.String("speech-dir", findSpeechDir(), "folder of the shared human clips (manifest.tsv)")
+	answers := fs.String("answers", findAnswers(), "dev-set answers (JSONL) to synthesise")
+	cache := fs.String("cache", filepath.Join(os.TempDir(), "mockloop-bench-turns"), "folder for synthesised audio")
+	nAnswers := fs.Int("n", 4, "dev-set answers to build items from")
+	parallel := fs.Int("parallel", 2, "items played at once (each to both policies)")
+	asJSON := fs.Bool("json", false, "print every outcome as JSON")
+	only := fs.String("only", "", "play only items whose name or kind contains this")
+	realtime := fs.Bool("realtime", false, "play in real time on the wall clock, so the recogniser's lag on this machine counts; by default the listener runs on its own clock and each transcript is waited for")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	items, err := buildTurnItems(ctx, *speechDir, *answers, *cache, *nAnswers)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench turns:", err)
+		return 1
+	}
+	if *only != "" {
+		kept := items[:0]
+		for _, it := range items {
+			if strings.Contains(it.Name, *only) || strings.Contains(it.Kind, *only) {
+				kept = append(kept, it)
+			}
+		}
+		items = kept
+	}
+	stt, err := sphinx.New(sphinx.Config{PoolSize: 2 * *parallel})
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench turns:", err)
+		return 1
+	}
+	defer stt.Close()
+	if err := stt.Warm(2 * *parallel); err != nil {
+		fmt.Fprintln(stderr, "mockloop bench turns:", err)
+		return 1
+	}
+	policies := []voice.TurnPolicy{voice.PolicyInterview, voice.PolicySilence}
+	mode := "on the listener's own clock, each transcript waited for"
+	if *realtime {
+		mode = "in real time"
+	}
+	fmt.Fprintf(stderr, "bench turns: %d items, %d policies, played %s\n", len(items), len(policies), mode)
+	out := make([][]turnOutcome, len(items))
+	sem := make(chan struct{}, max(1, *parallel))
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var firstErr error
+	for i, it := range items {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res, err := playTurnItem(ctx, stt, it, policies, *realtime)
+			if err != nil {
+				errMu.Lock()
+				firstErr = errors.Join(firstErr, fmt.Errorf("%s: %w", it.Name, err))
+				errMu.Unlock()
+				return
+			}
+			out[i] = res
+			fmt.Fprintf(stderr, "  %s (%s) done\n", it.Name, it.Kind)
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		fmt.Fprintln(stderr, "mockloop bench turns:", firstErr)
+		return 1
+	}
+	var all []turnOutcome
+	for _, o := range out {
+		all = append(all, o...)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(all)
+		return 0
+	}
+	printTurnSummary(stdout, all, policies)
+	return 0
+}
+
+func printTurnSummary(w io.Writer, all []turnOutcome, policies []voice.TurnPolicy) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "policy\tfinished ends\twait p50 ms\twait p95 ms\tnever committed\tthinking pauses\tcut in\tcut-in rate")
+	for _, p := range policies {
+		var waits []float64
+		ends, never, pauses, cuts := 0, 0, 0, 0
+		for _, o := range all {
+			if o.Policy != p.String() {
+				continue
+			}
+			ends++
+			if o.WaitMS < 0 {
+				never++
+				waits = append(waits, benchTail.Seconds()*1000)
+			} else {
+				waits = append(waits, o.WaitMS)
+			}
+			if o.Kind != "finished" {
+				pauses++
+				if o.CutIn {
+					cuts++
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.0f%%\n", p, ends, pct(waits, 50), pct(waits, 95), never, pauses, cuts, 100*float64(cuts)/float64(max(1, pauses)))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "item\tkind\tpolicy\tcut in\twait ms\tlistener clock ms\ttranscript")
+	for _, o := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%.0f\t%.0f\t%s\n", o.Item, o.Kind, o.Policy, o.CutIn, o.WaitMS, o.ClockMS, truncateText(o.Text, 60))
+	}
+	tw.Flush()
+}
+
+func truncateText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return "…" + string(r[len(r)-n:])
+	}
+	return s
+}
+
+// playTurnItem plays it into one Listener per policy. In real time
+// (realtime) the frames go out every 20 ms on the wall clock, so the
+// figures include however far the recogniser lags on this machine.
+// Otherwise the listener runs on a clock of its own, advanced 20 ms per
+// frame, and whenever an utterance closes the player waits for its
+// transcript before the next frame: the recogniser keeps up whatever the
+// machine's load, and the figures are the turn policy's own.
+func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, policies []voice.TurnPolicy, realtime bool) ([]turnOutcome, error) {
+	type run struct {
+		frames chan voice.Frame
+		ctl    chan voice.Control
+		events chan voice.Event
+		done   chan error
+		ends   []voice.Event
+		text   []string
+		closes int // utterances closed (pause states), in paced mode
+		heard  int // of those, transcribed or dropped as noise
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	var virtual atomic.Int64
+	now, newTicker := time.Now, voice.NewTimeTicker
+	if !realtime {
+		now = func() time.Time { return start.Add(time.Duration(virtual.Load())) }
+		newTicker = func(time.Duration) voice.Ticker { return idleTicker{} }
+	}
+	runs := make([]*run, len(policies))
+	for i, p := range policies {
+		r := &run{frames: make(chan voice.Frame), ctl: make(chan voice.Control), events: make(chan voice.Event, 4096), done: make(chan error, 1)}
+		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt, Now: now, NewTicker: newTicker})
+		go func() { r.done <- l.Run(ctx, r.frames, r.ctl, r.events) }()
+		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story}
+		runs[i] = r
+	}
+	take := func(r *run, ev voice.Event) {
+		switch ev.Kind {
+		case voice.TurnEnd:
+			r.ends = append(r.ends, ev)
+		case voice.Utterance:
+			r.text = append(r.text, ev.Text)
+			r.heard++
+		case voice.State:
+			switch ev.State {
+			case voice.StatePause:
+				r.closes++
+			case voice.StateListening:
+				if r.closes > r.heard {
+					r.heard++ // noise, dropped
+				}
+			}
+		}
+	}
+	audio := append(append([]int16(nil), it.PCM...), roomTone(len(it.PCM), durSamples(benchTail))...)
+	frames := voice.NewFramer().Push(audio)
+	tick := time.NewTicker(voice.FrameDur)
+	defer tick.Stop()
+	for _, f := range frames {
+		if realtime {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		virtual.Add(int64(voice.FrameDur))
+		for _, r := range runs {
+			select {
+			case r.frames <- f:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if realtime {
+				continue
+			}
+			// A zero Control is a barrier: once taken, the frame is
+			// processed and its events are out.
+			r.ctl <- voice.Control{}
+		drain:
+			for {
+				select {
+				case ev := <-r.events:
+					take(r, ev)
+				default:
+					break drain
+				}
+			}
+			// Wait for the transcripts of closed utterances.
+			wait := time.After(20 * time.Second)
+			for r.closes > r.heard {
+				select {
+				case ev := <-r.events:
+					take(r, ev)
+				case <-wait:
+					r.heard = r.closes // a dropped noise with no event: go on
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
+		}
+	}
+	for _, r := range runs {
+		close(r.frames)
+	}
+	for _, r := range runs {
+		for ev := range r.events {
+			take(r, ev)
+		}
+		if err := <-r.done; err != nil {
+			return nil, err
+		}
+	}
+	var out []turnOutcome
+	for i, r := range runs {
+		o := turnOutcome{Item: it.Name, Kind: it.Kind, Policy: policies[i].String(), WaitMS: -1, Text: strings.Join(r.text, " ")}
+		for _, ev := range r.ends {
+			if ev.Reason == voice.ReasonPeerGone {
+				continue
+			}
+			// Positions by the listener's clock: frames went out from
+			// start, each as its last sample was due.
+			at := ev.Decided.Sub(start)
+			if realtime {
+				at += voice.FrameDur
+			}
+			if it.PauseTo > 0 && at > it.PauseFrom && at < it.PauseTo {
+				o.CutIn = true
+			}
+			if at >= it.End && o.WaitMS < 0 {
+				o.WaitMS = ms(at - it.End)
+				if !ev.SpeechEnd.IsZero() {
+					o.ClockMS = ms(ev.Decided.Sub(ev.SpeechEnd))
+				}
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// idleTicker never ticks: on the bench's own clock frames never stop.
+type idleTicker struct{}
+
+func (idleTicker) C() <-chan time.Time { return nil }
+func (idleTicker) Stop()               {}
+
+// buildTurnItems makes the benchmark's items.
+func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, nAnswers int) ([]turnItem, error) {
+	var items []turnItem
+	human, err := humanTurnItems(speechDir)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, human...)
+	synth, err := answerTurnItems(ctx, answersPath, cache, nAnswers)
+	if err != nil {
+		return nil, err
+	}
+	return append(items, synth...), nil
+}
+
+// humanClipsFinished are whole human clips, played as answers to a
+// follow-up (not stories), that end finished.
+var humanClipsFinished = []string{
+	"librispeech_61-70968-0000.wav",
+	"ljspeech_LJ001-0005.wav",
+	"ami_es2011a_intro.wav",
+	"librivox_sense_sensibility_0890.wav",
+	"fleurs_en_007.wav",
+	"mfa_youknow.wav",
+}
+
+// humanPauses cut a human clip after a word where a speaker might stop to
+// think, at times read from the recordings (pocketsphinx word ends,
+// checked by ear against the manifest's transcript).
+var humanPauses = []struct {
+	clip  string
+	at    time.Duration
+	kind  string
+	pause time.Duration
+}{
+	{"fleurs_en_002.wav", 2960 * time.Millisecond, "connective", 3 * time.Second},                 // "…the romantic and | fascinating town"
+	{"librispeech_1272-128104-0000.wav", 3420 * time.Millisecond, "connective", 4 * time.Second},  // "…the middle classes and | we are glad"
+	{"mfa_crossword.wav", 2130 * time.Millisecond, "filler", 3 * time.Second},                     // "but um | montreal"
+	{"librivox_sense_sensibility_0870.wav", 2890 * time.Millisecond, "dangling", 2 * time.Second}, // "…had then leisure to | consider"
+	{"librivox_sense_sensibility_0920.wav", 1410 * time.Millisecond, "dangling", 5 * time.Second}, // "had he married a more a | amiable"
+}
+
+func humanTurnItems(dir string) ([]turnItem, error) {
+	if dir == "" {
+		return nil, errors.New("no speech folder (give --speech-dir)")
+	}
+	var items []turnItem
+	for _, c := range humanClipsFinished {
+		pcm, err := readClip(filepath.Join(dir, c))
+		if err != nil {
+			return nil, err
+		}
+		pcm = trimSilence(pcm)
+		items = append(items, turnItem{Name: "human/" + strings.TrimSuffix(c, ".wav"), Kind: "finished", PCM: pcm, End: samplesToDur(len(pcm))})
+	}
+	for _, p := range humanPauses {
+		pcm, err := readClip(filepath.Join(dir, p.clip))
+		if err != nil {
+			return nil, err
+		}
+		cut := min(len(pcm), durSamples(p.at))
+		a, b := trimSilence(pcm[:cut]), trimSilence(pcm[cut:])
+		it := compose("human/"+strings.TrimSuffix(p.clip, ".wav"), p.kind, false, [][]int16{a, b}, p.pause)
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// devAnswer is one line of the dev set.
+type devAnswer struct {
+	ID       string          `json:"id"`
+	Round    string          `json:"round"`
+	Question string          `json:"question"`
+	Text     string          `json:"text"`
+	Labels   map[string]bool `json:"labels"`
+}
+
+// answerTurnItems speaks the first n behavioral dev answers that state a
+// result, in five items each: the answer's end (finished), and a pause
+// between sentences, after a connective, after "so um" and after "let me
+// think", each pause followed by the answer's end.
+func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dev answers: %w", err)
+	}
+	defer f.Close()
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return nil, err
+	}
+	var items []turnItem
+	pauses := []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second}
+	pi := 0
+	nextPause := func() time.Duration { p := pauses[pi%len(pauses)]; pi++; return p }
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() && n > 0 {
+		var a devAnswer
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return nil, fmt.Errorf("dev answers: %w", err)
+		}
+		sents := splitSentences(a.Text)
+		if a.Round != "behavioral" || a.Labels["missing_result"] || len(sents) < 6 {
+			continue
+		}
+		n--
+		say := func(text string) ([]int16, error) { return festivalSay(ctx, text, cache) }
+		opening := strings.Join(sents[:2], " ")
+		ending := strings.Join(sents[len(sents)-3:], " ")
+		// The middle sentence with a connective to stop after.
+		var mid1, mid2 string
+		for _, s := range sents[2 : len(sents)-3] {
+			if a, b, ok := cutAtConnective(s); ok {
+				mid1, mid2 = a, b
+				break
+			}
+		}
+		type part struct {
+			kind  string
+			first string
+			rest  string
+		}
+		parts := []part{
+			{"finished", "", ending},
+			{"between sentences", opening, ending},
+			{"filler", opening + " So, um,", ending},
+			{"let me think", opening + " Hmm. Let me think.", ending},
+		}
+		if mid1 != "" {
+			parts = append(parts, part{"connective", opening + " " + mid1, mid2 + " " + ending})
+		}
+		for _, p := range parts {
+			var segs [][]int16
+			for _, text := range []string{p.first, p.rest} {
+				if text == "" {
+					continue
+				}
+				pcm, err := say(text)
+				if err != nil {
+					return nil, err
+				}
+				segs = append(segs, trimSilence(pcm))
+			}
+			pause := time.Duration(0)
+			if len(segs) == 2 {
+				pause = nextPause()
+			}
+			items = append(items, compose("tts/"+a.ID, p.kind, true, segs, pause))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("dev answers: %w", err)
+	}
+	return items, nil
+}
+
+// compose joins segs with pause of room tone between the first and the
+// second and notes where the pause and the speech end are.
+func compose(name, kind string, story bool, segs [][]int16, pause time.Duration) turnItem {
+	it := turnItem{Name: name, Kind: kind, Story: story}
+	var pcm []int16
+	for i, s := range segs {
+		if i == 1 {
+			it.PauseFrom = samplesToDur(len(pcm))
+			pcm = append(pcm, make([]int16, durSamples(pause))...)
+			it.PauseTo = samplesToDur(len(pcm))
+		}
+		pcm = append(pcm, s...)
+	}
+	it.End = samplesToDur(len(pcm))
+	it.PCM = addRoomTone(pcm)
+	return it
+}
+
+// connectives a sentence is cut after for the "connective" pause.
+var benchConnectives = []string{" and ", " so ", " because ", " but "}
+
+// cutAtConnective splits s after its first connective that has at least
+// four words on each side.
+func cutAtConnective(s string) (string, string, bool) {
+	for _, c := range benchConnectives {
+		i := strings.Index(s, c)
+		if i < 0 {
+			continue
+		}
+		a, b := s[:i+len(c)-1], s[i+len(c):]
+		if len(strings.Fields(a)) >= 4 && len(strings.Fields(b)) >= 4 {
+			return a, b, true
+		}
+	}
+	return "", "", false
+}
+
+func splitSentences(text string) []string {
+	var sp voice.SentenceSplitter
+	out := sp.Push(text)
+	if rest := strings.TrimSpace(sp.Flush()); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// festivalSay speaks text with festival's HTS voice at 16 kHz, cached by
+// the text's hash.
+func festivalSay(ctx context.Context, text, cache string) ([]int16, error) {
+	sum := sha256.Sum256([]byte("slt_hts16k\x00" + text))
+	path := filepath.Join(cache, hex.EncodeToString(sum[:12])+".wav")
+	if pcm, err := readClip(path); err == nil {
+		return pcm, nil
+	}
+	tmp := path + ".tmp"
+	cmd := exec.CommandContext(ctx, "text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-F", "16000", "-o", tmp)
+	cmd.Stdin = strings.NewReader(text)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("festival text2wave: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	return readClip(path)
+}
+
+func readClip(path string) ([]int16, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	a, err := voice.ReadWAV(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return voice.Resample(a.PCM, a.SampleRate, voice.SampleRate), nil
+}
+
+// trimSilence drops leading and trailing 10 ms blocks more than 40 dB
+// under the loudest block, so a segment's edges are its speech.
+func trimSilence(pcm []int16) []int16 {
+	const block = voice.SampleRate / 100
+	level := func(i int) float64 {
+		var s float64
+		end := min(len(pcm), i+block)
+		for _, v := range pcm[i:end] {
+			s += float64(v) * float64(v)
+		}
+		return 10 * math.Log10(s/float64(max(1, end-i))+1)
+	}
+	peak := 0.0
+	for i := 0; i < len(pcm); i += block {
+		peak = max(peak, level(i))
+	}
+	from, to := 0, len(pcm)
+	for from < len(pcm) && level(from) < peak-40 {
+		from += block
+	}
+	for to > from && level(max(from, to-block)) < peak-40 {
+		to -= block
+	}
+	return pcm[from:to]
+}
+
+// addRoomTone mixes in a quiet, steady noise (about -60 dBFS) so the VAD
+// has a floor to learn, as from a real microphone; festival writes
+// digital silence between words.
+func addRoomTone(pcm []int16) []int16 {
+	out := make([]int16, len(pcm))
+	tone := roomTone(0, len(pcm))
+	for i, v := range pcm {
+		out[i] = int16(max(-32768, min(32767, int(v)+int(tone[i]))))
+	}
+	return out
+}
+
+// roomTone is n samples of the benchmark's room noise, seeded by the
+// position so a run is reproducible.
+func roomTone(seed, n int) []int16 {
+	rng := rand.New(rand.NewPCG(uint64(seed), 14))
+	out := make([]int16, n)
+	for i := range out {
+		out[i] = int16(0.0015 * 32767 * (2*rng.Float64() - 1))
+	}
+	return out
+}
+
+func durSamples(d time.Duration) int   { return int(d * voice.SampleRate / time.Second) }
+func samplesToDur(n int) time.Duration { return time.Duration(n) * time.Second / voice.SampleRate }
+
+// findAnswers looks for the shared dev-set answers beside the repository.
+func findAnswers() string {
+	if d := findSpeechDir(); d != "" {
+		p := filepath.Join(filepath.Dir(d), "answers", "dev.jsonl")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}

@@ -1,0 +1,193 @@
+package voice
+
+import (
+	"testing"
+	"time"
+)
+
+func TestClassifyEnding(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want Ending
+	}{
+		{"a finished sentence is complete", "and that's how we shipped it on time.", EndComplete},
+		{"a result with a number is complete", "latency dropped by forty percent", EndComplete},
+		{"a trailing and is a connective", "we cut scope and", EndConnective},
+		{"so um ends on a filler", "the hardest part was the migration so um", EndFiller},
+		{"a trailing so is a connective", "the deadline was friday so", EndConnective},
+		{"because is a connective", "I pushed back because", EndConnective},
+		{"let me think is thinking", "that's a good question, let me think", EndThinking},
+		{"give me a second is thinking, whatever the case", "Give me a SECOND", EndThinking},
+		{"a list opened with first and no second item is in progress", "there were three problems. first the cache was cold", EndList},
+		{"a list carried on by then is no longer open", "first we cut scope, then we paired with QA on the tests", EndComplete},
+		{"a counted list announced is in progress", "I did three things", EndList},
+		{"a clause ending on an article dangles", "so we rewrote the", EndDangling},
+		{"a clause ending on to dangles", "my manager asked me to", EndDangling},
+		{"that's it is a close", "and yeah, that's it", EndClosing},
+		{"I'm done with a curly apostrophe is a close", "I’m done", EndClosing},
+		{"a filler in the middle does not count", "um so we shipped it", EndComplete},
+		{"a word that merely ends in a filler's letters does not count", "the album", EndComplete},
+		{"no words is none", "  ", EndNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ClassifyEnding(tt.text); got != tt.want {
+				t.Fatalf("ClassifyEnding(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecide(t *testing.T) {
+	c := DefaultTurnConfig()
+	// finished is a finished story, final, with a falling voice.
+	finished := TurnInput{Spoke: true, Final: true, Ending: EndComplete, Story: StoryResult, Prosody: ContourFalling}
+	with := func(in TurnInput, f func(*TurnInput)) TurnInput { f(&in); return in }
+	at := func(in TurnInput, silence time.Duration) TurnInput { in.Silence = silence; return in }
+	ending := func(e Ending) func(*TurnInput) { return func(in *TurnInput) { in.Ending = e } }
+	ms := time.Millisecond
+	s := time.Second
+
+	tests := []struct {
+		name   string
+		cfg    TurnConfig
+		in     TurnInput
+		want   Verdict
+		reason string
+	}{
+		{"a finished answer is committed after 0.8 s of silence", c, at(finished, 800*ms), Commit, ReasonSilence},
+		{"a finished answer is not committed at 0.7 s", c, at(finished, 700*ms), Wait, ""},
+		{"a level voice at the end of a finished answer still commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourLevel }), 800*ms), Commit, ReasonSilence},
+		{"unknown prosody does not hold a finished answer", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourUnknown }), 800*ms), Commit, ReasonSilence},
+		{"a rising voice waits longer", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourRising }), 1500*ms), Wait, ""},
+		{"a rising voice is committed at the turn commit time", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourRising }), 2500*ms), Commit, ReasonSilence},
+		{"an answer that is not a story does not wait for a result", c, at(with(finished, func(in *TurnInput) { in.Story = StoryNone }), 800*ms), Commit, ReasonSilence},
+		{"a 5 s pause between sentences of a story without its result is waited out", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 5*s), Wait, ""},
+		{"a story without a result is committed after the story wait", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 6*s), Commit, ReasonSilence},
+		{"a 3 s pause after so um is waited out", c, at(with(finished, ending(EndFiller)), 3*s), Wait, ""},
+		{"a 5 s pause after a connective is waited out even with the result said", c, at(with(finished, ending(EndConnective)), 5*s), Wait, ""},
+		{"a 5 s pause after let me think is waited out", c, at(with(finished, ending(EndThinking)), 5*s), Wait, ""},
+		{"a 5 s pause in a list in progress is waited out", c, at(with(finished, ending(EndList)), 5*s), Wait, ""},
+		{"a 5 s pause after a dangling clause is waited out", c, at(with(finished, ending(EndDangling)), 5*s), Wait, ""},
+		{"a long thinking pause gets one gentle nudge", c, at(with(finished, ending(EndConnective)), 8*s), Nudge, ""},
+		{"after the nudge the floor stays with the candidate", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Nudged = EndFiller, true }), 12*s), Wait, ""},
+		{"a thinking pause past the hold maximum is committed", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Nudged = EndThinking, true }), 20*s), Commit, ReasonSilence},
+		{"a spoken close commits after half a second", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Story = EndClosing, StoryOpen }), 500*ms), Commit, ReasonSilence},
+		{"words still being transcribed are not judged", c, at(with(finished, func(in *TurnInput) { in.Final = false }), 3*s), Wait, ""},
+		{"an open utterance is not judged", c, at(with(finished, func(in *TurnInput) { in.Open = true }), 3*s), Wait, ""},
+		{"silence alone, with nothing said, never ends the turn", c, at(TurnInput{Final: true}, time.Minute), Wait, ""},
+		{"the timebox ends the turn even mid-sentence", c, with(finished, func(in *TurnInput) { in.Open, in.Elapsed, in.MaxAnswer = true, 3*time.Minute, 3*time.Minute }), Commit, ReasonMaxTime},
+		{"the timebox ends a silent turn", c, TurnInput{Elapsed: 2 * time.Minute, MaxAnswer: 2 * time.Minute}, Commit, ReasonMaxTime},
+		{"the baseline commits on 2.5 s of silence whatever the words", TurnConfig{Policy: PolicySilence, TurnCommit: 2500 * ms, ThinkingExtra: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.Text = "we shipped it" }), 2500*ms), Commit, ReasonSilence},
+		{"the baseline gives a trailing um the thinking extra", TurnConfig{Policy: PolicySilence, TurnCommit: 2500 * ms, ThinkingExtra: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.Text = "so um" }), 4*s), Wait, ""},
+		{"the baseline cuts in at 2.5 s when the filler was not transcribed", TurnConfig{Policy: PolicySilence, TurnCommit: 2500 * ms, ThinkingExtra: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.Text = "the hardest part was" }), 2600*ms), Commit, ReasonSilence},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Decide(tt.cfg, tt.in)
+			if d.Verdict != tt.want || d.Reason != tt.reason {
+				t.Fatalf("Decide = %+v, want verdict %v reason %q", d, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func TestListenerInterviewPolicy(t *testing.T) {
+	t.Parallel()
+	t.Run("a finished follow-up answer is committed about 0.8 s after its last voiced frame, by the listener's clock", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we measured it with the p99 latency dashboard"}}})
+		h.send(Control{Kind: Reset, NoStory: true})
+		h.feed(h.quiet(500 * time.Millisecond))
+		h.feed(h.speech(time.Second))
+		// The harness feeds faster than real time: let the transcript in
+		// as it would be in the 0.3 s before the commit.
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, nil)
+		h.feed(h.quiet(1400 * time.Millisecond))
+		end := h.waitFor(TurnEnd, nil)
+		if end.Reason != ReasonSilence || end.SpeechEnd.IsZero() {
+			t.Fatalf("turn end %q, speech end %v", end.Reason, end.SpeechEnd)
+		}
+		wait := end.Decided.Sub(end.SpeechEnd)
+		if wait < 800*time.Millisecond || wait > time.Second {
+			t.Fatalf("speech end -> commit %v, want 0.8-1.0 s", wait)
+		}
+		if end.Transcribed.Before(end.Decided) {
+			t.Fatalf("transcribed %v before the decision %v", end.Transcribed, end.Decided)
+		}
+	})
+
+	t.Run("a 5 s pause after 'so um' is waited out and a spoken close then commits at once", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"the hard part was the data migration so um", "we moved all of it in a weekend and that's it"}}})
+		h.send(Control{Kind: Reset, NoStory: true})
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(5 * time.Second))
+		h.barrier()
+		if n := h.count(TurnEnd); n != 0 {
+			t.Fatalf("cut in during a thinking pause: %s", summary(h.seen))
+		}
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, func(ev Event) bool { return ev.Text != "the hard part was the data migration so um" })
+		h.feed(h.quiet(900 * time.Millisecond))
+		end := h.waitFor(TurnEnd, nil)
+		if want := "the hard part was the data migration so um we moved all of it in a weekend and that's it"; end.Text != want {
+			t.Fatalf("turn %q", end.Text)
+		}
+		if wait := end.Decided.Sub(end.SpeechEnd); wait > 800*time.Millisecond {
+			t.Fatalf("a spoken close waited %v", wait)
+		}
+	})
+
+	t.Run("a story without its result yet is not cut between sentences", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"I was the tech lead on the payments team when our biggest merchant asked for Apple Pay by Friday."}}})
+		h.send(Control{Kind: Reset})
+		h.feed(h.speech(3 * time.Second))
+		h.feed(h.quiet(5 * time.Second))
+		h.barrier()
+		if n := h.count(TurnEnd); n != 0 {
+			t.Fatalf("cut in between sentences of a story: %s", summary(h.seen))
+		}
+		h.feed(h.quiet(1500 * time.Millisecond))
+		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonSilence {
+			t.Fatalf("reason %q", end.Reason)
+		}
+	})
+
+	t.Run("a long pause after a connective gets one 'Take your time' and the turn stays open", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we had two options and"}}})
+		h.send(Control{Kind: Reset, NoStory: true})
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(10 * time.Second))
+		hold := h.waitFor(Hold, nil)
+		if hold.Text != holdText {
+			t.Fatalf("hold %q", hold.Text)
+		}
+		h.feed(h.quiet(5 * time.Second))
+		h.barrier()
+		if n, m := h.count(Hold), h.count(TurnEnd); n != 1 || m != 0 {
+			t.Fatalf("%d holds and %d turn ends in a 15 s pause: %s", n, m, summary(h.seen))
+		}
+		h.feed(h.quiet(6 * time.Second))
+		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonSilence {
+			t.Fatalf("reason %q", end.Reason)
+		}
+	})
+
+	t.Run("done still commits at once in a thinking pause", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"let me think"}}})
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(time.Second))
+		h.waitFor(Utterance, nil)
+		h.send(Control{Kind: Done})
+		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonDone {
+			t.Fatalf("reason %q", end.Reason)
+		}
+	})
+}

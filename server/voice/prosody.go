@@ -1,0 +1,186 @@
+package voice
+
+import "math"
+
+// Contour is how the voice moved over the end of a stretch of speech.
+type Contour int
+
+const (
+	ContourUnknown Contour = iota // too little voiced audio to tell
+	ContourFalling                // pitch (or, unpitched, energy) fell: a statement ends
+	ContourLevel                  // held: a filler, a list item, a thought in progress
+	ContourRising                 // pitch rose: a question, or "and…" with more to come
+)
+
+func (c Contour) String() string {
+	switch c {
+	case ContourFalling:
+		return "falling"
+	case ContourLevel:
+		return "level"
+	case ContourRising:
+		return "rising"
+	}
+	return "unknown"
+}
+
+// Prosody is the slope of pitch and energy over the end of speech.
+type Prosody struct {
+	// PitchSlope in semitones per second over the pitched frames, and how
+	// many frames had a pitch.
+	PitchSlope   float64
+	PitchFrames  int
+	EnergySlope  float64 // dB per second over the frames above the floor
+	EnergyFrames int
+}
+
+// Pitch search range and thresholds. 70-400 Hz covers adult speaking
+// voices (male about 85-180 Hz, female about 165-255 Hz, with excursions).
+const (
+	minPitchHz = 70
+	maxPitchHz = 400
+	// A normalised autocorrelation peak under this is unvoiced or noise
+	// (YIN and Praat use similar voicing thresholds, 0.45 in Praat).
+	voicingThreshold = 0.45
+	// A final fall of about 2 semitones over half a second marks a
+	// declarative end in English ('t Hart, Collier and Cohen, "A
+	// perceptual study of intonation", 1990, model final falls of 2-6
+	// st); 4 st/s over the last half second is that fall.
+	contourSlope = 4.0
+	// Without pitch, an energy decay of 12 dB/s over the last half second
+	// is a trailing-off end.
+	energyFall = -12.0
+	minFrames  = 5
+)
+
+// EstimateProsody measures the pitch and energy slopes of pcm (16 kHz),
+// which should be the last half second or so of speech, ending at its
+// last voiced frame. Pitch comes from the normalised autocorrelation of
+// 40 ms windows every 20 ms; slopes are least-squares fits.
+func EstimateProsody(pcm []int16) Prosody {
+	const win = 2 * FrameSamples
+	var p Prosody
+	var pt, pv, et, ev []float64
+	for at := 0; at+win <= len(pcm); at += FrameSamples {
+		w := pcm[at : at+win]
+		t := float64(at+win/2) / SampleRate
+		e := energyDB(w)
+		if e < -60 {
+			continue
+		}
+		et, ev = append(et, t), append(ev, e)
+		if f0, ok := pitchOf(w); ok {
+			pt, pv = append(pt, t), append(pv, 12*math.Log2(f0/100))
+		}
+	}
+	p.PitchFrames, p.EnergyFrames = len(pt), len(et)
+	if len(pt) >= minFrames {
+		p.PitchSlope = slope(pt, pv)
+	}
+	if len(et) >= minFrames {
+		p.EnergySlope = slope(et, ev)
+	}
+	return p
+}
+
+// Contour classifies the slopes.
+func (p Prosody) Contour() Contour {
+	if p.PitchFrames >= minFrames {
+		switch {
+		case p.PitchSlope <= -contourSlope:
+			return ContourFalling
+		case p.PitchSlope >= contourSlope:
+			return ContourRising
+		}
+		if p.EnergyFrames >= minFrames && p.EnergySlope <= 2*energyFall {
+			return ContourFalling
+		}
+		return ContourLevel
+	}
+	if p.EnergyFrames >= minFrames {
+		if p.EnergySlope <= energyFall {
+			return ContourFalling
+		}
+		return ContourLevel
+	}
+	return ContourUnknown
+}
+
+// pitchOf returns the fundamental of w in Hz if w is voiced. It takes the
+// first lag whose normalised autocorrelation comes within 10% of the best,
+// which avoids locking onto a subharmonic (an octave too low).
+func pitchOf(w []int16) (float64, bool) {
+	x := make([]float64, len(w))
+	var mean float64
+	for i, v := range w {
+		x[i] = float64(v)
+		mean += x[i]
+	}
+	mean /= float64(len(x))
+	for i := range x {
+		x[i] -= mean
+	}
+	minLag, maxLag := SampleRate/maxPitchHz, SampleRate/minPitchHz
+	if maxLag >= len(x)/2 {
+		maxLag = len(x)/2 - 1
+	}
+	r := make([]float64, maxLag+1)
+	best := 0.0
+	for lag := minLag; lag <= maxLag; lag++ {
+		var num, e0, e1 float64
+		for i := 0; i+lag < len(x); i++ {
+			num += x[i] * x[i+lag]
+			e0 += x[i] * x[i]
+			e1 += x[i+lag] * x[i+lag]
+		}
+		if e0 == 0 || e1 == 0 {
+			continue
+		}
+		r[lag] = num / math.Sqrt(e0*e1)
+		best = max(best, r[lag])
+	}
+	if best < voicingThreshold {
+		return 0, false
+	}
+	for lag := minLag + 1; lag < maxLag; lag++ {
+		if r[lag] >= 0.9*best && r[lag] >= r[lag-1] && r[lag] >= r[lag+1] {
+			// Parabolic interpolation around the peak for sub-sample lag.
+			a, b, c := r[lag-1], r[lag], r[lag+1]
+			d := 0.0
+			if den := a - 2*b + c; den != 0 {
+				d = 0.5 * (a - c) / den
+			}
+			return SampleRate / (float64(lag) + d), true
+		}
+	}
+	return 0, false
+}
+
+func energyDB(w []int16) float64 {
+	var s float64
+	for _, v := range w {
+		s += float64(v) * float64(v)
+	}
+	ms := s / float64(len(w)) / (32768.0 * 32768.0)
+	if ms <= 1e-10 {
+		return silenceDB
+	}
+	return 10 * math.Log10(ms)
+}
+
+// slope is the least-squares slope of y over x.
+func slope(x, y []float64) float64 {
+	n := float64(len(x))
+	var sx, sy, sxx, sxy float64
+	for i := range x {
+		sx += x[i]
+		sy += y[i]
+		sxx += x[i] * x[i]
+		sxy += x[i] * y[i]
+	}
+	den := n*sxx - sx*sx
+	if den == 0 {
+		return 0
+	}
+	return (n*sxy - sx*sy) / den
+}
