@@ -113,6 +113,42 @@ export async function launch(opts = {}) {
   };
 }
 
+/**
+ * emulatePrint switches the page to print styles (on) and back (off).
+ * Chromium emulates the print medium itself. Playwright's WebDriver BiDi
+ * page cannot (its updateEmulateMedia is empty: Firefox 153 has no BiDi
+ * command for the media type), so in Firefox the page's own stylesheets
+ * are switched through the CSSOM, which its CSP allows: every `@media
+ * print` rule is made to apply and every `@media screen` one not to, and
+ * `off` restores their conditions. Rules nested in other at-rules and
+ * layout that depends on a page size are not emulated.
+ * @param {import('playwright-core').Page} page
+ * @param {boolean} on
+ */
+export async function emulatePrint(page, on) {
+  if (BROWSER === 'chromium') {
+    await page.emulateMedia({ media: on ? 'print' : 'screen' });
+    return;
+  }
+  await page.evaluate((on) => {
+    for (const sheet of document.styleSheets) {
+      for (const rule of sheet.cssRules) {
+        if (!(rule instanceof CSSMediaRule)) continue;
+        if (on) {
+          const text = rule.media.mediaText;
+          if (/^\s*print\b/i.test(text) || /^\s*screen\b/i.test(text)) {
+            rule.__mockloopMedia = text;
+            rule.media.mediaText = text.replace(/^\s*print\b/i, 'all').replace(/^\s*screen\b/i, 'not all');
+          }
+        } else if (rule.__mockloopMedia !== undefined) {
+          rule.media.mediaText = rule.__mockloopMedia;
+          delete rule.__mockloopMedia;
+        }
+      }
+    }
+  }, on);
+}
+
 // Before each screenshot in Firefox, Playwright appends <style>body {}</style>
 // to make animations settle (shouldToggleStyleSheetToSyncAnimations); the
 // page's CSP (style-src 'self') rightly blocks it and Firefox reports the

@@ -13,13 +13,29 @@ import { launch, collectErrors } from './browser.js';
  *
  * browser is launch's options, or a function of the started servers that
  * returns them (for options that depend on the server, such as a clip).
- * @param {{servers?: Record<string, object>, browser?: object | ((s: object) => Promise<object> | object)}} opts
+ * setup runs once everything is up (seeding data), and cleanup after
+ * everything is stopped. They belong here rather than in the file's own
+ * before/after hooks because Node 20 runs a file's top-level hooks
+ * concurrently, so a second before() would not wait for this one.
+ * @param {{servers?: Record<string, object>,
+ *          browser?: object | ((s: object) => Promise<object> | object),
+ *          setup?: (s: object) => Promise<void>, cleanup?: () => Promise<void>}} opts
  */
 export function useSuite(opts = {}) {
   const servers = opts.servers || { srv: {} };
   const names = Object.keys(servers);
-  const s = { browser: null, url: '' };
+  let markReady;
+  // ready settles once the browser is up (or failed to start); openPage
+  // waits on it.
+  const s = { browser: null, url: '', ready: new Promise((r) => { markReady = r; }) };
   before(async () => {
+    try {
+      await start();
+    } finally {
+      markReady();
+    }
+  });
+  async function start() {
     // allSettled: a server that failed to start must not leave the others
     // running, so every started one is recorded for after() to stop.
     const started = await Promise.allSettled(names.map((n) => startServer(servers[n])));
@@ -29,10 +45,13 @@ export function useSuite(opts = {}) {
     s.url = s[names[0]].url;
     const browserOpts = typeof opts.browser === 'function' ? await opts.browser(s) : opts.browser;
     s.browser = await launch(browserOpts || {});
-  });
+    markReady();
+    if (opts.setup) await opts.setup(s);
+  }
   after(async () => {
     await s.browser?.close();
     await Promise.all(names.map((n) => s[n]?.stop()));
+    if (opts.cleanup) await opts.cleanup();
   });
   return s;
 }
@@ -43,6 +62,8 @@ export function useSuite(opts = {}) {
  * @param {{browser: {context: import('playwright-core').BrowserContext}}} s a useSuite result
  */
 export async function openPage(s, url) {
+  await s.ready;
+  if (!s.browser) throw new Error('openPage: the suite did not start (see the before hook\'s error)');
   const page = await s.browser.context.newPage();
   const errors = collectErrors(page);
   if (url) await page.goto(url);

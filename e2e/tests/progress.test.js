@@ -4,31 +4,32 @@
 // without a strong story. Also the review page's answer charts, on screen
 // and on paper. The data is made the way a user makes it: typed rounds
 // over the websocket.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS } from '../lib/browser.js';
+import { ARTIFACTS, emulatePrint } from '../lib/browser.js';
 import { useSuite, openPage } from '../lib/suite.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn } from '../lib/round.js';
 import { createRound, playTypedRound, STRONG_STORY } from '../lib/seed.js';
 
-const suite = useSuite();
 // rounds seeded, oldest first: a weak story with a follow-up, then a
 // strong one, so there are stories of both strengths and some gaps left.
 const seeded = [];
-before(async () => {
-  const { page } = await openPage(suite, `${suite.url}/history`);
-  const plans = [
-    { seed: 1, answers: [WEAK_ANSWER, STRONG_ANSWER] },
-    { seed: 2, answers: [WEAK_ANSWER, WEAK_ANSWER] },
-    { seed: 3, answers: [STRONG_STORY] },
-  ];
-  for (const p of plans) {
-    const id = await createRound(suite.url, { kind: 'behavioral', minutes: 10, seed: p.seed });
-    const asked = await playTypedRound(page, id, p.answers);
-    seeded.push({ id, asked });
-  }
-  await page.close();
+const suite = useSuite({
+  setup: async () => {
+    const { page } = await openPage(suite, `${suite.url}/history`);
+    const plans = [
+      { seed: 1, answers: [WEAK_ANSWER, STRONG_ANSWER] },
+      { seed: 2, answers: [WEAK_ANSWER, WEAK_ANSWER] },
+      { seed: 3, answers: [STRONG_STORY] },
+    ];
+    for (const p of plans) {
+      const id = await createRound(suite.url, { kind: 'behavioral', minutes: 10, seed: p.seed });
+      const asked = await playTypedRound(page, id, p.answers);
+      seeded.push({ id, asked });
+    }
+    await page.close();
+  },
 });
 
 async function progress() {
@@ -107,8 +108,12 @@ test('the progress page shows trends, the story bank and all 16 principles', asy
     await page.waitForSelector('body[data-ready=true]');
     const target = new URL(page.url()).hash.slice(1);
     assert.equal(await page.locator(`#${target}.answer-block`).count(), 1, `${target} is not an answer on the review page`);
-    await page.goBack();
-    await page.waitForSelector('body[data-ready=true]');
+    // Back to the history page, as the browser's Back button goes. Not
+    // page.goBack(): Firefox restores the page from its back-forward cache,
+    // for which WebDriver BiDi reports no navigation, so goBack would wait
+    // for ever; wait for the page itself instead.
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => location.pathname === '/history' && document.body.dataset.ready === 'true');
   });
 
   await t.test('the rounds table still lists every round', async () => {
@@ -157,7 +162,7 @@ test('the review page draws each answer’s charts and prints without its contro
     // Rendered at all: an element inside a display:none parent has no boxes.
     const visible = (sel) => page.$$eval(sel, (els) => els.some((e) => e.getClientRects().length > 0));
     assert.equal(await visible('.review-head .actions'), true);
-    await page.emulateMedia({ media: 'print' });
+    await emulatePrint(page, true);
     for (const sel of ['.topbar', '.review-head .actions', '#print', '#delete']) {
       assert.equal(await visible(sel), false, `${sel} shows in print`);
     }
@@ -165,7 +170,7 @@ test('the review page draws each answer’s charts and prints without its contro
     const breaks = await page.$$eval('.answer-charts .chart', (fs) => [...new Set(fs.map((f) => getComputedStyle(f).breakInside))]);
     assert.deepEqual(breaks, ['avoid']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-print.png'), fullPage: true });
-    await page.emulateMedia({ media: 'screen' });
+    await emulatePrint(page, false);
   });
   assert.deepEqual(errors, []);
   await page.close();

@@ -7,7 +7,7 @@
 // silence, so the interviewer is heard first (the question is read out
 // when the microphone connects) and the candidate then talks over it: a
 // real barge-in.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -44,8 +44,8 @@ const suite = useSuite({
     await withLeadingSilence(CLIP, clip, LEAD_SILENCE_SEC);
     return { microphone: clip };
   },
+  cleanup: async () => { if (tmp) await rm(tmp, { recursive: true, force: true }); },
 });
-after(() => tmp && rm(tmp, { recursive: true, force: true }));
 
 /** inbound reads the page's WebRTC receive counters for the audio track. */
 function inbound(page) {
