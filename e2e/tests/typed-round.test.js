@@ -43,6 +43,9 @@ test('a typed behavioral round goes from the home page to a review with highligh
     words: Array.from(e.querySelectorAll('strong')).map((s) => s.textContent),
   })));
   assert.ok(quotes.length > 0, 'no feedback card quotes the answer');
+  // The round page mid-round, with its feedback cards, for a person to look at.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'round.png'), fullPage: true });
   for (const q of quotes) {
     assert.ok(q.words.length > 0, `quote ${JSON.stringify(q.text)} marks no evidence words`);
     for (const part of q.text.split(' … ')) {
