@@ -2,7 +2,8 @@
 #   make run    build and start the app on http://127.0.0.1:8080
 #   make test   everything CI runs: vet, format, Go tests (with real
 #               pocketsphinx, SQLite, espeak-ng and pion peers), short
-#               fuzzing and the headless-Chromium end-to-end tests.
+#               fuzzing and the end-to-end tests in headless Chromium
+#               and Firefox ESR.
 # Both install the Debian packages they need when missing.
 
 GO        ?= go
@@ -17,7 +18,9 @@ export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev flite1-dev festival festvox-us-slt-hts
-TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox opus-tools chromium docker-compose
+# firefox-esr and pulseaudio: the e2e suite also runs in Firefox, whose
+# media graph needs an audio output (e2e/lib/audio.js starts a null sink).
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox opus-tools chromium firefox-esr pulseaudio docker-compose
 
 .PHONY: all run build test test-go test-e2e fuzz bench vet lint fmt-check compose-check deps deps-test clean
 
@@ -74,6 +77,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./analysis/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./server/ws/
 
+# Both browsers; MOCKLOOP_BROWSER=firefox (or chromium) runs one.
 test-e2e: build
 	MOCKLOOP_BIN=$(CURDIR)/$(BIN) e2e/run.sh
 

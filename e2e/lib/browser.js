@@ -1,16 +1,35 @@
-// Launches Debian's Chromium through playwright-core. Never downloads a
-// browser. The flags keep Chromium quiet on a closed network (no
-// background fetches, updates or sync) and let it run as root.
-import { chromium } from 'playwright-core';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+// Launches the browser under test through playwright-core: Debian's
+// Chromium (over CDP) or Debian's Firefox ESR (over WebDriver BiDi, the
+// 'moz-firefox' channel). Never downloads a browser. MOCKLOOP_BROWSER
+// picks which one (chromium by default); every test file is written once
+// against Playwright's API and runs in both.
+import { chromium, firefox } from 'playwright-core';
+import { mkdtemp, rm, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fakeMicrophoneScript } from './microphone.js';
+import { startAudioServer } from './audio.js';
+
+const BROWSERS = ['chromium', 'firefox'];
+
+/** BROWSER is the browser this run tests: $MOCKLOOP_BROWSER. */
+export const BROWSER = (process.env.MOCKLOOP_BROWSER || 'chromium').toLowerCase();
+if (!BROWSERS.includes(BROWSER)) {
+  throw new Error(`MOCKLOOP_BROWSER=${process.env.MOCKLOOP_BROWSER}: want one of ${BROWSERS.join(', ')}`);
+}
 
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+export const FIREFOX = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
 
-const BASE_ARGS = [
+/** ARTIFACTS is where screenshots go, one folder per browser so the two
+ * runs do not overwrite each other's. */
+export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', BROWSER);
+
+// The flags keep Chromium quiet on a closed network (no background
+// fetches, updates or sync) and let it run as root.
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -20,37 +39,130 @@ const BASE_ARGS = [
   '--disable-sync',
 ];
 
+// Playwright's Firefox profile already turns off updates, telemetry and
+// first-run pages. These two give getUserMedia a fake device without a
+// permission prompt; the fake device plays a tone, so a test that needs
+// speech replaces its content (fakeMicrophoneScript).
+const FIREFOX_MEDIA_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+};
+
+// Chromium's switch for a fake microphone playing a file; voice tests
+// written before `microphone` existed pass it in `args`.
+const FAKE_CAPTURE_ARG = '--use-file-for-fake-audio-capture=';
+
 /**
- * launch starts Chromium with a fresh profile and returns a context; close
- * it with the returned close().
- * @param {{args?: string[], permissions?: string[]}} opts
+ * launch starts the browser under test with a fresh profile and returns a
+ * context; close it with the returned close().
+ *
+ * microphone: a WAV file the page's getUserMedia hears, played once and
+ * then silence. args are Chromium switches: Firefox does not get them,
+ * except that a fake-capture file among them is taken as `microphone`.
+ * permissions are Playwright permissions; microphone access in Firefox
+ * comes from its media prefs instead, which Playwright cannot grant.
+ * @param {{args?: string[], permissions?: string[], microphone?: string}} opts
  */
 export async function launch(opts = {}) {
-  const profile = await mkdtemp(path.join(tmpdir(), 'mockloop-chromium-'));
+  const profile = await mkdtemp(path.join(tmpdir(), `mockloop-${BROWSER}-`));
   await mkdir(ARTIFACTS, { recursive: true });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+  const args = opts.args || [];
+  const fileArg = args.find((a) => a.startsWith(FAKE_CAPTURE_ARG));
+  const microphone = opts.microphone || (fileArg && fileArg.slice(FAKE_CAPTURE_ARG.length).replace(/%noloop$/, ''));
+  const common = {
     headless: true,
-    args: [...BASE_ARGS, ...(opts.args || [])],
     viewport: { width: 1366, height: 900 },
-    permissions: opts.permissions || [],
-  });
+  };
+  let context;
+  let audio = null;
+  if (BROWSER === 'chromium') {
+    const mic = opts.microphone ? [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      // %noloop: play the clip once, then silence, so a turn can end.
+      `${FAKE_CAPTURE_ARG}${opts.microphone}%noloop`,
+    ] : [];
+    const permissions = [...(opts.permissions || [])];
+    if (opts.microphone && !permissions.includes('microphone')) permissions.push('microphone');
+    context = await chromium.launchPersistentContext(profile, {
+      ...common,
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, ...mic, ...args],
+      permissions,
+    });
+  } else {
+    audio = await startAudioServer();
+    context = await firefox.launchPersistentContext(profile, {
+      ...common,
+      env: { ...process.env, ...audio.env },
+      channel: 'moz-firefox',
+      executablePath: FIREFOX,
+      firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
+      permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
+    });
+    if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
+  }
   return {
     context,
+    browser: BROWSER,
     async close() {
       await context.close();
+      await audio?.stop();
       await rm(profile, { recursive: true, force: true });
     },
   };
 }
 
+/**
+ * emulatePrint switches the page to print styles (on) and back (off).
+ * Chromium emulates the print medium itself. Playwright's WebDriver BiDi
+ * page cannot (its updateEmulateMedia is empty: Firefox 153 has no BiDi
+ * command for the media type), so in Firefox the page's own stylesheets
+ * are switched through the CSSOM, which its CSP allows: every `@media
+ * print` rule is made to apply and every `@media screen` one not to, and
+ * `off` restores their conditions. Rules nested in other at-rules and
+ * layout that depends on a page size are not emulated.
+ * @param {import('playwright-core').Page} page
+ * @param {boolean} on
+ */
+export async function emulatePrint(page, on) {
+  if (BROWSER === 'chromium') {
+    await page.emulateMedia({ media: on ? 'print' : 'screen' });
+    return;
+  }
+  await page.evaluate((on) => {
+    for (const sheet of document.styleSheets) {
+      for (const rule of sheet.cssRules) {
+        if (!(rule instanceof CSSMediaRule)) continue;
+        if (on) {
+          const text = rule.media.mediaText;
+          if (/^\s*print\b/i.test(text) || /^\s*screen\b/i.test(text)) {
+            rule.__mockloopMedia = text;
+            rule.media.mediaText = text.replace(/^\s*print\b/i, 'all').replace(/^\s*screen\b/i, 'not all');
+          }
+        } else if (rule.__mockloopMedia !== undefined) {
+          rule.media.mediaText = rule.__mockloopMedia;
+          delete rule.__mockloopMedia;
+        }
+      }
+    }
+  }, on);
+}
+
+// Before each screenshot in Firefox, Playwright appends <style>body {}</style>
+// to make animations settle (shouldToggleStyleSheetToSyncAnimations); the
+// page's CSP (style-src 'self') rightly blocks it and Firefox reports the
+// violation with the element's hash. That one report is the harness's own.
+const PLAYWRIGHT_STYLE_HASH = createHash('sha256').update('body {}').digest('base64');
+const harnessNoise = (text) => /style-src-elem/.test(text) && text.includes(`'sha256-${PLAYWRIGHT_STYLE_HASH}'`);
+
 /** collectErrors records page errors and console errors so a test can
  * assert the page stayed clean. */
 export function collectErrors(page) {
   const errors = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => { if (!harnessNoise(e.message)) errors.push(`pageerror: ${e.message}`); });
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !harnessNoise(m.text())) errors.push(`console: ${m.text()}`);
   });
   return errors;
 }

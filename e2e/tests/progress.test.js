@@ -4,43 +4,36 @@
 // without a strong story. Also the review page's answer charts, on screen
 // and on paper. The data is made the way a user makes it: typed rounds
 // over the websocket.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
+import { ARTIFACTS, emulatePrint } from '../lib/browser.js';
+import { useSuite, openPage } from '../lib/suite.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn } from '../lib/round.js';
 import { createRound, playTypedRound, STRONG_STORY } from '../lib/seed.js';
 
-let srv;
-let browser;
 // rounds seeded, oldest first: a weak story with a follow-up, then a
 // strong one, so there are stories of both strengths and some gaps left.
 const seeded = [];
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-  const page = await browser.context.newPage();
-  await page.goto(`${srv.url}/history`);
-  const plans = [
-    { seed: 1, answers: [WEAK_ANSWER, STRONG_ANSWER] },
-    { seed: 2, answers: [WEAK_ANSWER, WEAK_ANSWER] },
-    { seed: 3, answers: [STRONG_STORY] },
-  ];
-  for (const p of plans) {
-    const id = await createRound(srv.url, { kind: 'behavioral', minutes: 10, seed: p.seed });
-    const asked = await playTypedRound(page, id, p.answers);
-    seeded.push({ id, asked });
-  }
-  await page.close();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
+const suite = useSuite({
+  setup: async () => {
+    const { page } = await openPage(suite, `${suite.url}/history`);
+    const plans = [
+      { seed: 1, answers: [WEAK_ANSWER, STRONG_ANSWER] },
+      { seed: 2, answers: [WEAK_ANSWER, WEAK_ANSWER] },
+      { seed: 3, answers: [STRONG_STORY] },
+    ];
+    for (const p of plans) {
+      const id = await createRound(suite.url, { kind: 'behavioral', minutes: 10, seed: p.seed });
+      const asked = await playTypedRound(page, id, p.answers);
+      seeded.push({ id, asked });
+    }
+    await page.close();
+  },
 });
 
 async function progress() {
-  const res = await fetch(`${srv.url}/api/progress`);
+  const res = await fetch(`${suite.url}/api/progress`);
   assert.equal(res.status, 200);
   return res.json();
 }
@@ -57,9 +50,7 @@ async function imagesLoaded(page, sel, want) {
 
 test('the progress page shows trends, the story bank and all 16 principles', async (t) => {
   const want = await progress();
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${srv.url}/history`);
+  const { page, errors } = await openPage(suite, `${suite.url}/history`);
   await page.waitForSelector('body[data-ready=true]');
 
   await t.test('every trend has a sparkline that loads, its direction and its latest figure', async () => {
@@ -122,8 +113,12 @@ test('the progress page shows trends, the story bank and all 16 principles', asy
     await page.waitForSelector('body[data-ready=true]');
     const target = new URL(page.url()).hash.slice(1);
     assert.equal(await page.locator(`#${target}.answer-block`).count(), 1, `${target} is not an answer on the review page`);
-    await page.goBack();
-    await page.waitForSelector('body[data-ready=true]');
+    // Back to the history page, as the browser's Back button goes. Not
+    // page.goBack(): Firefox restores the page from its back-forward cache,
+    // for which WebDriver BiDi reports no navigation, so goBack would wait
+    // for ever; wait for the page itself instead.
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => location.pathname === '/history' && document.body.dataset.ready === 'true');
   });
 
   await t.test('the rounds table still lists every round', async () => {
@@ -142,12 +137,10 @@ test('the progress page shows trends, the story bank and all 16 principles', asy
 
 test('the review page draws each answer’s charts and prints without its controls', async (t) => {
   const { id } = seeded[0];
-  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const data = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const answers = data.turns.filter((x) => x.role === 'candidate' && x.report);
   assert.ok(answers.length >= 2);
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${srv.url}/review/${id}`);
+  const { page, errors } = await openPage(suite, `${suite.url}/review/${id}`);
   await page.waitForSelector('body[data-ready=true]');
 
   await t.test('every answer has its timeline and ownership charts loaded, with alt text', async () => {
@@ -175,7 +168,7 @@ test('the review page draws each answer’s charts and prints without its contro
     // Rendered at all: an element inside a display:none parent has no boxes.
     const visible = (sel) => page.$$eval(sel, (els) => els.some((e) => e.getClientRects().length > 0));
     assert.equal(await visible('.review-head .actions'), true);
-    await page.emulateMedia({ media: 'print' });
+    await emulatePrint(page, true);
     for (const sel of ['.topbar', '.review-head .actions', '#print', '#delete']) {
       assert.equal(await visible(sel), false, `${sel} shows in print`);
     }
@@ -183,7 +176,7 @@ test('the review page draws each answer’s charts and prints without its contro
     const breaks = await page.$$eval('.answer-charts .chart', (fs) => [...new Set(fs.map((f) => getComputedStyle(f).breakInside))]);
     assert.deepEqual(breaks, ['avoid']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-print.png'), fullPage: true });
-    await page.emulateMedia({ media: 'screen' });
+    await emulatePrint(page, false);
   });
   assert.deepEqual(errors, []);
   await page.close();
@@ -192,9 +185,7 @@ test('the review page draws each answer’s charts and prints without its contro
 test('Practise my gaps starts a behavioral round on a principle without a strong story', async () => {
   const { gaps } = await progress();
   assert.ok(gaps.length > 0 && gaps.length < 16, `want some gaps and some strong principles, got ${gaps.length}`);
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${srv.url}/history`);
+  const { page, errors } = await openPage(suite, `${suite.url}/history`);
   await page.waitForSelector('body[data-ready=true]');
   assert.match(await page.textContent('#gaps-note'), new RegExp(`${gaps.length} principles lack`));
   await Promise.all([page.waitForURL(/\/round\/[^/]+$/), page.click('#practise-gaps')]);
@@ -202,7 +193,7 @@ test('Practise my gaps starts a behavioral round on a principle without a strong
   const first = await waitForYourTurn(page, 1);
   assert.equal(first.turn.kind, 'question');
   assert.ok(gaps.includes(first.turn.principle), `first question is on ${first.turn.principle}, not one of the gaps ${gaps}`);
-  const r = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const r = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   assert.equal(r.round.kind, 'behavioral');
   assert.equal(r.round.minutes, 30);
   assert.deepEqual(errors, []);

@@ -1,38 +1,17 @@
 // A browser refresh in the middle of a round resumes at the same question
 // with the answers already given still on the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors } from '../lib/browser.js';
+import { useSuite, openPage } from '../lib/suite.js';
+import { createRound } from '../lib/seed.js';
 import { WEAK_ANSWER, waitForYourTurn, submitTyped, interviewerTurns } from '../lib/round.js';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
-async function createRound(kind) {
-  const res = await fetch(`${srv.url}/api/rounds`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ kind, minutes: 20, seed: 7 }),
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  const body = await res.json();
-  return (body.round || body).id;
-}
+const suite = useSuite();
+const ROUND = { kind: 'behavioral', minutes: 20, seed: 7 };
 
 test('refreshing mid-round resumes at the same question with the answered turns shown', async () => {
-  const id = await createRound('behavioral');
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${srv.url}/round/${id}`);
+  const id = await createRound(suite.url, ROUND);
+  const { page, errors } = await openPage(suite, `${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
   const asked = await interviewerTurns(page);
   await submitTyped(page, WEAK_ANSWER);
@@ -62,12 +41,10 @@ test('refreshing mid-round resumes at the same question with the answered turns 
 });
 
 test('a second tab takes the round over and the first says so without reconnecting', async () => {
-  const id = await createRound('behavioral');
-  const first = await browser.context.newPage();
-  await first.goto(`${srv.url}/round/${id}`);
+  const id = await createRound(suite.url, ROUND);
+  const { page: first } = await openPage(suite, `${suite.url}/round/${id}`);
   await waitForYourTurn(first, 1);
-  const second = await browser.context.newPage();
-  await second.goto(`${srv.url}/round/${id}`);
+  const { page: second } = await openPage(suite, `${suite.url}/round/${id}`);
   await waitForYourTurn(second, 1);
   await first.waitForSelector('#takeover:not([hidden])', { timeout: 10000 });
   assert.match(await first.textContent('#takeover'), /open in another tab/);

@@ -1,29 +1,17 @@
 // Issue requirement: a complete typed behavioral round through the UI, from
 // the home page to a review page with the findings marked at their words.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
+import { ARTIFACTS } from '../lib/browser.js';
+import { useSuite, openPage } from '../lib/suite.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn, submitTyped, interviewerTurns } from '../lib/round.js';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const suite = useSuite();
 
 test('a typed behavioral round goes from the home page to a review with highlighted findings', async () => {
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-
   // Home: engines shown, pick behavioral and 10 minutes, start.
-  await page.goto(`${srv.url}/`);
+  const { page, errors } = await openPage(suite, `${suite.url}/`);
   await page.waitForFunction(() => !document.querySelector('[data-engine=stt]').textContent.includes('…'));
   await page.locator('#kind-behavioral').check();
   await page.selectOption('#minutes', '10');
@@ -55,6 +43,9 @@ test('a typed behavioral round goes from the home page to a review with highligh
     words: Array.from(e.querySelectorAll('strong')).map((s) => s.textContent),
   })));
   assert.ok(quotes.length > 0, 'no feedback card quotes the answer');
+  // The round page mid-round, with its feedback cards, for a person to look at.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'round.png'), fullPage: true });
   for (const q of quotes) {
     assert.ok(q.words.length > 0, `quote ${JSON.stringify(q.text)} marks no evidence words`);
     for (const part of q.text.split(' … ')) {

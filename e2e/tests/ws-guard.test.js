@@ -1,39 +1,20 @@
 // The websocket refuses foreign origins, and a malformed message gets an
 // error back without breaking the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startServer } from '../lib/server.js';
-import { launch } from '../lib/browser.js';
+import { useSuite, openPage } from '../lib/suite.js';
+import { createRound } from '../lib/seed.js';
 import { WEAK_ANSWER, waitForYourTurn, submitTyped } from '../lib/round.js';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
-
-async function createRound() {
-  const res = await fetch(`${srv.url}/api/rounds`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ kind: 'behavioral', minutes: 10 }),
-  });
-  assert.equal(res.status, 201);
-  const body = await res.json();
-  return (body.round || body).id;
-}
+const suite = useSuite();
+const ROUND = { kind: 'behavioral', minutes: 10 };
 
 /** upgradeStatus tries a websocket handshake with the given Origin and
  * resolves to the HTTP status the server answered (101 when upgraded). */
 function upgradeStatus(roundID, origin) {
-  const u = new URL(`${srv.url}/ws?round=${roundID}`);
+  const u = new URL(`${suite.url}/ws?round=${roundID}`);
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: u.hostname,
@@ -61,11 +42,11 @@ function upgradeStatus(roundID, origin) {
 }
 
 test('the websocket checks the Origin header before upgrading', async (t) => {
-  const id = await createRound();
+  const id = await createRound(suite.url, ROUND);
   const cases = [
     { name: 'a page from another site is refused', origin: 'http://evil.example', want: 403 },
-    { name: 'another port on the same host is refused', origin: `http://127.0.0.1:${(Number(new URL(srv.url).port) % 65535) + 1}`, want: 403 },
-    { name: 'the server’s own origin is accepted', origin: srv.url, want: 101 },
+    { name: 'another port on the same host is refused', origin: `http://127.0.0.1:${(Number(new URL(suite.url).port) % 65535) + 1}`, want: 403 },
+    { name: 'the server’s own origin is accepted', origin: suite.url, want: 101 },
   ];
   for (const c of cases) {
     await t.test(c.name, async () => {
@@ -75,9 +56,8 @@ test('the websocket checks the Origin header before upgrading', async (t) => {
 });
 
 test('a malformed message shows an error and the page keeps working', async () => {
-  const id = await createRound();
-  const page = await browser.context.newPage();
-  await page.goto(`${srv.url}/round/${id}`);
+  const id = await createRound(suite.url, ROUND);
+  const { page } = await openPage(suite, `${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
 
   const cases = [
