@@ -138,6 +138,8 @@ test('the review groups follow-ups under their question and shows resolved findi
       byIdx.set(t.question_idx, q);
     }
     data.questions = [...byIdx.values()];
+    // The dialogue branch also says which follow-ups went unanswered.
+    data.questions[0].unanswered = [{ turn: follow.seq, code: 'missing_metric', probe: 'How did you measure it?' }];
     for (const t of data.turns) {
       if (t.seq === main.seq) {
         t.resolved = [{ code: 'missing_metric', turn_seq: follow.seq }];
@@ -159,6 +161,9 @@ test('the review groups follow-ups under their question and shows resolved findi
   assert.match(await group.locator('.q-text').textContent(), /The bank question, without the greeting\./);
   assert.equal(await group.locator(`.follow-ups #answer-${follow.seq}`).count(), 1, 'the follow-up answer is not under its question');
   assert.equal(await group.locator(`.follow-ups #answer-${main.seq}`).count(), 0, 'the main answer is indented as a follow-up');
+
+  assert.match(await group.locator('.unanswered').textContent(), /A follow-up was not answered: “How did you measure it\?” \(your reply\)/);
+  assert.equal(await group.locator('.unanswered a').getAttribute('href'), `#answer-${follow.seq}`);
 
   // Resolved and doubtful findings are shown as such and not counted.
   const block = review.locator(`#answer-${main.seq}`);
@@ -188,7 +193,9 @@ const CONFIG_EXTRA = (cfg) => ({
   },
   stt_hint: { approximate: true, text: 'Spoken content feedback is approximate with the built-in recognizer.', offer: { name: 'whisper.cpp', url: 'http://127.0.0.1:8080', command: 'docker compose up whisper' } },
   voices: [{ id: 'slt', label: 'Female (slt)' }, { id: 'rms', label: 'Male (rms)' }],
-  voice: 'rms',
+  // The voice branch names the default "default_voice" and keeps "voice"
+  // as the microphone flag.
+  default_voice: 'rms',
 });
 
 test('the home page shows each engine with its status, reason and fix, and the voice picker', async () => {

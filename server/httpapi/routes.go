@@ -124,10 +124,11 @@ func (a *API) Handler() http.Handler {
 		mux.Handle("GET /history", a.Pages.Page("history"))
 		// Any other path a person might type gets the styled page, not
 		// Go's plain "404 page not found".
-		mux.Handle("/", a.Pages.NotFound(""))
+		// GET only: a known path with the wrong method stays 405.
+		mux.Handle("GET /", a.Pages.NotFound(""))
 	}
 	// Unknown API paths stay JSON, whatever the pages do.
-	mux.Handle("/api/", a.wrap(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /api/", a.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("API path " + r.URL.Path)
 	}))
 	if a.WS != nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -49,6 +50,13 @@ func TestNotFoundPages(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a known API path with the wrong method is still 405", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/rounds/r1", nil))
+		if rec.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("POST /api/rounds/r1 = %d, want 405", rec.Code)
+		}
+	})
 	t.Run("an unknown API path is a JSON not_found", func(t *testing.T) {
 		rec := get(t, h, "/api/nope")
 		if rec.Code != http.StatusNotFound {

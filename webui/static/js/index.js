@@ -66,7 +66,11 @@ function renderVoices(cfg) {
     field.hidden = true;
     return;
   }
-  const def = typeof cfg.voice === 'string' && voices.some((v) => v.id === cfg.voice) ? cfg.voice : voices[0].id;
+  // The default voice's id: "default_voice", or "voice" when it is a
+  // string (an earlier draft of the contract; a boolean "voice" is the
+  // microphone flag).
+  const named = [cfg.default_voice, cfg.voice].find((v) => typeof v === 'string' && voices.some((x) => x.id === v));
+  const def = named || voices[0].id;
   sel.replaceChildren(...voices.map((v) => h('option', { value: v.id, selected: v.id === def }, v.label || v.id)));
   field.hidden = false;
 }

@@ -322,6 +322,16 @@ export function groupTurns(turns, questions) {
   return { groups, tail };
 }
 
+/** unanswered lists the follow-ups whose answers did not give what they
+ * asked (the API's questions[].unanswered), when the server says. */
+function unanswered(info) {
+  const misses = Array.isArray(info && info.unanswered) ? info.unanswered.filter((m) => m && m.probe) : [];
+  if (!misses.length) return null;
+  return h('div', { class: 'banner warn unanswered' }, h('span', {},
+    h('strong', {}, misses.length === 1 ? 'A follow-up was not answered: ' : 'Follow-ups not answered: '),
+    misses.map((m, i) => [i ? '; ' : '', `“${m.probe}”`, m.turn ? [' (', h('a', { href: `#answer-${m.turn}` }, 'your reply'), ')'] : null])));
+}
+
 function interviewerTurn(t, inGroup = false) {
   const label = t.kind === 'question' ? (inGroup ? 'Next part' : '') : TURN_LABEL[t.kind] || humanize(t.kind || '');
   return h('div', { class: 'turn interviewer', 'data-seq': t.seq, 'data-kind': t.kind },
@@ -388,6 +398,7 @@ function render(data) {
           h('span', { class: 'visually-hidden' }, p.covered ? ' (covered)' : ' (not covered)')))) : null,
       body,
       g.answers === 0 ? h('p', { class: 'muted small' }, 'Not answered: the question was skipped or the round ended.') : null,
+      unanswered(info),
       follow.length ? h('div', { class: 'follow-ups', 'aria-label': `Follow-ups on question ${gi + 1}` }, follow) : null);
   });
   for (const t of tail) nodes.push(interviewerTurn(t));
