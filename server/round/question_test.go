@@ -1,6 +1,7 @@
 package round
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -110,4 +111,55 @@ func TestEngineRemembersTheQuestion(t *testing.T) {
 			t.Errorf("next move %s", line(m))
 		}
 	})
+}
+
+func TestNoLineAsksForACoveredPhase(t *testing.T) {
+	bank := loadBank(t)
+	const (
+		sdAll = "Who uses it and what is in scope: internal teams, email and push. Functional requirements: send, opt out, see status; " +
+			"non-functional: p99 under 100 ms, 99.9 percent availability, at-least-once with dedup. Scale: 20 million a day, 2,000 per " +
+			"second at peak. The API writes to a Kafka topic keyed by user id, channel workers consume it, and a Postgres table stores " +
+			"the status rows. Failed sends retry with backoff, then go to a dead-letter queue. I chose Kafka over SQS for replay, at " +
+			"the cost of running it. We alarm on queue depth and error rate."
+		codeAll = "Can the list be empty, and is it sorted? I'll assume not. Brute force compares every pair, O(n^2). Better: sort by " +
+			"start and sweep once, O(n log n) time and O(n) space. Edge cases: empty list, one window, touching ends. For example " +
+			"[1,3],[2,6] gives [1,6], and I would unit test each case."
+		short = "Yes, that is right, it works."
+	)
+	for _, tc := range []struct {
+		kind mockloop.RoundKind
+		text string
+	}{{mockloop.KindSystemDesign, sdAll}, {mockloop.KindCoding, codeAll}} {
+		for seed := int64(1); seed <= 12; seed++ {
+			t.Run(fmt.Sprintf("a %s question covered in one answer, seed %d, is never asked for a phase again", tc.kind, seed), func(t *testing.T) {
+				s := newState(t, bank, Config{Kind: tc.kind, Minutes: 30, Seed: seed})
+				m := s.Begin()
+				m, v := answerWith(s, 1, tc.text)
+				var covered []string
+				for _, p := range v.Coverage {
+					if p.Covered {
+						covered = append(covered, p.Phase)
+					}
+				}
+				if len(covered) < len(v.Coverage)-1 {
+					t.Fatalf("the all-in-one answer covered only %v", covered)
+				}
+				words := phaseWords(m.AnalysisRound)
+				for i := 0; i < 8 && !m.Done && m.QuestionIdx == 0; i++ {
+					low := strings.ToLower(m.Prompt.Scripted)
+					for _, p := range covered {
+						for _, w := range words[p] {
+							if strings.Contains(low, w) {
+								t.Errorf("move %d %q asks about %s (%q), which was covered", i, m.Prompt.Scripted, p, w)
+							}
+						}
+					}
+					if analysis.PhaseOf(m.AnalysisRound, m.Prompt.ProbeCode) != "" {
+						t.Errorf("move %d probes %s", i, m.Prompt.ProbeCode)
+					}
+					m, _ = answerWith(s, 3+2*i, short)
+				}
+			})
+		}
+	}
 }
