@@ -118,6 +118,12 @@ func TestQuestionStateJudgesAcrossTurns(t *testing.T) {
 			covered: []string{"tradeoffs"},
 		},
 		{
+			name: "requirements given as a probe answer with a latency target count", round: SystemDesign, question: "Design a key-value store.",
+			turns: []turn{{stage: StageRequirements, probe: "no_requirements", probeText: "What are the requirements?",
+				text: "It must let a user create and fetch items, and reads should be under 50 ms."}},
+			covered: []string{"requirements"},
+		},
+		{
 			name:  "coding: one answer that covers every phase covers them all",
 			round: Coding, question: "Merge overlapping intervals.",
 			turns:   []turn{{stage: StageClarify, text: codeIntervalsAll}},

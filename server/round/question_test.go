@@ -83,6 +83,22 @@ func TestEngineRemembersTheQuestion(t *testing.T) {
 		}
 	})
 
+	t.Run("a gap the main answer left stays open for the next follow-up until an answer supplies it", func(t *testing.T) {
+		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 2})
+		s.Begin()
+		m, v := answerWith(s, 1, bhvWe)
+		if m.Prompt.ProbeCode != "weak_ownership" || !has(v.Report.Findings, "missing_context") {
+			t.Fatalf("first probe %s on findings %v; the case tests nothing", m.Prompt.ProbeCode, v.Report.Findings)
+		}
+		m, v = answerWith(s, 3, bhvI) // gives the I, not the scene
+		if has(v.Report.Findings, "missing_context") {
+			t.Fatalf("the follow-up answer was faulted for a whole story's context: %v", v.Report.Findings)
+		}
+		if m.Prompt.Kind != mockloop.TurnProbe || m.Prompt.ProbeCode != "missing_context" {
+			t.Errorf("after the ownership answer: %s, want the main answer's open missing_context", line(m))
+		}
+	})
+
 	t.Run("a loop judges each section by its own kind", func(t *testing.T) {
 		s := newState(t, bank, Config{Kind: mockloop.KindLoop, Minutes: 60, Seed: 5})
 		m := s.Begin()
