@@ -222,7 +222,26 @@ func NewQuestionState(r Round, question string) QuestionState {
 		q.Phases = append(q.Phases, PhaseMark{Phase: p.Name, Label: p.Label})
 	}
 	q.addTopic(question)
+	q.addTopic(domainWords(r))
 	return q
+}
+
+// domainWords are words any answer about a round's kind of question may
+// use without echoing the question: "the input fits in memory" is about a
+// coding problem whatever the problem says.
+func domainWords(r Round) string {
+	switch r {
+	case SystemDesign:
+		return "service services system database storage cache queue request requests users traffic latency server servers " +
+			"client clients data writes reads region shard replica network message messages events scale design component"
+	case Coding:
+		return "input output array string list element elements memory loop index pointer value values number numbers " +
+			"count counts result function solution algorithm sort sorted sorting stack queue tree graph node nodes character " +
+			"characters window duplicate complexity linear"
+	}
+	return "team teams customer customers project projects manager deadline launch release result results decided worked " +
+		"built shipped fixed problem issue impact people stakeholder stakeholders engineer engineers product business " +
+		"company months weeks later learned"
 }
 
 // QuestionAnswer is one answer to a question, as QuestionState.Observe
@@ -332,16 +351,13 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 	// A report without text (a client that sent only findings) cannot be
 	// checked against its follow-up, so it is taken as answered.
 	checkable := len(words) > 0
-	if a.Probe != "" && checkable {
-		// An answer that gives what was asked (the number, the "I") is on
-		// topic even in words the question never used.
-		j.OnTopic = q.onTopic(rep, words, a.ProbeText) || len(words) >= 5 && resolvable(a.Probe) && supplies(a.Probe, rep)
-	}
 
 	// Coverage first: what this answer said counts before its findings
 	// are judged.
 	for i, d := range defs {
-		if q.Phases[i].Covered || !j.OnTopic || !coversPhase(d, rep, words) {
+		// Off the follow-up's topic or not, what an answer covers counts:
+		// a candidate may answer a phase nobody asked for yet.
+		if q.Phases[i].Covered || !coversPhase(d, rep, words) {
 			continue
 		}
 		q.Phases[i].Covered, q.Phases[i].Turn = true, a.Turn
@@ -354,6 +370,14 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 				j.Resolved = append(j.Resolved, res)
 			}
 		}
+	}
+
+	if a.Probe != "" && checkable {
+		// An answer that gives what was asked (the number, the "I") or
+		// covers a phase is on topic even in words the question never
+		// used.
+		j.OnTopic = len(j.Covered) > 0 || q.onTopic(rep, words, a.ProbeText) ||
+			len(words) >= 5 && plainlySupplied(a.Probe) && supplies(a.Probe, rep)
 	}
 
 	for _, f := range rep.Findings {
