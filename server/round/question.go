@@ -246,15 +246,7 @@ func (s *State) pickQuote(q *question) (analysis.Quote, bool) {
 	if len(cands) > 3 {
 		cands = cands[:3]
 	}
-	idx := 0
-	if len(cands) > 1 {
-		names := make([]string, len(cands))
-		for i := range cands {
-			names[i] = string(rune('0' + i))
-		}
-		idx = int(s.pick("quote", names)[0] - '0')
-	}
-	qt := cands[idx]
+	qt := cands[s.pickIndex("quote", len(cands))]
 	q.State.Quoted = append(q.State.Quoted, quoteKey(qt))
 	return qt, true
 }

@@ -179,3 +179,40 @@ func TestNoLineAsksForACoveredPhase(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedFollowUpsAreDeterministic(t *testing.T) {
+	bank := loadBank(t)
+	const strong = "Last year our payments team owned a checkout service whose error rate had climbed to 3 percent after a " +
+		"provider change, and I was asked to fix it before the holiday peak. I pulled a week of failed requests, found that 80 " +
+		"percent were timeouts on one provider, and I proposed a circuit breaker with a fallback provider. I wrote the design, " +
+		"got sign-off from the two teams that call us, and I rolled it out behind a feature flag. The error rate fell to 0.3 " +
+		"percent within two weeks."
+	for _, tc := range []struct {
+		kind    mockloop.RoundKind
+		answers []string
+	}{
+		{mockloop.KindBehavioral, []string{strong, bhvI}},
+		{mockloop.KindBarRaiser, []string{strong, bhvI, bhvI}},
+		{mockloop.KindSystemDesign, []string{sdRequirements, sdDesign, sdDesign}},
+	} {
+		kind, answers := tc.kind, tc.answers
+		t.Run("the same seed and answers give the same "+string(kind)+" follow-ups, word for word", func(t *testing.T) {
+			run := func(seed int64) []string {
+				s := newState(t, bank, Config{Kind: kind, Seed: seed})
+				out := []string{s.Begin().Prompt.Scripted}
+				for i, a := range answers {
+					m, _ := answerWith(s, 2*i+1, a)
+					out = append(out, m.Prompt.ProbeCode+" "+m.Prompt.Scripted)
+				}
+				return out
+			}
+			a, b := run(17), run(17)
+			if !slices.Equal(a, b) {
+				t.Errorf("two runs differ:\n%q\n%q", a, b)
+			}
+			if !slices.ContainsFunc(a, func(l string) bool { return strings.HasPrefix(l, ProbeDigIn+" ") }) {
+				t.Errorf("no dig-in among %q", a)
+			}
+		})
+	}
+}

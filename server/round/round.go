@@ -716,7 +716,12 @@ func (s *State) emit(m Move) Move {
 // pick chooses one of options from the seed, the step count and a salt, so
 // wording varies between rounds but not between runs of the same round.
 func (s *State) pick(salt string, options []string) string {
+	return options[s.pickIndex(salt, len(options))]
+}
+
+// pickIndex is pick for an index below n (n > 0).
+func (s *State) pickIndex(salt string, n int) int {
 	h := fnv.New64a()
 	h.Write([]byte(strconv.FormatInt(s.st.Config.Seed, 10) + "/" + strconv.Itoa(s.st.Steps) + "/" + salt))
-	return options[h.Sum64()%uint64(len(options))]
+	return int(h.Sum64() % uint64(n))
 }
