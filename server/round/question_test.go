@@ -84,18 +84,25 @@ func TestEngineRemembersTheQuestion(t *testing.T) {
 	})
 
 	t.Run("a gap the main answer left stays open for the next follow-up until an answer supplies it", func(t *testing.T) {
+		const vague = "Our team saw the nightly billing export time out every few days, and finance could not close the month. " +
+			"We looked into it together over a week, we rewrote the slowest query, we added an index on the invoices table and " +
+			"we moved the export to a replica, and in the end the export was much faster and finance was happy."
 		s := newState(t, bank, Config{Kind: mockloop.KindBehavioral, Seed: 2})
 		s.Begin()
-		m, v := answerWith(s, 1, bhvWe)
-		if m.Prompt.ProbeCode != "weak_ownership" || !has(v.Report.Findings, "missing_context") {
-			t.Fatalf("first probe %s on findings %v; the case tests nothing", m.Prompt.ProbeCode, v.Report.Findings)
+		m, v := answerWith(s, 1, vague)
+		var others []string
+		for _, f := range v.Report.Findings {
+			if f.Code != m.Prompt.ProbeCode && f.Code != "too_short" && !analysis.Structural(f.Code) {
+				others = append(others, f.Code)
+			}
 		}
-		m, v = answerWith(s, 3, bhvI) // gives the I, not the scene
-		if has(v.Report.Findings, "missing_context") {
-			t.Fatalf("the follow-up answer was faulted for a whole story's context: %v", v.Report.Findings)
+		if m.Prompt.Kind != mockloop.TurnProbe || len(others) == 0 {
+			t.Fatalf("first move %s on findings %v; the case tests nothing", line(m), v.Report.Findings)
 		}
-		if m.Prompt.Kind != mockloop.TurnProbe || m.Prompt.ProbeCode != "missing_context" {
-			t.Errorf("after the ownership answer: %s, want the main answer's open missing_context", line(m))
+		first := m.Prompt.ProbeCode
+		m, _ = answerWith(s, 3, bhvI) // gives the I, no number
+		if m.Prompt.Kind != mockloop.TurnProbe || m.Prompt.ProbeCode == first || !slices.Contains(others, m.Prompt.ProbeCode) {
+			t.Errorf("after the first follow-up: %s, want one of the main answer's open %v", line(m), others)
 		}
 	})
 
