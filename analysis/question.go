@@ -92,7 +92,7 @@ func QuestionPhases(r Round) []PhaseDef {
 				Missing:    "Across the whole question you never stated what the system must do or the non-functional needs.",
 				Suggestion: "List two or three core features and the latency, availability and consistency you need, and confirm them.",
 				cues: []string{"low latency", "read-heavy", "write-heavy", "read heavy", "write heavy", "real-time", "real time", "users should", "users need", "should support", "goal*", "99.9*", "requirement*", "functional", "non-functional", "nonfunctional", "must support", "must be", "needs to", "has to",
-					"low latency", "latency budget", "latency target", "latency under", "availability", "available", "consistency", "consistent", "durab*", "at-least-once", "at least once",
+					"must", "should be", "should let", "let a user", "let users", "users can", "a user can", "low latency", "latency budget", "latency target", "latency under", "availability", "available", "consistency", "consistent", "durab*", "at-least-once", "at least once",
 					"exactly-once", "exactly once", "at-most-once", "sla", "slo", "opt-out*", "opt out", "dedup*", "ordering"}},
 			{Name: "high_level", Label: "High-level components", Code: CodeNoHighLevel, Stage: StageHighLevel,
 				Missing:    "Across the whole question you never laid out the main components and how a request flows through them.",
@@ -222,7 +222,26 @@ func NewQuestionState(r Round, question string) QuestionState {
 		q.Phases = append(q.Phases, PhaseMark{Phase: p.Name, Label: p.Label})
 	}
 	q.addTopic(question)
+	q.addTopic(domainWords(r))
 	return q
+}
+
+// domainWords are words any answer about a round's kind of question may
+// use without echoing the question: "the input fits in memory" is about a
+// coding problem whatever the problem says.
+func domainWords(r Round) string {
+	switch r {
+	case SystemDesign:
+		return "service services system database storage cache queue request requests users traffic latency server servers " +
+			"client clients data writes reads region shard replica network message messages events scale design component"
+	case Coding:
+		return "input output array string list element elements memory loop index pointer value values number numbers " +
+			"count counts result function solution algorithm sort sorted sorting stack queue tree graph node nodes character " +
+			"characters window duplicate complexity linear"
+	}
+	return "team teams customer customers project projects manager deadline launch release result results decided worked " +
+		"built shipped fixed problem issue impact people stakeholder stakeholders engineer engineers product business " +
+		"company months weeks later learned"
 }
 
 // QuestionAnswer is one answer to a question, as QuestionState.Observe
@@ -332,16 +351,13 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 	// A report without text (a client that sent only findings) cannot be
 	// checked against its follow-up, so it is taken as answered.
 	checkable := len(words) > 0
-	if a.Probe != "" && checkable {
-		// An answer that gives what was asked (the number, the "I") is on
-		// topic even in words the question never used.
-		j.OnTopic = q.onTopic(rep, words, a.ProbeText) || len(words) >= 5 && resolvable(a.Probe) && supplies(a.Probe, rep)
-	}
 
 	// Coverage first: what this answer said counts before its findings
 	// are judged.
 	for i, d := range defs {
-		if q.Phases[i].Covered || !j.OnTopic || !coversPhase(d, rep, words) {
+		// Off the follow-up's topic or not, what an answer covers counts:
+		// a candidate may answer a phase nobody asked for yet.
+		if q.Phases[i].Covered || !coversPhase(d, rep, words) {
 			continue
 		}
 		q.Phases[i].Covered, q.Phases[i].Turn = true, a.Turn
@@ -354,6 +370,14 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 				j.Resolved = append(j.Resolved, res)
 			}
 		}
+	}
+
+	if a.Probe != "" && checkable {
+		// An answer that gives what was asked (the number, the "I") or
+		// covers a phase is on topic even in words the question never
+		// used.
+		j.OnTopic = len(j.Covered) > 0 || q.onTopic(rep, words, a.ProbeText) ||
+			len(words) >= 5 && plainlySupplied(a.Probe) && supplies(a.Probe, rep)
 	}
 
 	for _, f := range rep.Findings {
@@ -442,8 +466,14 @@ func (q *QuestionState) probeAnswered(code string, rep Report, defs []PhaseDef, 
 		return q.Phases[i].Covered
 	}
 	switch code {
-	case "missing_metric", "vague_claims", "missing_result", "weak_ownership", "missing_action", "missing_context",
-		"narrow_scope", "tool_dropping", "hedging", "too_short", "rambling":
+	case "too_short", "vague_claims", "hedging":
+		// "Take that further": more detail, or a phase it had not covered.
+		if len(covered) > 0 || code == "too_short" && rep.Metrics.Words >= 25 {
+			return true
+		}
+		return supplies(code, rep)
+	case "missing_metric", "missing_result", "weak_ownership", "missing_action", "missing_context",
+		"narrow_scope", "tool_dropping", "rambling":
 		return supplies(code, rep)
 	}
 	// A challenge or a dig-in on the candidate's words: any real answer.
@@ -491,11 +521,17 @@ func (q *QuestionState) Close(all bool) []Finding {
 	return out
 }
 
-// Gaps returns the missing-phase codes reported on this question whose
-// phase is still not covered: what an interviewer may still ask for.
+// Gaps returns what the question still lacks that an interviewer may ask
+// for: the main answers' findings no follow-up resolved yet, then the
+// missing-phase codes reported whose phase is still not covered.
 func (q *QuestionState) Gaps() []string {
 	defs := QuestionPhases(q.Round)
 	var out []string
+	for _, o := range q.Open {
+		if !slices.Contains(out, o.Code) {
+			out = append(out, o.Code)
+		}
+	}
 	for _, r := range q.Reported {
 		if i := phaseByCode(defs, r.Code); i >= 0 && !q.Phases[i].Covered && !slices.Contains(out, r.Code) {
 			out = append(out, r.Code)
@@ -546,6 +582,15 @@ func coversPhase(d PhaseDef, rep Report, words []string) bool {
 	}
 	if d.Code == "no_tradeoffs" && choiceOver(words) {
 		return true
+	}
+	if d.Code == "no_requirements" {
+		// "reads under 50 ms": a latency target is a non-functional
+		// requirement.
+		for _, m := range rep.Metrics.MetricMentions {
+			if m.Unit == "ms" {
+				return true
+			}
+		}
 	}
 	if d.Code == "no_scale_estimates" {
 		// "2,000 per second", "5k users": a large number is an estimate.

@@ -12,6 +12,10 @@ type turn struct {
 	stage, probe, probeText, text string
 }
 
+// ProbeDigInForTest is the round engine's dig-in code, which the analysis
+// package does not know: any code without a rule of its own.
+const ProbeDigInForTest = "dig_in"
+
 func observeAll(r Round, question string, turns []turn) (QuestionState, []Judgement) {
 	q := NewQuestionState(r, question)
 	var js []Judgement
@@ -118,6 +122,18 @@ func TestQuestionStateJudgesAcrossTurns(t *testing.T) {
 			covered: []string{"tradeoffs"},
 		},
 		{
+			name: "requirements given as a probe answer with a latency target count", round: SystemDesign, question: "Design a key-value store.",
+			turns: []turn{{stage: StageRequirements, probe: "no_requirements", probeText: "What are the requirements?",
+				text: "It must let a user create and fetch items, and reads should be under 50 ms."}},
+			covered: []string{"requirements"},
+		},
+		{
+			name: "a phase answered in reply to another follow-up still counts", round: Coding, question: "Return the first unique character of a stream.",
+			turns: []turn{{stage: StageClarify, probe: ProbeDigInForTest, probeText: "You said you'd use a hash map. Why does that work?",
+				text: "I guess I'd assume the input fits in memory and has no nulls."}},
+			covered: []string{"clarify"},
+		},
+		{
 			name:  "coding: one answer that covers every phase covers them all",
 			round: Coding, question: "Merge overlapping intervals.",
 			turns:   []turn{{stage: StageClarify, text: codeIntervalsAll}},
@@ -190,6 +206,8 @@ func TestFollowUpAnswersResolveOrMiss(t *testing.T) {
 		{"an answer in new words that gives the I is on topic and resolves ownership", bhvWeMain,
 			"I personally interviewed the analysts, I drafted the plan and I presented it to my director.",
 			"weak_ownership", "What did you personally do?", []string{"weak_ownership"}, true, true},
+		{"word salad to a context follow-up resolves nothing", bhvMain, "banana keyboard seventeen the the running of purple in to",
+			"missing_context", "What was the situation, and what was at stake?", nil, false, false},
 		{"an on-topic answer without a number does not resolve the metric", bhvMain,
 			"We checked with the finance team and the payments dashboard after the checkout migration and everyone was happy with it.",
 			"missing_metric", "How did you measure the result?", nil, false, false},

@@ -3,7 +3,6 @@ package round
 import (
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
@@ -188,7 +187,7 @@ func ApplyResolutions(turns []mockloop.Turn, res map[int][]mockloop.Resolution) 
 // keepQuotes remembers the quotable phrases of an on-topic answer.
 func (q *question) keepQuotes(rep analysis.Report) {
 	for _, qt := range analysis.Quotes(rep) {
-		if slices.ContainsFunc(q.Quotes, func(o analysis.Quote) bool { return strings.EqualFold(o.You, qt.You) }) {
+		if slices.ContainsFunc(q.Quotes, func(o analysis.Quote) bool { return quoteKey(o) == quoteKey(qt) }) {
 			continue
 		}
 		q.Quotes = append(q.Quotes, qt)
@@ -198,29 +197,21 @@ func (q *question) keepQuotes(rep analysis.Report) {
 	}
 }
 
+// quoteKey names a quote whatever its article: "a counter service" and
+// "the counter service" are one thing to ask about.
+func quoteKey(qt analysis.Quote) string {
+	k := strings.ToLower(qt.You)
+	for _, art := range []string{"a ", "an ", "the ", "your "} {
+		k = strings.TrimPrefix(k, art)
+	}
+	return k
+}
+
 // hasQuote reports whether pickQuote would find a phrase.
 func (s *State) hasQuote(q *question) bool {
 	return slices.ContainsFunc(q.Quotes, func(qt analysis.Quote) bool {
-		return !slices.Contains(q.State.Quoted, strings.ToLower(qt.You))
+		return !slices.Contains(q.State.Quoted, quoteKey(qt))
 	})
-}
-
-// joinLabels lists phases for a sentence: "high-level components, data
-// model and APIs as well as trade-offs".
-func joinLabels(ds []analysis.PhaseDef) string {
-	names := make([]string, len(ds))
-	for i, d := range ds {
-		names[i] = d.Label
-		if r := []rune(d.Label); len(r) > 1 && !unicode.IsUpper(r[1]) {
-			names[i] = string(unicode.ToLower(r[0])) + string(r[1:])
-		}
-	}
-	// Labels hold "and" themselves ("data model and APIs"), so the list
-	// is joined with "as well as" to stay readable aloud.
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " as well as " + names[len(names)-1]
 }
 
 // pickQuote chooses a phrase not yet quoted: from the newest answer first,
@@ -235,7 +226,7 @@ func (s *State) pickQuote(q *question) (analysis.Quote, bool) {
 	for _, kind := range prefer {
 		for i := len(q.Quotes) - 1; i >= 0; i-- {
 			qt := q.Quotes[i]
-			if qt.Kind != kind || slices.Contains(q.State.Quoted, strings.ToLower(qt.You)) {
+			if qt.Kind != kind || slices.Contains(q.State.Quoted, quoteKey(qt)) {
 				continue
 			}
 			cands = append(cands, qt)
@@ -255,16 +246,8 @@ func (s *State) pickQuote(q *question) (analysis.Quote, bool) {
 	if len(cands) > 3 {
 		cands = cands[:3]
 	}
-	idx := 0
-	if len(cands) > 1 {
-		names := make([]string, len(cands))
-		for i := range cands {
-			names[i] = string(rune('0' + i))
-		}
-		idx = int(s.pick("quote", names)[0] - '0')
-	}
-	qt := cands[idx]
-	q.State.Quoted = append(q.State.Quoted, strings.ToLower(qt.You))
+	qt := cands[s.pickIndex("quote", len(cands))]
+	q.State.Quoted = append(q.State.Quoted, quoteKey(qt))
 	return qt, true
 }
 
@@ -273,10 +256,13 @@ func (s *State) pickQuote(q *question) (analysis.Quote, bool) {
 func (s *State) digIn(q *question, qt analysis.Quote) string {
 	var options []string
 	for _, d := range digIns(q.Block, qt.Kind) {
-		if d.phase != "" && q.State.IsCovered(d.phase) {
+		if d.phase != "" && q.State.IsCovered(d.phase) || asksForCovered(q, d.text) {
 			continue
 		}
 		options = append(options, d.text)
+	}
+	if len(options) == 0 {
+		options = []string{"You mentioned %s. Tell me more about that choice."}
 	}
 	return strings.Replace(s.pick("dig", options), "%s", qt.You, 1)
 }
@@ -348,4 +334,29 @@ func cloneQuestionState(q analysis.QuestionState) analysis.QuestionState {
 	q.Quoted = slices.Clone(q.Quoted)
 	q.Topic = slices.Clone(q.Topic)
 	return q
+}
+
+// asksForCovered reports whether a line's wording asks about a phase the
+// question already covered (phaseWords), so it is not said.
+func asksForCovered(q *question, text string) bool {
+	low := strings.ToLower(text)
+	for phase, words := range phaseWords(q.State.Round) {
+		if !q.State.IsCovered(phase) {
+			continue
+		}
+		for _, w := range words {
+			if strings.Contains(low, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// freshLines drops the lines already asked in this question and those
+// asking for a covered phase.
+func (s *State) freshLines(q *question, lines []string) []string {
+	return slices.DeleteFunc(slices.Clone(lines), func(l string) bool {
+		return slices.Contains(s.st.Probed, ProbeChallenge+":"+l) || q != nil && asksForCovered(q, l)
+	})
 }

@@ -392,7 +392,7 @@ func (s *State) probe(it item, q prompts.Question, mem *question, rep analysis.R
 			findings = append(slices.Clone(findings), analysis.Finding{Code: code, Severity: analysis.Medium})
 		}
 	}
-	candidates := s.candidates(it, q, findings)
+	candidates := s.candidates(it, q, mem, findings)
 	narrow := rep.Metrics.Scope == "self" || rep.Metrics.Scope == "team" || rep.Has(ProbeScope)
 	scopeDue := br && narrow && !slices.Contains(s.st.Probed, ProbeScope)
 	if br {
@@ -428,7 +428,10 @@ func (s *State) probe(it item, q prompts.Question, mem *question, rep analysis.R
 			case !br:
 				pool = slices.Concat(q.Deeper, q.BarRaiser)
 			}
-			pool = slices.DeleteFunc(pool, func(p string) bool { return slices.Contains(s.st.Probed, ProbeChallenge+":"+p) })
+			pool = s.freshLines(mem, pool)
+			if len(pool) == 0 {
+				pool = s.freshLines(mem, neutralFollowUps(it.Block))
+			}
 			if len(pool) == 0 {
 				return Move{}, false
 			}
@@ -493,7 +496,7 @@ func stripAck(text string) string {
 // of the slot's priority list in its order, then the other codes there is
 // wording for (a phase of an earlier stage still missing, a user bank's own
 // codes), by severity.
-func (s *State) candidates(it item, q prompts.Question, findings []analysis.Finding) []string {
+func (s *State) candidates(it item, q prompts.Question, mem *question, findings []analysis.Finding) []string {
 	rank := map[string]int{}
 	for i, c := range it.phase().codes {
 		rank[c] = i
@@ -510,7 +513,10 @@ func (s *State) candidates(it item, q prompts.Question, findings []analysis.Find
 			continue
 		}
 		seen[f.Code] = true
-		if _, ok := probeText(it, f.Code, q.Probe); !ok {
+		text, ok := probeText(it, f.Code, q.Probe)
+		if !ok || mem != nil && asksForCovered(mem, text) {
+			// No wording, or wording that asks for a phase the question
+			// covered ("Walk me through it on an example" after one).
 			continue
 		}
 		r, inPhase := rank[f.Code]
@@ -600,14 +606,17 @@ func (s *State) stageLead(mem *question, it item) string {
 		return it.phase().lead
 	}
 	if len(left) == 0 {
-		lead := "You've covered " + joinLabels(due) + " already. Let's go deeper. "
+		// The lead names no phase: saying "you covered the trade-offs"
+		// reads as asking for them again.
+		lead := "You've covered that part already. Let's go deeper. "
 		if qt, ok := s.pickQuote(mem); ok {
 			return lead + s.digIn(mem, qt)
 		}
 		bq, _ := s.bank.Question(it.QuestionID)
-		pool := slices.DeleteFunc(slices.Concat(bq.Deeper, bq.BarRaiser), func(p string) bool {
-			return slices.Contains(s.st.Probed, ProbeChallenge+":"+p)
-		})
+		pool := s.freshLines(mem, slices.Concat(bq.Deeper, bq.BarRaiser))
+		if len(pool) == 0 {
+			pool = s.freshLines(mem, neutralFollowUps(it.Block))
+		}
 		if len(pool) == 0 {
 			return it.phase().lead
 		}
@@ -707,7 +716,12 @@ func (s *State) emit(m Move) Move {
 // pick chooses one of options from the seed, the step count and a salt, so
 // wording varies between rounds but not between runs of the same round.
 func (s *State) pick(salt string, options []string) string {
+	return options[s.pickIndex(salt, len(options))]
+}
+
+// pickIndex is pick for an index below n (n > 0).
+func (s *State) pickIndex(salt string, n int) int {
 	h := fnv.New64a()
 	h.Write([]byte(strconv.FormatInt(s.st.Config.Seed, 10) + "/" + strconv.Itoa(s.st.Steps) + "/" + salt))
-	return options[h.Sum64()%uint64(len(options))]
+	return int(h.Sum64() % uint64(n))
 }

@@ -205,8 +205,8 @@ func stageFollowUps(stage string) []string {
 	switch stage {
 	case analysis.StageRequirements:
 		return []string{
-			"Which of those requirements will be hardest to meet, and why?",
-			"If you could keep only one of those requirements for the first version, which would it be?",
+			"Which of those needs will be hardest to meet, and why?",
+			"If you could keep only one of those for the first version, which would it be?",
 		}
 	case analysis.StageHighLevel:
 		return []string{
@@ -227,4 +227,53 @@ func stageFollowUps(stage string) []string {
 		return []string{"Which step dominates that cost, and could you avoid it?"}
 	}
 	return nil
+}
+
+// phaseWords are the words that make a line ask for a phase; a line with
+// them is not said once the phase is covered.
+func phaseWords(r analysis.Round) map[string][]string {
+	switch r {
+	case analysis.SystemDesign:
+		return map[string][]string{
+			"clarify":       {"scope", "use case", "clarify"},
+			"scale":         {"what scale", "how many", "requests per second", "numbers are you"},
+			"requirements":  {"requirement"},
+			"high_level":    {"main components", "high-level", "high level"},
+			"data_model":    {"data model", "schema", "partition it"},
+			"failures":      {"fails", "fail?", "goes down", "is down", "bottleneck", "is lost"},
+			"tradeoffs":     {"alternative", "trade-off", "tradeoff"},
+			"observability": {"unhealthy", "monitor", "alarm", "healthy", "on-call"},
+		}
+	case analysis.Coding:
+		return map[string][]string{
+			"clarify":     {"clarify", "what would you ask"},
+			"brute_force": {"simplest", "brute"},
+			"optimise":    {"do better", "faster", "improve"},
+			"complexity":  {"complexity", "big-o", "what does it cost", "time and space", "time and memory"},
+			"edge_cases":  {"edge case", "which inputs would break", "misbehave"},
+			"walkthrough": {"walk me through", "small example", "small input", "step by step"},
+		}
+	}
+	return nil
+}
+
+// neutralFollowUps are follow-ups that ask for no phase, for when every
+// other line would repeat what the question covered.
+func neutralFollowUps(block mockloop.RoundKind) []string {
+	switch block {
+	case mockloop.KindSystemDesign:
+		return []string{
+			"What would you change first if you had another week on this design?",
+			"Which part of this would you most want a second opinion on, and why?",
+		}
+	case mockloop.KindCoding:
+		return []string{
+			"What would you change first if you had more time?",
+			"Which part of this would you most want a reviewer to look at, and why?",
+		}
+	}
+	return []string{
+		"What would you do differently if you did it again?",
+		"What was the hardest part of that, and how did you get through it?",
+	}
 }
