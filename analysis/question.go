@@ -405,7 +405,8 @@ func (q *QuestionState) Observe(a QuestionAnswer) Judgement {
 				continue
 			}
 			q.Reported = append(q.Reported, ResolvedFinding{Code: d.Code, Turn: a.Turn})
-			j.Findings = append(j.Findings, Finding{Code: d.Code, Severity: Low, Message: "Not covered yet: " + strings.ToLower(d.Label) + ".", Suggestion: d.Suggestion})
+			j.Findings = append(j.Findings, questionFinding(d.Code, Low, "Not covered yet: "+strings.ToLower(d.Label)+".", d.Suggestion,
+				"Did you cover "+strings.ToLower(d.Label)+"?"))
 		}
 	}
 	if a.Probe == "" {
@@ -491,8 +492,20 @@ func probeMissFinding(a QuestionAnswer, onTopic bool) Finding {
 	if !onTopic {
 		msg = "This answer to " + asked + " does not talk about the question, so it cannot count as evidence."
 	}
-	return Finding{Code: CodeProbeNotAnswered, Severity: Medium, Message: msg,
-		Suggestion: "Answer the follow-up first, in one sentence (the number, the result, what you did), then add context if it helps."}
+	return questionFinding(CodeProbeNotAnswered, Medium, msg,
+		"Answer the follow-up first, in one sentence (the number, the result, what you did), then add context if it helps.",
+		"Did this answer give what the follow-up asked for?")
+}
+
+// questionConfidence is how sure the question-level findings are: they
+// rest on the whole question's answers, as sure as the rules' clear
+// findings, so the page states them as faults.
+const questionConfidence = 0.8
+
+// questionFinding is a content finding the question-level judgement adds.
+func questionFinding(code string, sev Severity, msg, suggestion, question string) Finding {
+	return Finding{Code: code, Kind: Content, Severity: sev, Message: msg, Suggestion: suggestion,
+		Confidence: questionConfidence, Question: question}
 }
 
 // Close ends the question and returns the phases still missing, as
@@ -516,7 +529,7 @@ func (q *QuestionState) Close(all bool) []Finding {
 			last = q.Answers[n-1]
 		}
 		q.Reported = append(q.Reported, ResolvedFinding{Code: d.Code, Turn: last})
-		out = append(out, Finding{Code: d.Code, Severity: Medium, Message: d.Missing, Suggestion: d.Suggestion})
+		out = append(out, questionFinding(d.Code, Medium, d.Missing, d.Suggestion, "Did you cover "+strings.ToLower(d.Label)+"?"))
 	}
 	return out
 }

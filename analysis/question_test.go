@@ -243,6 +243,13 @@ func TestFollowUpAnswersResolveOrMiss(t *testing.T) {
 			if !tt.wantAnswered && !slices.Contains(codes(j.Findings), CodeProbeNotAnswered) {
 				t.Errorf("findings %v, want %s", codes(j.Findings), CodeProbeNotAnswered)
 			}
+			for _, f := range j.Findings {
+				// The page states a finding as a fault only from this
+				// confidence on; the question-level ones are faults.
+				if f.Code == CodeProbeNotAnswered && (f.Confidence < ShownAsQuestion || f.Kind != Content || f.Question == "") {
+					t.Errorf("finding %+v is not a sure content finding with a question", f)
+				}
+			}
 		})
 	}
 }

@@ -160,6 +160,15 @@ func TestDebrief(t *testing.T) {
 	}
 }
 
+// doubtfulRep is rep with every finding under the page's question line.
+func doubtfulRep(codes ...string) analysis.Report {
+	r := rep(codes...)
+	for i := range r.Findings {
+		r.Findings[i].Confidence = analysis.ShownAsQuestion / 2
+	}
+	return r
+}
+
 func TestDebriefReasons(t *testing.T) {
 	answers := func(scope string, reports ...analysis.Report) []mockloop.Turn {
 		var ts []mockloop.Turn
@@ -201,6 +210,9 @@ func TestDebriefReasons(t *testing.T) {
 		{"a gap a follow-up resolved is not counted", mockloop.KindBehavioral,
 			resolved(answers("team", rep("missing_metric:high"), rep("weak_ownership:medium")), 2, "missing_metric", 5),
 			[]string{"weak ownership (1 of 2)", "Supplied when a follow-up asked: missing metric (question 1)"}, []string{"gap found in most questions: missing metric"}},
+		{"a finding the analyzer is unsure of is not counted as a gap", mockloop.KindLoop,
+			answers("org", doubtfulRep("missing_metric:high"), doubtfulRep("missing_metric:high"), rep("weak_ownership:high")),
+			[]string{"weak ownership (1 of 3)"}, []string{"missing metric"}},
 		{"a follow-up that went unanswered is said so", mockloop.KindBehavioral, missed(),
 			[]string{"1 follow-up answers were not answered", "How did you measure it?"}, nil},
 		{"a Bar Raiser round says when no impact left the team", mockloop.KindBarRaiser, answers("team", rep(), rep()),
