@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -72,6 +73,29 @@ func TestAnalyzeEdgeSizes(t *testing.T) {
 				t.Errorf("report round %q is not a known round", r.Round)
 			}
 			checkSpans(t, r)
+		})
+	}
+}
+
+func TestFindingsStoredBeforeConfidenceReadAsFaults(t *testing.T) {
+	tests := []struct {
+		name string
+		json string
+		want float64
+	}{
+		{"a finding without a confidence key is fully confident", `{"code":"missing_metric","severity":"high","message":"m"}`, 1},
+		{"a stored confidence is kept", `{"code":"missing_metric","confidence":0.3}`, 0.3},
+		{"a stored zero stays zero", `{"code":"missing_metric","confidence":0}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f Finding
+			if err := json.Unmarshal([]byte(tt.json), &f); err != nil {
+				t.Fatal(err)
+			}
+			if f.Confidence != tt.want || f.Code != "missing_metric" {
+				t.Errorf("decoded %+v, want confidence %v", f, tt.want)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -142,4 +143,17 @@ func (r Report) Has(code string) bool {
 		}
 	}
 	return false
+}
+
+// UnmarshalJSON reads a finding. One stored before findings carried a
+// confidence (no "confidence" key) was shown as a fault, so it reads as
+// fully confident rather than as a doubtful zero.
+func (f *Finding) UnmarshalJSON(b []byte) error {
+	type plain Finding
+	p := plain{Confidence: 1}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*f = Finding(p)
+	return nil
 }
