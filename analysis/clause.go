@@ -244,6 +244,8 @@ var (
 	// ("I removed them", "I cut the scope") are actions unless a number
 	// says what changed.
 	deliveryVerbs = setOf("shipped launched released delivered finished completed won saved")
+	// opinionVerbs after "I" make a clause an opinion.
+	opinionVerbs = setOf("think believe feel guess suppose")
 	// harmVerbs after "nobody"/"nothing" make an outcome: "nobody got
 	// paged", "nothing broke", "nobody lost their matches".
 	harmVerbs = setOf("got lost missed broke failed dropped complained crashed paged called escalated")
@@ -268,6 +270,16 @@ func (a *analyzer) outcomeClause(c clause) bool {
 		return false
 	}
 	toks := a.toks
+	// An opinion ("I think being wrong is fine") or a generalisation
+	// ("it's always the thing nobody owns") is not what happened.
+	for i := int(c.w0); i < int(c.w1); i++ {
+		switch w := toks[i].norm; {
+		case w == "always" || w == "usually" || w == "generally" || w == "typically":
+			return false
+		case w == "i" && opinionVerbs[tokAt(toks, i+1).norm]:
+			return false
+		}
+	}
 	for i := int(c.w0); i < int(c.w1); i++ {
 		w := toks[i].norm
 		next := tokAt(toks, i+1).norm
