@@ -276,7 +276,9 @@ func (a *analyzer) outcomeClause(c clause) bool {
 		switch w := toks[i].norm; {
 		case w == "always" || w == "usually" || w == "generally" || w == "typically":
 			return false
-		case w == "i" && opinionVerbs[tokAt(toks, i+1).norm]:
+		case w == "i" && opinionVerbs[tokAt(toks, i+1).norm] && !a.pastAfter(i+2, int(c.w1)):
+			// "I think the team was happier after that" is a hedged
+			// outcome; "I think being wrong is fine" an opinion.
 			return false
 		}
 	}
@@ -345,6 +347,18 @@ func (a *analyzer) outcomeClause(c clause) bool {
 			if n2 := tokAt(toks, i+2).norm; !(len(n2) > 3 && n2[len(n2)-3:] == "ing") {
 				return true // "ended up with half the pages", not "ended up suggesting"
 			}
+		}
+	}
+	return false
+}
+
+// pastAfter reports a past form of "be" or a regular past tense in
+// tokens [w0, w1).
+func (a *analyzer) pastAfter(w0, w1 int) bool {
+	for i := w0; i < min(w1, len(a.toks)); i++ {
+		w := a.toks[i].norm
+		if w == "was" || w == "were" || len(w) > 4 && w[len(w)-2:] == "ed" {
+			return true
 		}
 	}
 	return false
