@@ -25,6 +25,9 @@ func TestPhrasingClasses(t *testing.T) {
 		{"happy managers and a better relationship are a result", "Both managers were happy with it and the relationship improved.", "missing_result", false},
 		{"ending on a lesson is not a result", "What I took away from it is that I should ask for help earlier.", "missing_result", true},
 		{"ending on a plan is not a result", "The plan was to roll it out to the rest of the customers the next quarter.", "missing_result", true},
+		{"ending on an opinion is not a result", "I think being wrong is fine as long as you find out quickly.", "missing_result", true},
+		{"a hedged outcome is still a result", "I think the team was much happier after that.", "missing_result", false},
+		{"ending on a generalisation is not a result", "In billing it's always the job that nobody owns that breaks.", "missing_result", true},
 		// Metrics: fractions, multiples and comparisons are quantified.
 		{"a tenth of what it was is a metric", "The pages fell to a tenth of what they were.", "missing_metric", false},
 		{"a third off the bill is a metric", "It cut the hosting bill by about a third.", "missing_metric", false},

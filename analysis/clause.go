@@ -244,6 +244,8 @@ var (
 	// ("I removed them", "I cut the scope") are actions unless a number
 	// says what changed.
 	deliveryVerbs = setOf("shipped launched released delivered finished completed won saved")
+	// opinionVerbs after "I" make a clause an opinion.
+	opinionVerbs = setOf("think believe feel guess suppose")
 	// harmVerbs after "nobody"/"nothing" make an outcome: "nobody got
 	// paged", "nothing broke", "nobody lost their matches".
 	harmVerbs = setOf("got lost missed broke failed dropped complained crashed paged called escalated")
@@ -268,6 +270,18 @@ func (a *analyzer) outcomeClause(c clause) bool {
 		return false
 	}
 	toks := a.toks
+	// An opinion ("I think being wrong is fine") or a generalisation
+	// ("it's always the thing nobody owns") is not what happened.
+	for i := int(c.w0); i < int(c.w1); i++ {
+		switch w := toks[i].norm; {
+		case w == "always" || w == "usually" || w == "generally" || w == "typically":
+			return false
+		case w == "i" && opinionVerbs[tokAt(toks, i+1).norm] && !a.pastAfter(i+2, int(c.w1)):
+			// "I think the team was happier after that" is a hedged
+			// outcome; "I think being wrong is fine" an opinion.
+			return false
+		}
+	}
 	for i := int(c.w0); i < int(c.w1); i++ {
 		w := toks[i].norm
 		next := tokAt(toks, i+1).norm
@@ -333,6 +347,18 @@ func (a *analyzer) outcomeClause(c clause) bool {
 			if n2 := tokAt(toks, i+2).norm; !(len(n2) > 3 && n2[len(n2)-3:] == "ing") {
 				return true // "ended up with half the pages", not "ended up suggesting"
 			}
+		}
+	}
+	return false
+}
+
+// pastAfter reports a past form of "be" or a regular past tense in
+// tokens [w0, w1).
+func (a *analyzer) pastAfter(w0, w1 int) bool {
+	for i := w0; i < min(w1, len(a.toks)); i++ {
+		w := a.toks[i].norm
+		if w == "was" || w == "were" || len(w) > 4 && w[len(w)-2:] == "ed" {
+			return true
 		}
 	}
 	return false

@@ -20,7 +20,7 @@ const (
 // that only hedges ("I think", "I guess") is not an action.
 func (a *analyzer) countPronouns() {
 	hasA := a.parts[partA].w1 > a.parts[partA].w0
-	si := 0 // the segment holding token i: partAt without a search per token
+	si := 0 // the segment holding token i, advanced with i
 	for i := range a.toks {
 		for si < len(a.segs) && a.segs[si].w1 <= i {
 			si++

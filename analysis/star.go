@@ -266,23 +266,6 @@ func (a *analyzer) share(p int) float64 {
 	return sum
 }
 
-// partAt returns the STAR part of token w.
-func (a *analyzer) partAt(w int) int {
-	lo, hi := 0, len(a.segs)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if a.segs[m].w1 <= w {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(a.segs) {
-		return int(a.segs[lo].part)
-	}
-	return -1
-}
-
 // subjectBefore returns "i" or "we" when toks[w] is a verb whose subject
 // is the speaker or their team: "I built", "we then rolled", "I basically
 // rewrote".
