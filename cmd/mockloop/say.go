@@ -186,6 +186,7 @@ type voiceMeasure struct {
 	name       string
 	wer        float64 // total edits / total reference words
 	firstAudio []float64
+	firstCPU   []float64 // CPU ms for the same work: the cost on an idle core
 	synth      []float64 // ms per line
 	audioSec   []float64
 	startMS    float64 // opening the engine (festival: process and voice load)
@@ -213,11 +214,13 @@ func measureVoices(ctx context.Context, lines []string, stdout, stderr io.Writer
 		m := voiceMeasure{name: c.name, startMS: ms(time.Since(t0))}
 		var edits, words int
 		for _, line := range lines {
+			cpu0 := cpuTime()
 			first, err := firstAudio(ctx, sy, line)
 			if err != nil {
 				closeFn()
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
+			m.firstCPU = append(m.firstCPU, ms(cpuTime()-cpu0))
 			m.firstAudio = append(m.firstAudio, ms(first))
 			t := time.Now()
 			a, err := sy.Synthesize(ctx, line)
@@ -241,7 +244,7 @@ func measureVoices(ctx context.Context, lines []string, stdout, stderr io.Writer
 		results = append(results, m)
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "engine\tWER\tfirst audio p50 ms\tp95 ms\tsynth ms per s of speech\tlongest line s\tits synth ms\topen ms\t\n")
+	fmt.Fprintf(w, "engine\tWER\tfirst audio p50 ms\tp95 ms\tits CPU p50 ms\tp95 ms\tsynth ms per s of speech\tlongest line s\tits synth ms\topen ms\t\n")
 	for _, m := range results {
 		long := 0
 		for i := range m.audioSec {
@@ -254,12 +257,12 @@ func measureVoices(ctx context.Context, lines []string, stdout, stderr io.Writer
 			total += m.synth[i]
 			totalSec += m.audioSec[i]
 		}
-		fmt.Fprintf(w, "%s\t%.2f\t%.0f\t%.0f\t%.0f\t%.1f\t%.0f\t%.0f\t\n", m.name, m.wer,
-			pct(m.firstAudio, 50), pct(m.firstAudio, 95), total/max(totalSec, 1e-9),
+		fmt.Fprintf(w, "%s\t%.2f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.1f\t%.0f\t%.0f\t\n", m.name, m.wer,
+			pct(m.firstAudio, 50), pct(m.firstAudio, 95), pct(m.firstCPU, 50), pct(m.firstCPU, 95), total/max(totalSec, 1e-9),
 			m.audioSec[long], m.synth[long], m.startMS)
 	}
 	w.Flush()
-	fmt.Fprintf(stdout, "%d lines; WER: pocketsphinx en-us on the audio resampled to 16 kHz; first audio: text in -> first 20 ms Opus packet out (first sentence)\n", len(lines))
+	fmt.Fprintf(stdout, "%d lines; WER: pocketsphinx en-us on the audio resampled to 16 kHz; first audio: text in -> first 20 ms Opus packet out (first sentence), wall clock and CPU time (this process and its engine processes)\n", len(lines))
 	return nil
 }
 

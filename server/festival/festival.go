@@ -261,6 +261,14 @@ func (s *Synth) Synthesize(ctx context.Context, text string) (mockloop.Audio, er
 		}
 	}
 	a, err := s.speak(ctx, p, text)
+	select {
+	case <-s.done:
+		// Close killed the process under us: say so, not "broken pipe".
+		if err != nil {
+			err = ErrClosed
+		}
+	default:
+	}
 	if err != nil && !errors.Is(err, ErrFestival) {
 		// Cancelled or broken mid-sentence: its state is unknown.
 		s.kill(p)
