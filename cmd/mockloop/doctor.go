@@ -50,7 +50,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		line("BROKEN", "data dir", msg, "choose another with --data-dir")
 	}
 	for _, kind := range engineKinds {
-		h := checkEngine(ctx, cfg, kind, lex)
+		h := checkEngine(ctx, cfg, kind, lex, false)
 		mark := map[openaicompat.Status]string{openaicompat.StatusOK: "ok", openaicompat.StatusSlow: "SLOW", openaicompat.StatusBroken: "BROKEN"}[h.Status]
 		if h.Status != openaicompat.StatusOK {
 			failed++

@@ -39,7 +39,9 @@ var engineKinds = []string{"llm", "stt", "tts"}
 
 // checkEngine runs the real check of one configured engine. The doctor's
 // own budget is generous so a slow engine is measured, not cut off.
-func checkEngine(ctx context.Context, cfg Config, kind string, lex openaicompat.Lexicon) openaicompat.Health {
+// sphinxLoaded skips loading pocketsphinx again when the caller already
+// has it running (serve).
+func checkEngine(ctx context.Context, cfg Config, kind string, lex openaicompat.Lexicon, sphinxLoaded bool) openaicompat.Health {
 	ok := func(reason string) openaicompat.Health {
 		return openaicompat.Health{Status: openaicompat.StatusOK, Reason: reason}
 	}
@@ -57,11 +59,16 @@ func checkEngine(ctx context.Context, cfg Config, kind string, lex openaicompat.
 		case "none":
 			return ok("off (--stt none): typed answers only")
 		case "sphinx":
+			if sphinxLoaded {
+				return ok("pocketsphinx en-us (embedded)")
+			}
 			return checkSphinx()
 		}
-		if h := checkSphinx(); h.Status != openaicompat.StatusOK {
-			h.Reason = "the embedded fallback: " + h.Reason
-			return h
+		if !sphinxLoaded {
+			if h := checkSphinx(); h.Status != openaicompat.StatusOK {
+				h.Reason = "the embedded fallback: " + h.Reason
+				return h
+			}
 		}
 		pcm, err := clipPCM()
 		if err != nil {
@@ -160,7 +167,8 @@ func (h *engineHealth) Recheck(kind string) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		r := checkEngine(h.ctx, h.cfg, kind, h.lex)
+		// serve has pocketsphinx loaded whenever speech is on.
+		r := checkEngine(h.ctx, h.cfg, kind, h.lex, h.cfg.STT != "none")
 		h.mu.Lock()
 		h.running[kind] = false
 		if h.ctx.Err() == nil {

@@ -693,8 +693,12 @@ func (s *Session) attempt(parent context.Context, r *reply, newOut func(context.
 	}
 	_, err := iv.Say(ctx, p, emit)
 	if err == nil {
-		if rest := unsaid(p, r.textNow()); rest != "" {
-			emit(" " + rest)
+		said := r.textNow()
+		if rest := unsaid(p, said); rest != "" {
+			if !strings.HasSuffix(said, " ") {
+				rest = " " + rest
+			}
+			emit(rest)
 		}
 	}
 	if out != nil {

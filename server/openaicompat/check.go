@@ -104,7 +104,12 @@ func CheckSTT(ctx context.Context, e Endpoint, o CheckOptions, sttTimeout time.D
 		return Health{Status: StatusBroken, Reason: err.Error(), Fix: "set --stt-url to the server's /v1 URL and --stt-model", Err: err}
 	}
 	if o.Slow <= 0 {
+		// Half the budget: slower than that, a long utterance will not
+		// make it in time.
 		o.Slow = sttTimeout / 2
+	}
+	if o.Slow <= 0 {
+		o.Slow = 6 * time.Second
 	}
 	t, err := NewTranscriber(e, TranscriberOptions{Lexicon: o.Lexicon, HTTPClient: o.HTTPClient})
 	if err != nil {

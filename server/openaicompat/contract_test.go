@@ -191,7 +191,7 @@ func checkChatReplay(t *testing.T, r recorded, lex Lexicon) {
 		if !strings.HasPrefix(msg, "The LLM at 127.0.0.1:") || strings.ContainsAny(msg, "{}") || strings.Contains(msg, "status code") {
 			t.Errorf("user message is not plain: %q", msg)
 		}
-		if text != strings.Join(said, "") {
+		if text != strings.TrimSpace(strings.Join(said, "")) {
 			t.Errorf("returned %q but emitted %q", text, said)
 		}
 	}

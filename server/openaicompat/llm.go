@@ -279,7 +279,8 @@ type replyGate struct {
 	capped bool
 }
 
-func (g *replyGate) said() string  { return g.out.String() }
+// said is the reply so far, without the trailing space of the last piece.
+func (g *replyGate) said() string  { return strings.TrimSpace(g.out.String()) }
 func (g *replyGate) started() bool { return g.out.Len() > 0 }
 
 // push feeds cleaned text; done means the length cap was reached.
@@ -325,10 +326,28 @@ func (g *replyGate) finish(text string) error {
 // emits.
 func (g *replyGate) piece(p string) error {
 	g.held = append(g.held, p)
-	if g.out.Len() == 0 && len(tokenWords(strings.Join(g.held, " "))) < minJudgeWords {
+	if g.out.Len() == 0 && len(tokenWords(strings.Join(g.held, " "))) < minJudgeWords && !g.plainShortSentence() {
 		return nil
 	}
 	return g.release()
+}
+
+// plainShortSentence reports whether the held text is a whole short
+// sentence of dictionary words ("Thanks, that helps."): too short for the
+// ratio checks, but safe to speak at once, so the first audio need not
+// wait for more.
+func (g *replyGate) plainShortSentence() bool {
+	text := strings.TrimSpace(strings.Join(g.held, " "))
+	lex := g.iv.o.Lexicon
+	if lex == nil || text == "" || !strings.ContainsAny(text[len(text)-1:], ".!?") {
+		return false
+	}
+	for _, w := range tokenWords(text) {
+		if !lex.has(w) || repeatedUnit(w) {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *replyGate) release() error {
@@ -337,9 +356,9 @@ func (g *replyGate) release() error {
 	if why := textGarbage(text, g.iv.o.Lexicon); why != "" {
 		return g.garbage(why)
 	}
-	if g.out.Len()+len(text)+1 > g.iv.o.MaxChars {
+	if g.out.Len()+len(text) > g.iv.o.MaxChars {
 		g.capped = true
-		whole := capAtSentence(g.out.String()+" "+text, g.iv.o.MaxChars)
+		whole := capAtSentence(g.out.String()+text, g.iv.o.MaxChars)
 		if !strings.ContainsAny(whole, ".!?") {
 			// Far over length with not one sentence end: a run-on the
 			// model could not stop, not a spoken turn.
@@ -353,9 +372,10 @@ func (g *replyGate) release() error {
 	if text == "" {
 		return nil
 	}
-	if g.out.Len() > 0 {
-		text = " " + text
-	}
+	// The trailing space says the piece is complete, so a splitter
+	// downstream (the audio path's) cuts at its end at once instead of
+	// waiting for the next piece.
+	text += " "
 	g.out.WriteString(text)
 	g.emit(text)
 	return nil

@@ -71,7 +71,7 @@ func TestSayStreams(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("Say = %q, want %q", got, tt.want)
 			}
-			if joined := strings.Join(emitted, ""); joined != got {
+			if joined := strings.TrimSpace(strings.Join(emitted, "")); joined != got {
 				t.Errorf("emitted %q, returned %q", joined, got)
 			}
 			for _, c := range emitted {
