@@ -224,7 +224,7 @@ func checkTranscriptionReplay(t *testing.T, r recorded, lex Lexicon) {
 		Duration float64 `json:"duration"`
 	}
 	_ = json.Unmarshal([]byte(r.Body), &vb)
-	tr, ws, err := parseTranscription(mustAudioResponse(t, r.Body), []byte(r.Body))
+	tr, err := parseTranscription(mustAudioResponse(t, r.Body), []byte(r.Body))
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -236,7 +236,7 @@ func checkTranscriptionReplay(t *testing.T, r recorded, lex Lexicon) {
 		if w.W == "" || w.End < w.Start || (i > 0 && w.Start < tr.Words[i-1].Start) {
 			t.Errorf("word %d %+v: empty, backwards or out of order", i, w)
 		}
-		if c := ws[i].Conf; c < 0 || c > 1 {
+		if c := w.Conf; c < 0 || c > 1 {
 			t.Errorf("word %d confidence %v outside 0..1", i, c)
 		}
 	}

@@ -161,7 +161,7 @@ func (t *Transcriber) transcribe(ctx context.Context, pcm []int16) (mockloop.Tra
 	if err != nil {
 		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, classify("stt", t.e, err))
 	}
-	tr, _, err := parseTranscription(resp, body.Bytes())
+	tr, err := parseTranscription(resp, body.Bytes())
 	if err != nil {
 		return mockloop.Transcript{}, fmt.Errorf("%w: %w", ErrSTT, engineErr("stt", t.e, ErrBadResponse, "the answer is not a verbose_json transcript", err))
 	}
@@ -191,50 +191,40 @@ type verboseWord struct {
 	Probability *float64 `json:"probability"`
 }
 
-// sttWord is a written word with the recogniser's confidence in it (0..1;
-// 1 when the server gives none). It is kept here until analysis.Word has
-// a confidence of its own.
-type sttWord struct {
-	analysis.Word
-	Conf float64
-}
-
 // parseTranscription builds the transcript from go-openai's response and,
 // for the nested shape, the raw body. OpenAI's top-level words are whole
 // words; whisper.cpp's segment words are tokens and are merged.
-func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcript, []sttWord, error) {
+func parseTranscription(resp openai.AudioResponse, raw []byte) (mockloop.Transcript, error) {
 	var vb verboseBody
 	if err := json.Unmarshal(raw, &vb); err != nil {
-		return mockloop.Transcript{}, nil, fmt.Errorf("decode verbose_json: %w", err)
+		return mockloop.Transcript{}, fmt.Errorf("decode verbose_json: %w", err)
 	}
 	if vb.Text == nil {
-		return mockloop.Transcript{}, nil, fmt.Errorf("response has no text field: %.120q", raw)
+		return mockloop.Transcript{}, fmt.Errorf("response has no text field: %.120q", raw)
 	}
-	var ws []sttWord
+	var words []analysis.Word
 	if len(vb.Words) > 0 {
 		for _, w := range vb.Words {
 			if t := strings.TrimSpace(w.Word); t != "" {
-				ws = append(ws, sttWord{analysis.Word{W: t, Start: w.Start, End: max(w.End, w.Start)}, prob(w)})
+				words = append(words, analysis.Word{W: t, Start: w.Start, End: max(w.End, w.Start), Conf: prob(w)})
 			}
 		}
 	} else {
 		// A segment ends a word: whisper.cpp's text breaks the line there
 		// even when the next token has no leading space.
 		for _, s := range vb.Segments {
-			ws = append(ws, mergeTokens(s.Words)...)
+			words = append(words, mergeTokens(s.Words)...)
 		}
 	}
-	words := make([]analysis.Word, len(ws))
-	for i, w := range ws {
-		words[i] = w.Word
-	}
 	text := strings.Join(strings.Fields(resp.Text), " ")
-	return mockloop.Transcript{Text: text, Words: words}, ws, nil
+	return mockloop.Transcript{Text: text, Words: words}, nil
 }
 
+// prob is a token's probability, 0 (unknown, so trusted) when the
+// server sends none.
 func prob(w verboseWord) float64 {
 	if w.Probability == nil {
-		return 1
+		return 0
 	}
 	return min(max(*w.Probability, 0), 1)
 }
@@ -247,14 +237,18 @@ func prob(w verboseWord) float64 {
 // unsure token makes an unsure word, without the min's all-or-nothing).
 // Special tokens ([_BEG_], [_TT_123]) and empty entries are dropped;
 // zero-length tokens keep their text and take no time.
-func mergeTokens(toks []verboseWord) []sttWord {
-	var out []sttWord
+func mergeTokens(toks []verboseWord) []analysis.Word {
+	var out []analysis.Word
 	var cur strings.Builder
 	var start, end, logSum float64
 	n := 0
 	flush := func() {
 		if w := strings.TrimSpace(cur.String()); w != "" && hasWordChar(w) {
-			out = append(out, sttWord{analysis.Word{W: w, Start: start, End: max(end, start)}, math.Exp(logSum / float64(n))})
+			conf := 0.0 // no token had a probability: unknown
+			if n > 0 {
+				conf = math.Exp(logSum / float64(n))
+			}
+			out = append(out, analysis.Word{W: w, Start: start, End: max(end, start), Conf: conf})
 		}
 		cur.Reset()
 		n, logSum = 0, 0
@@ -275,8 +269,10 @@ func mergeTokens(toks []verboseWord) []sttWord {
 		}
 		cur.WriteString(body)
 		end = max(end, tk.End)
-		logSum += math.Log(max(prob(tk), 1e-6))
-		n++
+		if tk.Probability != nil {
+			logSum += math.Log(max(prob(tk), 1e-6))
+			n++
+		}
 		last, _ := utf8.DecodeLastRuneInString(body)
 		prevPunct = unicode.IsPunct(last) && last != '\'' && last != '-'
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"slices"
@@ -106,7 +107,7 @@ func TestTranscription(t *testing.T) {
 		wantWords []analysis.Word
 	}{
 		{"OpenAI's top-level words are read", openAIVerbose, "Um, so we shipped it.", wantWords},
-		{"whisper.cpp's words nested in segments are read and trimmed", whisperCppVerbose, "Um, so we shipped it.", []analysis.Word{{W: "Um,", Start: 0, End: 0.32}, {W: "so", Start: 0.5, End: 0.7}, {W: "we", Start: 0.8, End: 0.9}, {W: "shipped", Start: 0.9, End: 1.3}, {W: "it.", Start: 1.3, End: 1.5}}},
+		{"whisper.cpp's words nested in segments are read and trimmed", whisperCppVerbose, "Um, so we shipped it.", []analysis.Word{{W: "Um,", Start: 0, End: 0.32, Conf: 0.61}, {W: "so", Start: 0.5, End: 0.7, Conf: 0.9}, {W: "we", Start: 0.8, End: 0.9, Conf: 0.9}, {W: "shipped", Start: 0.9, End: 1.3, Conf: 0.9}, {W: "it.", Start: 1.3, End: 1.5, Conf: 0.9}}},
 		{"a reply without words gives text only", `{"text":"We shipped it."}`, "We shipped it.", nil},
 	}
 	for _, tt := range tests {
@@ -117,7 +118,11 @@ func TestTranscription(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Text != tt.wantText || !slices.Equal(got.Words, tt.wantWords) {
+			// Confidences go through a log and back: equal to 1e-9.
+			sameWord := func(a, b analysis.Word) bool {
+				return a.W == b.W && a.Start == b.Start && a.End == b.End && math.Abs(a.Conf-b.Conf) < 1e-9
+			}
+			if got.Text != tt.wantText || !slices.EqualFunc(got.Words, tt.wantWords, sameWord) {
 				t.Errorf("got %q %v, want %q %v", got.Text, got.Words, tt.wantText, tt.wantWords)
 			}
 			if got.Engine != "openai whisper-1 prompt=fillers" {
