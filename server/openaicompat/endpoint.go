@@ -157,39 +157,3 @@ func isConnError(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
-
-// explain turns a go-openai or transport error into a message the user can
-// act on, keeping the cause for errors.Is.
-func explain(err error, e Endpoint, what string) error {
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s at %s timed out: %w", what, e.BaseURL, err)
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("%s at %s: %w", what, e.BaseURL, err)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("%s: connection refused at %s: is the server (Ollama, whisper.cpp, speaches) running? %w", what, e.BaseURL, err)
-	case errors.As(err, &apiErr):
-		return fmt.Errorf("%s at %s: %s%w", what, e.BaseURL, statusHint(apiErr.HTTPStatusCode, e), err)
-	case errors.As(err, &reqErr):
-		return fmt.Errorf("%s at %s: %s%w", what, e.BaseURL, statusHint(reqErr.HTTPStatusCode, e), err)
-	}
-	return fmt.Errorf("%s at %s: %w", what, e.BaseURL, err)
-}
-
-func statusHint(code int, e Endpoint) string {
-	switch {
-	case code == http.StatusUnauthorized:
-		return "401: check OPENAI_API_KEY: "
-	case code == http.StatusForbidden:
-		return "403: the key may not have access to this model: "
-	case code == http.StatusNotFound:
-		return fmt.Sprintf("404: wrong base URL or model %q not found: ", e.Model)
-	case code == http.StatusTooManyRequests:
-		return "429: rate limited or out of quota: "
-	case code >= 500:
-		return fmt.Sprintf("server error %d: ", code)
-	}
-	return ""
-}

@@ -128,9 +128,10 @@ func (iv *Interviewer) Say(ctx context.Context, p mockloop.Prompt, emit func(chu
 		return "", fmt.Errorf("%w: %w", ErrLLM, err)
 	}
 	req := openai.ChatCompletionRequest{
-		Model:       iv.e.Model,
-		Messages:    msgs,
-		Stream:      true,
+		Model:    iv.e.Model,
+		Messages: msgs,
+		Stream:   true,
+		//lint:ignore SA1019 Ollama reads max_tokens only (max_completion_tokens is its open PR 14464); llama.cpp and vLLM read both.
 		MaxTokens:   defaultMaxTokens,
 		Temperature: iv.o.Temperature,
 	}

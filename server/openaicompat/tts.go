@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -55,16 +54,6 @@ func NewSynthesizer(e Endpoint, voice, format string) (*Synthesizer, error) {
 		voice = "alloy"
 	}
 	return &Synthesizer{e: e, c: e.client(nil), voice: voice, format: format}, nil
-}
-
-// newSynthesizerWithClient is for tests that need a custom HTTP client.
-func newSynthesizerWithClient(e Endpoint, voice, format string, hc *http.Client) (*Synthesizer, error) {
-	s, err := NewSynthesizer(e, voice, format)
-	if err != nil {
-		return nil, err
-	}
-	s.c = e.client(hc)
-	return s, nil
 }
 
 // Name reports the engine for the UI and the round record.
