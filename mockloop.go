@@ -175,6 +175,12 @@ type PrincipleEvidence struct {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrReadOnly = errors.New("storage is read-only")
+	// ErrStorageFull means the store could not grow (a full disk or quota);
+	// nothing committed before is affected.
+	ErrStorageFull = errors.New("storage is full")
+	// ErrStorageLocked means another process held the store longer than
+	// the store waits; retrying later can work.
+	ErrStorageLocked = errors.New("storage is locked by another process")
 )
 
 // Step is everything one round-engine step changes. A Store writes it in

@@ -430,7 +430,7 @@ func (s *Session) decide(m round.Move) {
 	s.pending = &m
 	if err := s.saveStep(); err != nil {
 		s.log.Error("save move", "err", err)
-		s.sendError(mockloop.CodeStorage, "Could not save the round: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save the round: "+storageReason(err)+".")
 	}
 	s.speak(m, replyClock{})
 }
@@ -503,7 +503,8 @@ func (s *Session) commit(a answer) {
 	s.deps.Observer.Answer(a.source, time.Since(t0))
 	before, err := s.eng.Marshal()
 	if err != nil {
-		s.sendError(mockloop.CodeStorage, "Could not save the answer: "+err.Error())
+		s.log.Error("encode round state", "err", err)
+		s.sendError(mockloop.CodeStorage, "Could not save the answer: "+storageReason(err)+".")
 		return
 	}
 	q := *s.current
@@ -538,7 +539,7 @@ func (s *Session) commit(a answer) {
 		}
 		s.pending, s.current = prevPending, prevCurrent
 		s.log.Error("save answer", "err", err)
-		s.sendError(mockloop.CodeStorage, "Your answer could not be saved ("+err.Error()+"). It is still in the box; try again.")
+		s.sendError(mockloop.CodeStorage, "Your answer could not be saved ("+storageReason(err)+"). It is still in the box; try again.")
 		return
 	}
 	s.nextSeq++
@@ -831,7 +832,7 @@ func (s *Session) finishReply(r *reply) {
 			s.round.Status, s.round.FinishedAt, s.round.Debrief = mockloop.StatusActive, nil, nil
 		}
 		s.log.Error("save interviewer turn", "err", err)
-		s.sendError(mockloop.CodeStorage, "Could not save the interviewer's turn: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save the interviewer's turn: "+storageReason(err)+".")
 		return
 	}
 	// The latency goes first: clients that stop reading once the
@@ -872,4 +873,18 @@ func (s *Session) observeLatency(l mockloop.Latency) {
 	if l.FirstAudioMS > 0 {
 		o.TurnLatency("first_audio", time.Duration(l.FirstAudioMS*float64(time.Millisecond)))
 	}
+}
+
+// storageReason says in plain words why the store refused a write; the
+// error chain itself goes to the log, not to the page.
+func storageReason(err error) string {
+	switch {
+	case errors.Is(err, mockloop.ErrReadOnly):
+		return "the database is read-only; check that the data dir can be written"
+	case errors.Is(err, mockloop.ErrStorageFull):
+		return "the disk is full"
+	case errors.Is(err, mockloop.ErrStorageLocked):
+		return "the database is locked by another mockloop; close it and try again"
+	}
+	return "the database could not be written; the server log has the details"
 }

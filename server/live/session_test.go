@@ -2,7 +2,10 @@ package live
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,6 +135,31 @@ func TestNudgesFollowTheRoundsChoice(t *testing.T) {
 			}
 			if !tc.nudges && len(got) != 0 {
 				t.Fatalf("nudges = %v in a realistic round", got)
+			}
+		})
+	}
+}
+
+func TestStorageReasonKeepsTheChainOutOfThePage(t *testing.T) {
+	cause := errors.New("sqlite: SQLITE_IOERR_WRITE (778) at /home/me/.local/share/mockloop/mockloop.db")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a read-only store", fmt.Errorf("save step: %w: %w", mockloop.ErrReadOnly, cause), "read-only"},
+		{"a full disk", fmt.Errorf("save step: %w: %w", mockloop.ErrStorageFull, cause), "disk is full"},
+		{"a lock held by another process", fmt.Errorf("save step: %w: %w", mockloop.ErrStorageLocked, cause), "locked by another mockloop"},
+		{"anything else", fmt.Errorf("save step: %w", cause), "server log"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := storageReason(tt.err)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("storageReason = %q, want it to say %q", got, tt.want)
+			}
+			if strings.Contains(got, "SQLITE") || strings.Contains(got, "/home/") {
+				t.Errorf("storageReason = %q leaks the error chain to the page", got)
 			}
 		})
 	}

@@ -395,7 +395,7 @@ func (s *Session) keepUtterance(vs *voiceSession, ev voice.Event) {
 	}
 	if err := s.deps.Store.AddUtterance(s.ctx, u); err != nil {
 		s.log.Error("save utterance", "err", err)
-		s.sendError(mockloop.CodeStorage, "Could not save what you just said: "+err.Error())
+		s.sendError(mockloop.CodeStorage, "Could not save what you just said: "+storageReason(err)+".")
 		return
 	}
 	s.openUtts = append(s.openUtts, *u)

@@ -25,15 +25,11 @@ import (
 
 var _ mockloop.Store = (*DB)(nil)
 
-// Errors this package adds to the shared ones in package mockloop.
+// The storage errors, as the vocabulary names them, so callers need not
+// import this package to tell them apart.
 var (
-	// ErrDiskFull means SQLite could not grow the file (SQLITE_FULL): the
-	// disk, a quota or max_page_count is exhausted. Nothing committed
-	// before is affected.
-	ErrDiskFull = errors.New("storage is full")
-	// ErrLocked means another process held the database longer than the
-	// busy timeout (SQLITE_BUSY / SQLITE_LOCKED). Retrying later can work.
-	ErrLocked = errors.New("database is locked by another process")
+	ErrDiskFull = mockloop.ErrStorageFull
+	ErrLocked   = mockloop.ErrStorageLocked
 )
 
 // DefaultBusyTimeout is how long a write waits for another connection's
