@@ -91,4 +91,6 @@ const (
 	CodeStorage       = "storage"
 	CodeRTC           = "rtc"
 	CodeRateLimited   = "rate_limited"
+	// CodeInternal: a fault on the server; the page's answers are saved.
+	CodeInternal = "internal"
 )

@@ -48,7 +48,7 @@ func (a *API) wrap(h handlerFunc) http.Handler {
 		}
 		var he *Error
 		if !errors.As(err, &he) {
-			he = &Error{Status: http.StatusInternalServerError, Code: "internal", Msg: "Something went wrong on the server.", Err: err}
+			he = &Error{Status: http.StatusInternalServerError, Code: mockloop.CodeInternal, Msg: "Something went wrong on the server.", Err: err}
 			if errors.Is(err, mockloop.ErrNotFound) {
 				he = &Error{Status: http.StatusNotFound, Code: mockloop.CodeNotFound, Msg: "Not found.", Err: err}
 			} else if errors.Is(err, mockloop.ErrReadOnly) {

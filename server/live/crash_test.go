@@ -131,8 +131,8 @@ func TestPanicInOneSessionLeavesAnotherWorking(t *testing.T) {
 
 	bad.Answer("1", trigger)
 	closed, _ := badOut.next(t, "error")
-	if closed.Code != codeInternal {
-		t.Fatalf("the panicking session closed with %q (%s), want %q", closed.Code, closed.Message, codeInternal)
+	if closed.Code != mockloop.CodeInternal {
+		t.Fatalf("the panicking session closed with %q (%s), want %q", closed.Code, closed.Message, mockloop.CodeInternal)
 	}
 	<-bad.ctx.Done()
 	if !errors.Is(context.Cause(bad.ctx), errSessionPanic) {

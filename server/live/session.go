@@ -128,9 +128,6 @@ func (s *Session) run() {
 // its goroutines.
 var errSessionPanic = errors.New("session panicked")
 
-// codeInternal tells the page the session ended on a server fault.
-const codeInternal = "internal"
-
 // safely runs f on the session goroutine; a panic in f ends this session
 // only (false), never the server.
 func (s *Session) safely(where string, f func()) (ok bool) {
@@ -169,7 +166,7 @@ func (s *Session) teardownAfterPanic() {
 	s.stopped = true
 	s.cancel(errSessionPanic)
 	if s.out != nil {
-		s.out.Close(codeInternal, "Something went wrong on the server in this round. Your answers so far are saved; reload the page to go on.")
+		s.out.Close(mockloop.CodeInternal, "Something went wrong on the server in this round. Your answers so far are saved; reload the page to go on.")
 		s.out = nil
 	}
 	s.stopVoice("internal")
