@@ -32,8 +32,8 @@ import (
 )
 
 const (
-	// MaxSDPBytes bounds an offer; the websocket frame limit in
-	// docs/protocol.md is the same 64 KiB. A browser audio offer is 3-6 KiB.
+	// MaxSDPBytes bounds an offer, well inside the 256 KiB websocket frame
+	// limit (mockloop.MaxMessageBytes). A browser audio offer is 3-6 KiB.
 	MaxSDPBytes = 64 << 10
 	// maxCandidateBytes bounds one trickled RTCIceCandidateInit; real ones
 	// are around 200 bytes.

@@ -333,8 +333,8 @@ func (s *session) run(ctx context.Context) error {
 // examples: MediaEngine, API, PeerConnection, OnTrack, then (in converse)
 // offer/answer.
 func (s *session) newPeer() error {
-	// Opus for the microphone and PCMU for the interviewer, as Chrome
-	// offers them.
+	// Opus and PCMU, as Chrome offers them: the server answers Opus both
+	// ways, PCMU only to a peer that cannot receive Opus.
 	mediaEngine := &webrtc.MediaEngine{}
 	codecs := []webrtc.RTPCodecParameters{
 		{RTPCodecCapability: webrtc.RTPCodecCapability{
