@@ -92,15 +92,21 @@ export async function launch(opts = {}) {
     });
   } else {
     audio = await startAudioServer();
-    context = await firefox.launchPersistentContext(profile, {
-      ...common,
-      env: { ...process.env, ...audio.env },
-      channel: 'moz-firefox',
-      executablePath: FIREFOX,
-      firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
-      permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
-    });
-    if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
+    try {
+      context = await firefox.launchPersistentContext(profile, {
+        ...common,
+        env: { ...process.env, ...audio.env },
+        channel: 'moz-firefox',
+        executablePath: FIREFOX,
+        firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
+        permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
+      });
+      if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
+    } catch (err) {
+      await context?.close().catch(() => {});
+      await audio.stop();
+      throw err;
+    }
   }
   return {
     context,
