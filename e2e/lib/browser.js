@@ -84,12 +84,17 @@ export async function launch(opts = {}) {
     ] : [];
     const permissions = [...(opts.permissions || [])];
     if (opts.microphone && !permissions.includes('microphone')) permissions.push('microphone');
-    context = await chromium.launchPersistentContext(profile, {
-      ...common,
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, ...mic, ...args],
-      permissions,
-    });
+    try {
+      context = await chromium.launchPersistentContext(profile, {
+        ...common,
+        executablePath: CHROMIUM,
+        args: [...CHROMIUM_ARGS, ...mic, ...args],
+        permissions,
+      });
+    } catch (err) {
+      await rm(profile, { recursive: true, force: true });
+      throw err;
+    }
   } else {
     audio = await startAudioServer();
     try {
@@ -105,6 +110,7 @@ export async function launch(opts = {}) {
     } catch (err) {
       await context?.close().catch(() => {});
       await audio.stop();
+      await rm(profile, { recursive: true, force: true });
       throw err;
     }
   }
