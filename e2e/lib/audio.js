@@ -32,6 +32,11 @@ export async function startAudioServer() {
     '--load=module-null-sink sink_name=mockloop rate=48000',
     `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
   ], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // A test process that ends without calling stop() (a timeout, an
+  // uncaught error) must not leave the daemon behind.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.off('exit', killOnExit));
   let log = '';
   await new Promise((resolve, reject) => {
     const fail = (why) => {

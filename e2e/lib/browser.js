@@ -84,23 +84,35 @@ export async function launch(opts = {}) {
     ] : [];
     const permissions = [...(opts.permissions || [])];
     if (opts.microphone && !permissions.includes('microphone')) permissions.push('microphone');
-    context = await chromium.launchPersistentContext(profile, {
-      ...common,
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, ...mic, ...args],
-      permissions,
-    });
+    try {
+      context = await chromium.launchPersistentContext(profile, {
+        ...common,
+        executablePath: CHROMIUM,
+        args: [...CHROMIUM_ARGS, ...mic, ...args],
+        permissions,
+      });
+    } catch (err) {
+      await rm(profile, { recursive: true, force: true });
+      throw err;
+    }
   } else {
     audio = await startAudioServer();
-    context = await firefox.launchPersistentContext(profile, {
-      ...common,
-      env: { ...process.env, ...audio.env },
-      channel: 'moz-firefox',
-      executablePath: FIREFOX,
-      firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
-      permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
-    });
-    if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
+    try {
+      context = await firefox.launchPersistentContext(profile, {
+        ...common,
+        env: { ...process.env, ...audio.env },
+        channel: 'moz-firefox',
+        executablePath: FIREFOX,
+        firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
+        permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
+      });
+      if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
+    } catch (err) {
+      await context?.close().catch(() => {});
+      await audio.stop();
+      await rm(profile, { recursive: true, force: true });
+      throw err;
+    }
   }
   return {
     context,

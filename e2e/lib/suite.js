@@ -31,6 +31,10 @@ export function useSuite(opts = {}) {
   before(async () => {
     try {
       await start();
+    } catch (err) {
+      // Node 20 skips after() when before() fails: stop what did start.
+      await stop();
+      throw err;
     } finally {
       markReady();
     }
@@ -48,11 +52,15 @@ export function useSuite(opts = {}) {
     markReady();
     if (opts.setup) await opts.setup(s);
   }
-  after(async () => {
+  let stopped = false;
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
     await s.browser?.close();
     await Promise.all(names.map((n) => s[n]?.stop()));
     if (opts.cleanup) await opts.cleanup();
-  });
+  }
+  after(stop);
   return s;
 }
 

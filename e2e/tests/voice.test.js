@@ -10,14 +10,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ARTIFACTS, BROWSER } from '../lib/browser.js';
 import { useSuite, openPage, requireOr } from '../lib/suite.js';
 import { waitForYourTurn, interviewerTurns } from '../lib/round.js';
 import { createRound } from '../lib/seed.js';
-import { readFile } from 'node:fs/promises';
 import { envelope, pcm16Mono, bestMatch } from '../lib/speech.js';
 import { parseWav, withLeadingSilence } from '../lib/wav.js';
 
@@ -135,8 +134,7 @@ test('a spoken round: the interviewer is heard, the candidate cuts in, the answe
       const tr = a.srcObject && a.srcObject.getAudioTracks()[0];
       return tr && tr.readyState === 'live' && !a.paused;
     }, null, { timeout: 10000 });
-    // The element is rendering, not merely unpaused: its clock runs
-    // (Firefox's stays at 0 with no audio output to play to).
+    // The element is rendering, not merely unpaused: its clock runs.
     const t0 = await page.evaluate(() => document.querySelector('#remote-audio').currentTime);
     await page.waitForFunction((t) => document.querySelector('#remote-audio').currentTime > t + 0.5, t0, { timeout: 5000 });
     // And audio is actually arriving: energy above silence, then the
