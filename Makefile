@@ -67,7 +67,7 @@ compose-check:
 
 # scripts/gotest.sh fails the run under CI=true when any test skipped.
 test-go:
-	GOTEST_SLOWEST=10 scripts/gotest.sh -count=1 -timeout 15m ./...
+	GOTEST_SLOWEST=10 scripts/gotest.sh -count=1 -parallel 4 -timeout 15m ./...
 	scripts/gotest.sh -count=1 -race -timeout 15m $(RACE_PKGS)
 
 # Short fuzzing runs of the decoders that face untrusted input; longer runs

@@ -256,6 +256,7 @@ const (
 )
 
 func TestConversationsAreJudgedPerQuestion(t *testing.T) {
+	t.Parallel()
 	bank, err := prompts.Load(nil)
 	if err != nil {
 		t.Fatal(err)

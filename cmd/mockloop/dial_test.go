@@ -164,6 +164,10 @@ func dialWords(s string) map[string]bool {
 }
 
 func TestDialEndToEnd(t *testing.T) {
+	// Each starts its own server on :0 with its own decoders; real-time
+	// audio waits more than it computes, so these overlap (make test-go
+	// runs with -parallel 4).
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end to end: starts a server and streams real-time audio")
 	}

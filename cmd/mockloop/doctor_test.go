@@ -52,6 +52,7 @@ func transcribeAs(text, silence string) http.HandlerFunc {
 }
 
 func TestDoctorMakesRealRequests(t *testing.T) {
+	t.Parallel()
 	_, _, models := recordedResponse(t, "ollama-models.json")
 	modelList := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -219,6 +219,7 @@ func candidateTurns(turns []mockloop.Turn) []mockloop.Turn {
 }
 
 func TestFaultServerKilledMidAnswer(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("speaks real audio to a server process")
 	}
@@ -578,6 +579,7 @@ func TestFaultHostileClientLeavesOtherSessionsWorking(t *testing.T) {
 }
 
 func TestFaultSpeechEndpointFailsAndSphinxTakesOver(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("speaks real audio")
 	}

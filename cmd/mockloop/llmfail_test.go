@@ -112,6 +112,7 @@ func norm(s string) string {
 // finishes, every main question is heard as the bank has it, and the
 // candidate gets one notice per kind of failure.
 func TestLLMFailuresNeverStopARound(t *testing.T) {
+	t.Parallel()
 	e500 := failure{"a 500 from a model that cannot load", replayed(t, "ollama-500-model-load.json")}
 	e404 := failure{"a 404 for an unknown model", replayed(t, "ollama-404-unknown-model.json")}
 	refused := failure{"a refused connection", nil}

@@ -20,6 +20,7 @@ import (
 // with pocketsphinx: the default must be understood better (VOICE-NOTES
 // measured 0.24-0.29 against 0.88 on 18 lines).
 func TestSayIsMoreIntelligibleThanEspeak(t *testing.T) {
+	t.Parallel()
 	lines, err := readLines("")
 	if err != nil {
 		t.Fatal(err)

@@ -212,6 +212,7 @@ func precision(tp, fp int) float64 {
 // right against the labels. Typed analysis of the same answers is the
 // baseline of the same run.
 func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}
@@ -353,6 +354,7 @@ const maxHeldOutHumanWER = 0.55
 // round as a microphone would and reports the word error rate of what the
 // round stored, on the held-out speakers and on the tuning ones.
 func TestHumanClipsThroughWebRTC(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}

@@ -59,6 +59,7 @@ func decodeDirect(t *testing.T, tr *sphinx.Transcriber, path string) string {
 // words on top of what pocketsphinx itself gets wrong (about 0.5 on this
 // set, see server/sphinx), nor exceed 0.7 overall.
 func TestSpokenAnswersThroughWebRTC(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}
@@ -129,6 +130,7 @@ func speechOnset(t *testing.T, path string) time.Duration {
 // question and measures how long its voice goes on after the candidate
 // starts speaking.
 func TestBargeInStopsTheInterviewer(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}
@@ -196,6 +198,7 @@ func TestBargeInStopsTheInterviewer(t *testing.T) {
 // utterance in progress and stores it, and it joins the answer when the
 // page comes back.
 func TestPageGoneMidAnswerKeepsWhatWasSaid(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}
