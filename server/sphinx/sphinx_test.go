@@ -18,10 +18,11 @@ import (
 )
 
 // maxOverallWER bounds the word error rate over the whole shared speech
-// set (447 reference words). Measured with the shipped settings: 0.541.
-// For comparison on the same clips: 0.510 with pocketsphinx's defaults
-// (slow second pass, word times shifted), 0.528 without the second pass
-// but with silence removal. VOICE-NOTES gives about 0.37 on librivox clips;
+// set (447 reference words). Measured with the shipped settings (lattice
+// best path on, for word confidences): 0.517; 0.541 before, without the
+// best path. For comparison on the same clips: 0.510 with pocketsphinx's
+// defaults (slow second pass, word times shifted), 0.528 without the
+// second pass but with silence removal. VOICE-NOTES gives about 0.37 on librivox clips;
 // here the three librivox clips score 0.21-0.36, while FLEURS, AMI and the
 // sonnet are hard for this 2015 model. The bound leaves about 10% for
 // version drift and still catches a broken front end (wrong rate or byte
