@@ -397,3 +397,27 @@ func TestStreamLifecycle(t *testing.T) {
 		}
 	})
 }
+
+func TestWithOptionsReplacesOrAdds(t *testing.T) {
+	base := []string{"-lm", "a.bin", "-bestpath", "yes"}
+	tests := []struct {
+		name  string
+		extra []string
+		want  []string
+	}{
+		{"no extra options leave the shipped ones", nil, base},
+		{"an option given again replaces its value in place", []string{"-bestpath", "no"}, []string{"-lm", "a.bin", "-bestpath", "no"}},
+		{"a new option is added after the shipped ones", []string{"-lw", "8"}, []string{"-lm", "a.bin", "-bestpath", "yes", "-lw", "8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := withOptions(base, tt.extra)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("withOptions(%q, %q) = %q, want %q", base, tt.extra, got, tt.want)
+			}
+		})
+	}
+	if base[3] != "yes" {
+		t.Errorf("withOptions changed its input: %q", base)
+	}
+}
