@@ -17,7 +17,7 @@ export MOCKLOOP_E2E_CLIP   ?= $(MOCKLOOP_SPEECH_DIR)/ami_es2011a_intro.wav
 
 # Debian packages: run time, and what only the tests need.
 RUN_PKGS  := pkg-config gcc libpocketsphinx-dev pocketsphinx-en-us espeak-ng libopus-dev libopusfile-dev
-TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium docker-compose
+TEST_PKGS := $(RUN_PKGS) pocketsphinx-testdata sox chromium docker-compose festival festvox-us-slt-hts
 
 .PHONY: all run build test test-go test-e2e fuzz bench vet fmt-check compose-check deps deps-test clean
 
