@@ -202,7 +202,8 @@ func TestTuneDecoder(t *testing.T) {
 		t.Skip("measurement harness; run with -sphinx.tune")
 	}
 	clips := evalClips(t, *tuneSets)
-	names, opts := parseSettings("shipped=;" + *tuneFlag)
+	// "shipped" alone measures the shipped settings only.
+	names, opts := parseSettings("shipped=;" + strings.TrimPrefix(*tuneFlag, "shipped"))
 	ctx := context.Background()
 	fmt.Printf("%-22s %-8s %6s %6s %6s %6s %6s %8s\n", "setting", "set", "words", "WER", "RTF", "fin50", "fin95", "finmax/s")
 	for k, name := range names {
@@ -256,7 +257,20 @@ func TestTuneDecoder(t *testing.T) {
 					confs = append(confs, w.Conf)
 				}
 			}
-			sc.errs += speechdata.EditDistance(ref, hyp)
+			e := speechdata.EditDistance(ref, hyp)
+			if os.Getenv("SPHINX_CLIP_TABLE") != "" {
+				var sum float64
+				low := 0
+				for _, c := range confs {
+					sum += c
+					if c < 0.5 {
+						low++
+					}
+				}
+				n := float64(max(len(confs), 1))
+				fmt.Printf("    %-8s %-46s WER %.2f  mean conf %.2f  under 0.5 %.2f\n", c.set, c.name, float64(e)/float64(max(len(ref), 1)), sum/n, float64(low)/n)
+			}
+			sc.errs += e
 			sc.refWords += len(ref)
 			for i, ok := range alignCorrect(ref, hyp) {
 				sc.words = append(sc.words, scoredWord{conf: confs[i], right: ok})
