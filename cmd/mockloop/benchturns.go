@@ -130,7 +130,9 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 				return
 			}
 			out[i] = res
-			fmt.Fprintf(stderr, "  %s (%s) done\n", it.Name, it.Kind)
+			for _, o := range res {
+				fmt.Fprintf(stderr, "  %s (%s) %s: cut in %v, wait %.0f ms\n", it.Name, it.Kind, o.Policy, o.CutIn, o.WaitMS)
+			}
 		})
 	}
 	wg.Wait()
