@@ -130,7 +130,9 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 				return
 			}
 			out[i] = res
-			fmt.Fprintf(stderr, "  %s (%s) done\n", it.Name, it.Kind)
+			for _, o := range res {
+				fmt.Fprintf(stderr, "  %s (%s) %s: cut in %v, wait %.0f ms\n", it.Name, it.Kind, o.Policy, o.CutIn, o.WaitMS)
+			}
 		})
 	}
 	wg.Wait()
@@ -282,8 +284,11 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 					break drain
 				}
 			}
-			// Wait for the transcripts of closed utterances.
-			wait := time.After(20 * time.Second)
+			// Wait for the transcripts of closed utterances. Speech went in
+			// faster than real time, so a long utterance may still be
+			// decoding; the bound only catches a noise utterance dropped
+			// without an event.
+			wait := time.After(2 * time.Minute)
 			for r.closes > r.heard {
 				select {
 				case ev := <-r.events:
