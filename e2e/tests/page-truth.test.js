@@ -70,7 +70,10 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.ok(chart.includes(`>I ${finding.i}</text>`) && chart.includes(`>we ${finding.we}</text>`),
     `the ownership chart does not say I ${finding.i} and we ${finding.we}`);
   const timeline = await (await fetch(`${srv.url}/api/rounds/${id}/charts/${turn.seq}/timeline.svg`)).text();
-  assert.ok(timeline.includes(`>${fillers} counted`), `the timeline does not say ${fillers} fillers counted`);
+  assert.ok(timeline.includes(`>${fillers} counted</text>`), `the timeline does not say ${fillers} fillers counted, every one placed`);
+  const ticks = (timeline.match(/<title>(“[^”]*” at|\d+ fillers from) /g) || [])
+    .reduce((n, t) => n + (/^<title>(\d+) fillers/.test(t) ? Number(t.match(/\d+/)[0]) : 1), 0);
+  assert.equal(ticks, fillers, 'the timeline places a different number of fillers than it counts');
   assert.ok(!timeline.includes('>pauses</text>'), 'a typed answer has an empty pauses row');
 
   const review = await browser.context.newPage();
