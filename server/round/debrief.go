@@ -228,8 +228,9 @@ func excerpt(text string) string {
 	return strings.TrimRight(cut, ",;:") + "…"
 }
 
-// advice says concretely what to practise for a finding code.
-func advice(code string) string {
+// advice says concretely what to practise for a finding code drawn on an
+// answer judged as round r.
+func advice(code string, r analysis.Round) string {
 	switch code {
 	case "missing_metric":
 		return "End every story with a number: the metric you moved, from what to what, and how you measured it."
@@ -248,6 +249,14 @@ func advice(code string) string {
 	case "vague_claims":
 		return "Replace every general claim (\"it got much better\") with which metric changed, from what to what, for whom."
 	case "too_short":
+		// What a whole answer holds depends on the round: a story, a
+		// design's phases, a solution's approach, cost and tests.
+		switch r {
+		case analysis.SystemDesign:
+			return "Take each design through its phases before you stop: requirements and scale, the main components and data, then failures, trade-offs and how you would watch it."
+		case analysis.Coding:
+			return "Give each coding answer its approach, its time and space complexity, and the tests and edge cases you would run before you stop."
+		}
 		return "Give each answer its situation, your actions and a measured result before you stop."
 	case "hedging":
 		return "State decisions and results plainly; drop \"I think\" and \"kind of\" where you know the facts."
@@ -304,6 +313,7 @@ func advice(code string) string {
 func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.PrincipleEvidence) []string {
 	weight := map[string]int{}
 	example := map[string]analysis.Finding{}
+	round := map[string]analysis.Round{} // of the answer example came from
 	seen := map[string]bool{}
 	for _, a := range answers {
 		for _, f := range a.rep.Findings {
@@ -315,6 +325,7 @@ func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.Prin
 			weight[f.Code] += max(1, severityWeight(f.Severity))
 			if old, ok := example[f.Code]; !ok || severityWeight(f.Severity) > severityWeight(old.Severity) {
 				example[f.Code] = f
+				round[f.Code] = a.rep.Round
 			}
 		}
 	}
@@ -328,7 +339,7 @@ func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.Prin
 		if len(out) == practiseN {
 			return out
 		}
-		text := advice(c)
+		text := advice(c, round[c])
 		if text == "" {
 			text = cmp.Or(example[c].Suggestion, example[c].Message)
 		}
