@@ -193,7 +193,7 @@ func writeReport(w io.Writer, r analysis.Report) error {
 		fmt.Fprintf(&b, "\nFindings (%d):\n", len(r.Findings))
 		// As on the page: a finding on weak evidence is put as a question.
 		for _, f := range r.Findings {
-			if f.Confidence < analysis.ShownAsQuestion {
+			if f.Doubtful() {
 				fmt.Fprintf(&b, "  [?] %s: %s (confidence %.2f)\n      -> %s\n", f.Code, f.Question, f.Confidence, f.Suggestion)
 				continue
 			}

@@ -117,7 +117,7 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 		// A finding a later answer resolved, or one the analyzer is unsure
 		// of (the page asks it as a question), is not a fault here either.
 		r.Findings = slices.DeleteFunc(slices.Clone(r.Findings), func(f analysis.Finding) bool {
-			return doubtful(f) || slices.ContainsFunc(t.Resolved, func(res mockloop.Resolution) bool { return res.Code == f.Code })
+			return f.Doubtful() || slices.ContainsFunc(t.Resolved, func(res mockloop.Resolution) bool { return res.Code == f.Code })
 		})
 		a.evidence = !r.Has(analysis.CodeProbeNotAnswered)
 		a.rep, a.score = r, Score(r)
@@ -144,13 +144,6 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	}
 	d.Reasons = reasons(r.Kind, answers, asked, unanswered)
 	return d
-}
-
-// doubtful reports whether the page shows a finding as its question rather
-// than as a fault. Reports stored before findings had a confidence carry
-// none (0) and are trusted, as the page trusts them.
-func doubtful(f analysis.Finding) bool {
-	return f.Confidence > 0 && f.Confidence < analysis.ShownAsQuestion
 }
 
 // evidence picks, for each principle, the answer that shows it best, in

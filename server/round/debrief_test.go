@@ -125,7 +125,7 @@ func TestDebrief(t *testing.T) {
 				}
 			}},
 		{"a finding without stock advice uses the analyzer's suggestion", mockloop.KindCoding,
-			[]mockloop.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words."}}})},
+			[]mockloop.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words.", Confidence: 1}}})},
 			func(t *testing.T, d mockloop.Debrief) {
 				want := slices.Concat([]string{"Explain terms in plain words."}, fillers(mockloop.KindCoding, nil)[:2])
 				if !slices.Equal(d.Practise, want) {

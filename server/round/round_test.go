@@ -36,7 +36,7 @@ func rep(codes ...string) analysis.Report {
 		if sev == "" {
 			sev = "medium"
 		}
-		r.Findings = append(r.Findings, analysis.Finding{Code: code, Severity: analysis.Severity(sev), Message: code})
+		r.Findings = append(r.Findings, analysis.Finding{Code: code, Severity: analysis.Severity(sev), Message: code, Confidence: 1})
 	}
 	return r
 }
