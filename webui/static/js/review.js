@@ -163,7 +163,7 @@ function chartAlts(report, n) {
       ? `Pace of answer ${n}: ${num(m.wpm)} words per minute on average (aim for 100 to 165)` +
         `${windows.length > 1 ? `, from ${num(Math.min(...windows))} to ${num(Math.max(...windows))} across 30-second stretches` : ''}.`
       : `Pace of answer ${n}: typed answers have no timing.`,
-    ownership: `Who did the work in answer ${n}: I ×${m.i_count || 0}, we, the team or the passive ×${m.we_count || 0}.`,
+    ownership: `Who did the work in answer ${n}: I ×${m.i_count || 0}, we ×${m.we_count || 0} (“we”, the team, the passive or “I helped”).`,
   };
 }
 
