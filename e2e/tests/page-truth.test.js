@@ -93,6 +93,28 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   await page.close();
 });
 
+test('the history page and the review count the same faults when a follow-up resolved some', async () => {
+  const { id, page, errors } = await openRound();
+  await submitTyped(page, WEAK_ANSWER);
+  const probe = await waitForYourTurn(page, 2);
+  assert.notEqual(probe.turn.kind, 'question', 'fixture: a weak answer should get a follow-up');
+  await submitTyped(page, STRONG_ANSWER);
+  await waitForYourTurn(page, 3);
+  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const main = data.turns.find((t) => t.role === 'candidate');
+  assert.ok((main.resolved || []).length > 0, `fixture: the follow-up should resolve a finding of the main answer: ${JSON.stringify(main.report.findings.map((f) => f.code))}`);
+  const review = await browser.context.newPage();
+  await review.goto(`${srv.url}/review/${id}`);
+  await review.waitForSelector('body[data-ready=true]');
+  const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
+  await review.goto(`${srv.url}/history`);
+  await review.waitForSelector('body[data-ready=true]');
+  assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
+  assert.deepEqual(errors, []);
+  await review.close();
+  await page.close();
+});
+
 test('the header badge, the eyebrow and the feedback card count questions the same way', async () => {
   const { page, errors } = await openRound();
   let asked = await interviewerTurns(page);
