@@ -133,6 +133,7 @@ type analyzer struct {
 	// punctuated is set when the text has sentence ends: typed, or from
 	// an engine that punctuates. A bare transcript has none.
 	punctuated bool
+	iAct       int // "I" in the Action part, a pronoun count
 	findings   []Finding
 	spans      []Span // backing store for evidence, cut into pieces
 	m          Metrics
@@ -169,6 +170,7 @@ func (a *analyzer) run(question string) {
 	a.labelStar()
 	a.clauses()
 	a.countPronouns()
+	a.countOwnership()
 	a.delivery()
 	a.metricMentions()
 	a.principles()

@@ -374,26 +374,54 @@ func (a *analyzer) numberIn(w0, w1 int) bool {
 	return false
 }
 
-// ownership counts the clauses whose work the speaker does ("I") and
-// those where it is hidden behind "we", the team, the passive or a helper
-// verb, from the first clause of doing on.
-func (a *analyzer) ownershipCounts() (mine, hidden int, ev []int) {
+// countOwnership sets Metrics.I, We and Ownership from the clauses, so
+// the meter, the scorecard, the chart and the weak_ownership finding
+// quote one count.
+func (a *analyzer) countOwnership() {
+	n := 0
 	for k := range a.cls {
-		c := &a.cls[k]
-		if c.hypo || c.lesson {
-			continue
-		}
-		switch c.agent {
-		case agentI:
-			mine++
-		case agentWe, agentPassive, agentHelper:
-			hidden++
-			if len(ev) < 4 {
-				ev = append(ev, k)
-			}
+		if c := &a.cls[k]; !c.hypo && !c.lesson && c.agent != agentNone {
+			n++
 		}
 	}
-	return mine, hidden, ev
+	if n == 0 {
+		return
+	}
+	a.m.Ownership = make([]Owned, 0, n)
+	for k := range a.cls {
+		c := &a.cls[k]
+		if c.hypo || c.lesson || c.agent == agentNone {
+			continue
+		}
+		by := "i"
+		switch c.agent {
+		case agentI:
+			a.m.I++
+		case agentWe:
+			by = "we"
+		case agentPassive:
+			by = "passive"
+		case agentHelper:
+			by = "helper"
+		}
+		if by != "i" {
+			a.m.We++
+		}
+		a.m.Ownership = append(a.m.Ownership, Owned{By: by, Span: a.doerSpan(c)})
+	}
+}
+
+// doerSpan is who did what in clause c: from its subject (or start) to
+// its verb ("we rolled", "the fix was pushed").
+func (a *analyzer) doerSpan(c *clause) Span {
+	start, end := int(c.w0), int(c.w0)+3
+	if c.subj >= 0 && c.subj < c.verb {
+		start = int(c.subj)
+	}
+	if c.verb >= 0 {
+		end = int(c.verb) + 1
+	}
+	return a.span(start, min(end, int(c.w1)))
 }
 
 // lastOutcome returns the index of the last outcome clause that follows

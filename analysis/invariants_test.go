@@ -79,13 +79,15 @@ func TestAnalyzeEdgeSizes(t *testing.T) {
 
 func TestFindingsStoredBeforeConfidenceReadAsFaults(t *testing.T) {
 	tests := []struct {
-		name string
-		json string
-		want float64
+		name     string
+		json     string
+		want     float64
+		doubtful bool
 	}{
-		{"a finding without a confidence key is fully confident", `{"code":"missing_metric","severity":"high","message":"m"}`, 1},
-		{"a stored confidence is kept", `{"code":"missing_metric","confidence":0.3}`, 0.3},
-		{"a stored zero stays zero", `{"code":"missing_metric","confidence":0}`, 0},
+		{"a finding without a confidence key is fully confident", `{"code":"missing_metric","severity":"high","message":"m"}`, 1, false},
+		{"a stored confidence is kept", `{"code":"missing_metric","confidence":0.3}`, 0.3, true},
+		{"a stored zero stays zero", `{"code":"missing_metric","confidence":0}`, 0, true},
+		{"a finding at the threshold is a fault", `{"code":"missing_metric","confidence":0.5}`, ShownAsQuestion, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,6 +97,9 @@ func TestFindingsStoredBeforeConfidenceReadAsFaults(t *testing.T) {
 			}
 			if f.Confidence != tt.want || f.Code != "missing_metric" {
 				t.Errorf("decoded %+v, want confidence %v", f, tt.want)
+			}
+			if f.Doubtful() != tt.doubtful {
+				t.Errorf("Doubtful() = %v, want %v", f.Doubtful(), tt.doubtful)
 			}
 		})
 	}

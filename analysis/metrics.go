@@ -18,18 +18,28 @@ type Metrics struct {
 	Fillers       int     `json:"fillers"`
 	FillerRate    float64 `json:"filler_rate"`     // fillers / words
 	FillersPerMin float64 `json:"fillers_per_min"` // 0 without timings
-	Hedges        int     `json:"hedges"`
+	// FillerSpans places every counted filler: their words add up to
+	// Fillers.
+	FillerSpans []Span `json:"filler_spans,omitempty"`
+	Hedges      int    `json:"hedges"`
 
 	PausesOver1s int     `json:"pauses_over_1s"`
 	PausesOver3s int     `json:"pauses_over_3s"`
 	LongestPause float64 `json:"longest_pause_sec"`
 	Pauses       []Span  `json:"pauses,omitempty"` // each pause over 1 s
 
-	// I and We count first-person pronouns inside the Action part (the
-	// whole answer when no Action part was found); IAll and WeAll count the
-	// whole answer.
-	I     int `json:"i_count"`
-	We    int `json:"we_count"`
+	// I and We are the ownership counts the weak_ownership finding
+	// quotes, counted by clause: I the clauses whose work the speaker
+	// does ("I rewrote the checks"), We those where it is done by "we",
+	// the team, the passive ("the fix was pushed") or hidden behind a
+	// helper verb ("I helped get it out"). Hypotheticals and lessons do
+	// not count. Ownership places each counted clause, in order.
+	I         int     `json:"i_count"`
+	We        int     `json:"we_count"`
+	Ownership []Owned `json:"ownership,omitempty"`
+	// IAll and WeAll count the pronouns "I" and "we" over the whole
+	// answer; they judge scope, not ownership, and the page does not
+	// show them.
 	IAll  int `json:"i_all"`
 	WeAll int `json:"we_all"`
 
@@ -38,6 +48,15 @@ type Metrics struct {
 	Principles     []Principle     `json:"principles"`
 	// Scope of impact: "self", "team", "multi_team" or "org".
 	Scope string `json:"scope"`
+}
+
+// Owned is one clause counted for ownership: who did the work, and the
+// words from its subject to its verb ("we rolled", "the fix was pushed").
+type Owned struct {
+	// By is "i" for the speaker, or how the work is hidden: "we" (also
+	// "the team"), "passive" or "helper". Every By but "i" counts in We.
+	By   string `json:"by"`
+	Span Span   `json:"span"`
 }
 
 // StarPart is one contiguous stretch of the answer labelled Situation,

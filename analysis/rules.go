@@ -141,29 +141,22 @@ func (a *analyzer) missingParts() {
 // helped", "I was involved in"). "We" in the background is fine when the
 // actions are the speaker's.
 func (a *analyzer) ownership(strict bool) {
-	mine, hidden, evc := a.ownershipCounts()
+	// The counts the meter and the chart show (countOwnership).
+	mine, hidden := a.m.I, a.m.We
 	ratio := ownHiddenRatio
 	if strict {
 		ratio = ownHiddenRatioStrict
 	}
-	weak := mine == 0 && hidden >= 1 && (hidden >= 3 || a.m.I < 3) ||
+	weak := mine == 0 && hidden >= 1 && (hidden >= 3 || a.iAct < 3) ||
 		mine > 0 && hidden >= ownMinHidden && float64(hidden) >= ratio*float64(mine)
 	if !weak {
 		return
 	}
-	ev := make([]Span, 0, len(evc))
-	for _, k := range evc {
-		// Who did what: from the clause start to its verb ("we rolled",
-		// "the fix was pushed").
-		c := a.cls[k]
-		start, end := int(c.w0), int(c.w0)+3
-		if c.subj >= 0 && c.subj < c.verb {
-			start = int(c.subj)
+	ev := make([]Span, 0, 4)
+	for _, o := range a.m.Ownership {
+		if o.By != "i" && len(ev) < cap(ev) {
+			ev = append(ev, o.Span)
 		}
-		if c.verb >= 0 {
-			end = int(c.verb) + 1
-		}
-		ev = append(ev, a.span(start, min(end, int(c.w1))))
 	}
 	msg := strconv.Itoa(hidden) + " times the work is done by \"we\", \"the team\", the passive or a helper verb, and " + times(mine) + " by \"I\""
 	if len(ev) > 0 {

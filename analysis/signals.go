@@ -15,9 +15,10 @@ const (
 	minWindowSec = 10.0
 )
 
-// countPronouns counts "I" and "we" inside the Action part (the whole
-// answer when no Action part was found) and over the whole answer. An "I"
-// that only hedges ("I think", "I guess") is not an action.
+// countPronouns counts "I" inside the Action part (the whole answer when
+// no Action part was found), which the ownership rule weighs, and "I"
+// and "we" over the whole answer. An "I" that only hedges ("I think", "I
+// guess") is not an action.
 func (a *analyzer) countPronouns() {
 	hasA := a.parts[partA].w1 > a.parts[partA].w0
 	si := 0 // the segment holding token i, advanced with i
@@ -30,13 +31,10 @@ func (a *analyzer) countPronouns() {
 		case "i":
 			a.m.IAll++
 			if in {
-				a.m.I++
+				a.iAct++
 			}
 		case "we":
 			a.m.WeAll++
-			if in {
-				a.m.We++
-			}
 		}
 	}
 }
@@ -72,8 +70,12 @@ func IsFilledPause(word string) bool { return filledPauses[word] }
 // delivery computes pace, pauses, fillers and hedges.
 func (a *analyzer) delivery() {
 	a.m.Fillers = 0
-	for _, f := range a.fillers {
+	if len(a.fillers) > 0 {
+		a.m.FillerSpans = make([]Span, len(a.fillers))
+	}
+	for k, f := range a.fillers {
 		a.m.Fillers += int(f.w1 - f.w0)
+		a.m.FillerSpans[k] = a.span(int(f.w0), int(f.w1))
 	}
 	a.m.Hedges = a.cueN[cueHedge]
 	a.m.TranscriptConfidence = a.transcriptConfidence()

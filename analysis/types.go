@@ -122,6 +122,14 @@ type Finding struct {
 // candidate as its Question rather than stated as a fault.
 const ShownAsQuestion = 0.5
 
+// Doubtful reports whether f is put to the candidate as its Question
+// rather than stated as a fault: its confidence is under ShownAsQuestion.
+// A doubtful finding is not counted as a fault anywhere (debrief, trends,
+// story bank, history). A finding stored before findings carried a
+// confidence reads as fully confident (UnmarshalJSON), so it is not
+// doubtful.
+func (f Finding) Doubtful() bool { return f.Confidence < ShownAsQuestion }
+
 // Report is the analyzer's whole verdict on one answer.
 type Report struct {
 	Round    Round  `json:"round"`

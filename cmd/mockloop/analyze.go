@@ -155,7 +155,7 @@ func writeReport(w io.Writer, r analysis.Report) error {
 	if m.HasTimings {
 		fmt.Fprintf(&b, "  Duration: %s  Pace: %.0f wpm  Pauses >1s: %d (>3s: %d)", analyzeMMSS(m.DurationSec), m.WPM, m.PausesOver1s, m.PausesOver3s)
 	}
-	fmt.Fprintf(&b, "\nFillers: %d (%.1f%%)  Hedges: %d  I/we in action: %d/%d  Scope: %s\n",
+	fmt.Fprintf(&b, "\nFillers: %d (%.1f%%)  Hedges: %d  Work done by I/we: %d/%d  Scope: %s\n",
 		m.Fillers, m.FillerRate*100, m.Hedges, m.I, m.We, m.Scope)
 	if m.TranscriptConfidence < 1 {
 		fmt.Fprintf(&b, "Transcript confidence: %.2f\n", m.TranscriptConfidence)
@@ -193,7 +193,7 @@ func writeReport(w io.Writer, r analysis.Report) error {
 		fmt.Fprintf(&b, "\nFindings (%d):\n", len(r.Findings))
 		// As on the page: a finding on weak evidence is put as a question.
 		for _, f := range r.Findings {
-			if f.Confidence < analysis.ShownAsQuestion {
+			if f.Doubtful() {
 				fmt.Fprintf(&b, "  [?] %s: %s (confidence %.2f)\n      -> %s\n", f.Code, f.Question, f.Confidence, f.Suggestion)
 				continue
 			}

@@ -70,7 +70,10 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.ok(chart.includes(`>I ${finding.i}</text>`) && chart.includes(`>we ${finding.we}</text>`),
     `the ownership chart does not say I ${finding.i} and we ${finding.we}`);
   const timeline = await (await fetch(`${srv.url}/api/rounds/${id}/charts/${turn.seq}/timeline.svg`)).text();
-  assert.ok(timeline.includes(`>${fillers} counted`), `the timeline does not say ${fillers} fillers counted`);
+  assert.ok(timeline.includes(`>${fillers} counted</text>`), `the timeline does not say ${fillers} fillers counted, every one placed`);
+  const ticks = (timeline.match(/<title>(“[^”]*” at|\d+ fillers from) /g) || [])
+    .reduce((n, t) => n + (/^<title>(\d+) fillers/.test(t) ? Number(t.match(/\d+/)[0]) : 1), 0);
+  assert.equal(ticks, fillers, 'the timeline places a different number of fillers than it counts');
   assert.ok(!timeline.includes('>pauses</text>'), 'a typed answer has an empty pauses row');
 
   const review = await browser.context.newPage();
@@ -81,6 +84,28 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.match(await card.locator('dd[data-row=Delivery]').textContent(), new RegExp(`\\b${fillers} fillers\\b`));
   assert.match(await review.textContent('#summary dd[data-row="Ownership (I share)"]'), new RegExp(`I ×${finding.i}, we ×${finding.we}`));
   // The history list gives the review's count of findings.
+  const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
+  await review.goto(`${srv.url}/history`);
+  await review.waitForSelector('body[data-ready=true]');
+  assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
+  assert.deepEqual(errors, []);
+  await review.close();
+  await page.close();
+});
+
+test('the history page and the review count the same faults when a follow-up resolved some', async () => {
+  const { id, page, errors } = await openRound();
+  await submitTyped(page, WEAK_ANSWER);
+  const probe = await waitForYourTurn(page, 2);
+  assert.notEqual(probe.turn.kind, 'question', 'fixture: a weak answer should get a follow-up');
+  await submitTyped(page, STRONG_ANSWER);
+  await waitForYourTurn(page, 3);
+  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const main = data.turns.find((t) => t.role === 'candidate');
+  assert.ok((main.resolved || []).length > 0, `fixture: the follow-up should resolve a finding of the main answer: ${JSON.stringify(main.report.findings.map((f) => f.code))}`);
+  const review = await browser.context.newPage();
+  await review.goto(`${srv.url}/review/${id}`);
+  await review.waitForSelector('body[data-ready=true]');
   const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
   await review.goto(`${srv.url}/history`);
   await review.waitForSelector('body[data-ready=true]');

@@ -159,8 +159,19 @@ func bare(w string) string {
 }
 
 // fillerWords returns the word indexes of the fillers the chart can place,
-// in order.
+// in order: the analyzer's filler spans, whose words add up to
+// Metrics.Fillers. A report stored before the analyzer exported them
+// falls back to the filled pauses and the filler_heavy evidence.
 func fillerWords(rep analysis.Report) []int {
+	if len(rep.Metrics.FillerSpans) > 0 {
+		out := make([]int, 0, rep.Metrics.Fillers)
+		for _, sp := range rep.Metrics.FillerSpans {
+			for i := max(0, sp.W0); i < min(sp.W1, len(rep.Words)); i++ {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
 	seen := make([]bool, len(rep.Words))
 	for i, w := range rep.Words {
 		if analysis.IsFilledPause(bare(w.W)) {
@@ -349,8 +360,10 @@ func pronoun(words []analysis.Word, i int) string {
 	return analysis.Pronoun(bare(words[i].W), next)
 }
 
-// Ownership draws the running count of "I" and "we" over the answer, with
-// the Action part (where the analyzer judges ownership) shaded.
+// Ownership draws the running count of who did the work over the
+// answer: the clauses the analyzer counts as the speaker's ("I rewrote
+// the checks") against those done by "we", the team, the passive or a
+// helper verb, the Metrics.I and We the finding and the scorecard quote.
 func Ownership(rep analysis.Report) string {
 	const h = 180.0
 	const title = "I versus we"
@@ -364,46 +377,62 @@ func Ownership(rep analysis.Report) string {
 	}
 	var hits []hit
 	var nI, nWe int
-	// Counted where the analyzer counts ownership (Metrics.I and We): in
-	// the Action part, or over the whole answer when it found none, so
-	// the chart's numbers are the finding's and the scorecard's.
-	inAction := actionWords(rep)
-	for i := range rep.Words {
-		if inAction != nil && !inAction[i] {
+	legacy := len(rep.Metrics.Ownership) == 0 && rep.Metrics.I+rep.Metrics.We > 0
+	for _, o := range rep.Metrics.Ownership {
+		if o.Span.W0 < 0 || o.Span.W0 >= len(rep.Words) {
 			continue
 		}
-		switch pronoun(rep.Words, i) {
-		case "i":
-			hits = append(hits, hit{pos(rep, a, i), false})
-			nI++
-		case "we":
-			hits = append(hits, hit{pos(rep, a, i), true})
+		we := o.By != "i"
+		hits = append(hits, hit{pos(rep, a, o.Span.W0), we})
+		if we {
 			nWe++
+		} else {
+			nI++
+		}
+	}
+	var inAction []bool
+	if legacy {
+		// A report stored before the analyzer counted clauses: its
+		// Metrics.I and We were the pronouns in the Action part (the whole
+		// answer when it found none), counted here the same way.
+		inAction = actionWords(rep)
+		for i := range rep.Words {
+			if inAction != nil && !inAction[i] {
+				continue
+			}
+			switch pronoun(rep.Words, i) {
+			case "i":
+				hits = append(hits, hit{pos(rep, a, i), false})
+				nI++
+			case "we":
+				hits = append(hits, hit{pos(rep, a, i), true})
+				nWe++
+			}
 		}
 	}
 	if nI+nWe == 0 {
-		return noData(chartW, h, title, "No “I” or “we” where you describe what was done.")
+		return noData(chartW, h, title, "No clause says who did the work.")
 	}
-	where := "over the answer"
-	if inAction != nil {
-		where = "in the Action part, where ownership is judged"
-	}
-	desc := "Running count of “I” (" + strconv.Itoa(nI) + ") and “we” (" + strconv.Itoa(nWe) + ") " + where +
+	desc := "Running count of the work done by “I” (" + strconv.Itoa(nI) + ") and by “we”, the team, the passive or a helper verb (" + strconv.Itoa(nWe) + ")" +
 		"; " + strconv.Itoa(int(math.Round(float64(nI)/float64(nI+nWe)*100))) + "% I"
+	if legacy {
+		desc = "Running count of “I” (" + strconv.Itoa(nI) + ") and “we” (" + strconv.Itoa(nWe) + ")" +
+			"; " + strconv.Itoa(int(math.Round(float64(nI)/float64(nI+nWe)*100))) + "% I"
+	}
 	c := newCanvas(chartW, h, title, desc+".")
 	top, bottom := 14.0, h-58
 	yMax := niceMax(float64(max(nI, nWe)), 5, 5)
 	y := func(v float64) float64 { return bottom - v/yMax*(bottom-top) }
 
 	for _, p := range rep.Metrics.Star {
-		if p.Part != "A" {
+		if !legacy || p.Part != "A" {
 			continue
 		}
 		v0, v1 := spanRange(rep, a, p.Span)
 		if a.x(v1)-a.x(v0) < minPartPx {
 			continue
 		}
-		c.rect(a.x(v0), top, a.x(v1)-a.x(v0), bottom-top, colActionB, tipAttr("Action part: where ownership is judged"))
+		c.rect(a.x(v0), top, a.x(v1)-a.x(v0), bottom-top, colActionB, tipAttr("Action part: where ownership was judged"))
 	}
 	for _, v := range []float64{0, yMax / 2, yMax} {
 		c.line(a.x0, y(v), a.x1, y(v), colGrid, 1, `stroke-dasharray="2 3"`)
@@ -435,7 +464,11 @@ func Ownership(rep analysis.Report) string {
 	iY, weY := endLabels(yi[len(yi)-1], yw[len(yw)-1], nI >= nWe, top, bottom)
 	c.text(a.x1, iY, "end", 11, colLine, "I "+strconv.Itoa(nI))
 	c.text(a.x1, weY, "end", 11, colWe, "we "+strconv.Itoa(nWe))
-	legend(c, h-12, []legendItem{{colLine, "I, me (not “I think”)"}, {colWe, "we, us"}, {colActionB, "Action part"}})
+	if legacy {
+		legend(c, h-12, []legendItem{{colLine, "I, me (not “I think”)"}, {colWe, "we, us"}, {colActionB, "Action part"}})
+	} else {
+		legend(c, h-12, []legendItem{{colLine, "done by I"}, {colWe, "by we, the team, the passive, “I helped”"}})
+	}
 	return c.String()
 }
 

@@ -168,6 +168,11 @@ func writeAnswer(b *strings.Builder, t mockloop.Turn) {
 	}
 	b.WriteString("Findings:\n\n")
 	for _, f := range t.Report.Findings {
+		if f.Doubtful() {
+			// As on the page: weak evidence is put as a question, not a fault.
+			fmt.Fprintf(b, "- To check (`%s`): %s\n", strings.ReplaceAll(f.Code, "`", ""), escape(oneLine(cmp.Or(f.Question, f.Message))))
+			continue
+		}
 		fmt.Fprintf(b, "- `%s` (%s): %s\n", strings.ReplaceAll(f.Code, "`", ""), escape(string(f.Severity)), escape(oneLine(f.Message)))
 		if f.Suggestion != "" {
 			fmt.Fprintf(b, "  - Try: %s\n", escape(oneLine(f.Suggestion)))

@@ -38,10 +38,10 @@ func finishedRound() (mockloop.Round, []mockloop.Turn, []mockloop.Utterance) {
 			{W: "Ω", Start: 1.4, End: 1.6}, {W: "we", Start: 1.7, End: 1.8},
 		},
 		Findings: []analysis.Finding{
-			{Code: "filler_heavy", Severity: analysis.Medium, Message: "You opened with a filler.",
+			{Code: "filler_heavy", Severity: analysis.Medium, Confidence: 1, Message: "You opened with a filler.",
 				Suggestion: "Take a breath instead of saying um.",
 				Evidence:   []analysis.Span{{Start: 0, End: 2, W0: 0, W1: 1}}},
-			{Code: "we_not_i", Severity: analysis.High, Message: "“We” hides what you did.",
+			{Code: "we_not_i", Severity: analysis.High, Confidence: 1, Message: "“We” hides what you did.",
 				Suggestion: "Say what *you* did.",
 				// Code points 14..39 are "we had a 30-minute outage".
 				Evidence: []analysis.Span{
@@ -49,7 +49,10 @@ func finishedRound() (mockloop.Round, []mockloop.Turn, []mockloop.Utterance) {
 					// Out of range in both text and words: skipped.
 					{Start: 500, End: 520, W0: 40, W1: 45},
 				}},
-			{Code: "vague_result", Severity: analysis.Low, Message: "Tie the result to the customer.",
+			// Put to the candidate as a question, as the page does.
+			{Code: "missing_metric", Severity: analysis.High, Confidence: analysis.ShownAsQuestion / 2, Message: "No number for the result.",
+				Question: "Did you give a number for the result?", Suggestion: "Say what moved, from what to what."},
+			{Code: "vague_result", Severity: analysis.Low, Confidence: 1, Message: "Tie the result to the customer.",
 				// Text offsets are stale (past the end) but word indexes
 				// still hold: quote the words.
 				Evidence: []analysis.Span{{Start: 300, End: 310, W0: 1, W1: 4}}},

@@ -9,7 +9,9 @@ import (
 
 	"github.com/mockloop/mockloop"
 	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/prompts"
 	"github.com/mockloop/mockloop/server/charts"
+	"github.com/mockloop/mockloop/server/live"
 	"github.com/mockloop/mockloop/server/progress"
 )
 
@@ -25,8 +27,11 @@ func (a *API) registerProgress(mux *http.ServeMux) {
 	mux.Handle("GET /api/rounds/{id}/charts/{seq}/{file}", a.wrap(a.answerChart))
 }
 
-// loadHistory reads the newest limit rounds with their turns.
-func loadHistory(ctx context.Context, store mockloop.Store, limit int) ([]progress.RoundTurns, error) {
+// loadHistory reads the newest limit rounds with their turns. With a
+// bank, answers carry Turn.Resolved from the round engine's state, as on
+// the review page, so a finding a follow-up resolved is no fault here
+// either.
+func loadHistory(ctx context.Context, store mockloop.Store, bank *prompts.Bank, limit int) ([]progress.RoundTurns, error) {
 	rounds, err := store.Rounds(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list rounds: %w", err)
@@ -37,6 +42,14 @@ func loadHistory(ctx context.Context, store mockloop.Store, limit int) ([]progre
 		if err != nil {
 			return nil, fmt.Errorf("load turns of round %s: %w", r.ID, err)
 		}
+		if bank != nil {
+			// A state that cannot be restored leaves the turns as
+			// committed: the counts then include what a follow-up
+			// resolved, which is what they said before resolutions.
+			if _, resolved, err := live.Review(bank, &r, turns); err == nil {
+				turns = resolved
+			}
+		}
 		out = append(out, progress.RoundTurns{Round: r, Turns: turns})
 	}
 	return out, nil
@@ -46,8 +59,8 @@ func loadHistory(ctx context.Context, store mockloop.Store, limit int) ([]progre
 // stored rounds, in Amazon's order, for a "practise my gaps" round
 // (round.Config.Focus). All sixteen when nothing has been practised yet;
 // none when every principle has a strong story.
-func GapFocus(ctx context.Context, store mockloop.Store) ([]string, error) {
-	h, err := loadHistory(ctx, store, progressRounds)
+func GapFocus(ctx context.Context, store mockloop.Store, bank *prompts.Bank) ([]string, error) {
+	h, err := loadHistory(ctx, store, bank, progressRounds)
 	if err != nil {
 		return nil, fmt.Errorf("gap focus: %w", err)
 	}
@@ -63,7 +76,7 @@ type Progress struct {
 }
 
 func (a *API) progress(w http.ResponseWriter, r *http.Request) error {
-	h, err := loadHistory(r.Context(), a.Store, progressRounds)
+	h, err := loadHistory(r.Context(), a.Store, a.Deps.Bank, progressRounds)
 	if err != nil {
 		return fmt.Errorf("progress: %w", err)
 	}
@@ -138,7 +151,7 @@ func (a *API) trendSeries(ctx context.Context, m progress.Metric) ([]float64, er
 		}
 		return out, nil
 	}
-	h, err := loadHistory(ctx, a.Store, progressRounds)
+	h, err := loadHistory(ctx, a.Store, a.Deps.Bank, progressRounds)
 	if err != nil {
 		return nil, err
 	}

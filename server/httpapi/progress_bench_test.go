@@ -49,7 +49,7 @@ func BenchmarkProgress(b *testing.B) {
 	h := progressAPI(b, db)
 	b.Run("baseline load 200 rounds", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := loadHistory(ctx, db, progressRounds); err != nil {
+			if _, err := loadHistory(ctx, db, nil, progressRounds); err != nil {
 				b.Fatal(err)
 			}
 		}

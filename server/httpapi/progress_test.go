@@ -163,7 +163,7 @@ func TestProgressEmptyStore(t *testing.T) {
 		}
 	})
 	t.Run("with nothing practised every principle is a gap", func(t *testing.T) {
-		gaps, err := GapFocus(progressCtx(t), db)
+		gaps, err := GapFocus(progressCtx(t), db, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestProgressEmptyStore(t *testing.T) {
 
 func TestGapFocus(t *testing.T) {
 	db := seededDB(t)
-	gaps, err := GapFocus(progressCtx(t), db)
+	gaps, err := GapFocus(progressCtx(t), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestGapFocus(t *testing.T) {
 	}
 	t.Run("a closed store is an error, not an empty focus", func(t *testing.T) {
 		db.Close()
-		if _, err := GapFocus(progressCtx(t), db); err == nil || !strings.Contains(err.Error(), "gap focus") {
+		if _, err := GapFocus(progressCtx(t), db, nil); err == nil || !strings.Contains(err.Error(), "gap focus") {
 			t.Errorf("err = %v", err)
 		}
 	})

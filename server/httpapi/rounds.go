@@ -91,7 +91,7 @@ func (a *API) createRound(w http.ResponseWriter, r *http.Request) error {
 		if req.Kind != mockloop.KindBehavioral && req.Kind != mockloop.KindBarRaiser {
 			return badRequest("bad_focus", "practising gaps works with behavioral and bar_raiser rounds")
 		}
-		gaps, err := GapFocus(r.Context(), a.Store)
+		gaps, err := GapFocus(r.Context(), a.Store, a.Deps.Bank)
 		if err != nil {
 			return fmt.Errorf("find gaps: %w", err)
 		}

@@ -78,7 +78,7 @@ func (r rep) build() *analysis.Report {
 		m.Principles = append(m.Principles, analysis.Principle{Name: n, Score: r.principles[n]})
 	}
 	for i, sev := range r.findings {
-		out.Findings = append(out.Findings, analysis.Finding{Code: []string{"vague_claims", "missing_metric", "filler_heavy", "hedging"}[i%4], Severity: sev})
+		out.Findings = append(out.Findings, analysis.Finding{Code: []string{"vague_claims", "missing_metric", "filler_heavy", "hedging"}[i%4], Severity: sev, Confidence: 1})
 	}
 	return out
 }
@@ -335,10 +335,24 @@ func TestStoryBank(t *testing.T) {
 		{"a short answer is not strong however few its findings", func(t *testing.T) {
 			for _, code := range []string{"too_short", "missing_action", "missing_result"} {
 				r := convo("s", mockloop.KindBehavioral, t0, "Q:Ownership", rep{text: "We shipped it."})
-				r.Turns[1].Report.Findings = []analysis.Finding{{Code: code, Severity: analysis.Low}}
+				r.Turns[1].Report.Findings = []analysis.Finding{{Code: code, Severity: analysis.Low, Confidence: 1}}
 				if s := StoryBank([]RoundTurns{r})[0]; s.Score != 95 || s.Strong {
 					t.Errorf("%s: score %d strong %v, want 95 and not strong", code, s.Score, s.Strong)
 				}
+			}
+		}},
+		{"a finding the page puts as a question is not held against the story or the round", func(t *testing.T) {
+			r := convo("s", mockloop.KindBehavioral, t0, "Q:Ownership", rep{text: "I rebuilt the cache and cut p99 latency by 40%."})
+			r.Turns[1].Report.Findings = []analysis.Finding{
+				{Code: "missing_metric", Severity: analysis.High, Confidence: analysis.ShownAsQuestion / 2},
+				{Code: "vague_claims", Severity: analysis.Medium, Confidence: 0.9},
+			}
+			s := StoryBank([]RoundTurns{r})[0]
+			if slices.Contains(s.Gaps, "missing_metric") || !slices.Contains(s.Gaps, "vague_claims") {
+				t.Errorf("gaps = %v, want vague_claims only", s.Gaps)
+			}
+			if got := Trends([]RoundTurns{r}).Rounds[0].Faults; got != 1 {
+				t.Errorf("faults = %d, want 1 (the doubtful finding left out)", got)
 			}
 		}},
 		{"gaps list high findings before medium ones and skip low", func(t *testing.T) {
@@ -407,7 +421,7 @@ func TestStoryCompletedByFollowUp(t *testing.T) {
 	// The findings a story without its outcome gets; the analyzer's own
 	// choice for this short text is not what is under test.
 	main.Findings = []analysis.Finding{
-		{Code: "missing_result", Severity: analysis.High}, {Code: "missing_metric", Severity: analysis.High}, {Code: "too_short", Severity: analysis.Medium},
+		{Code: "missing_result", Severity: analysis.High, Confidence: 1}, {Code: "missing_metric", Severity: analysis.High, Confidence: 1}, {Code: "too_short", Severity: analysis.Medium, Confidence: 1},
 	}
 	if outcomeTitle(main) != "" || outcomeTitle(follow) == "" {
 		t.Fatalf("fixture: the main answer should state no outcome and the follow-up one (%q, %q)", outcomeTitle(main), outcomeTitle(follow))

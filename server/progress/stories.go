@@ -191,11 +191,10 @@ func resolvedCodes(rs []mockloop.Resolution) map[string]bool {
 }
 
 // fault reports whether a finding counts against the story: not when a
-// follow-up resolved it. (Once analysis.Finding carries Confidence, a
-// finding the page puts as a question, Confidence < ShownAsQuestion, is
-// not a fault either; that condition belongs here.)
+// follow-up resolved it, nor when the page puts it as a question
+// (Finding.Doubtful).
 func fault(f analysis.Finding, resolved map[string]bool) bool {
-	return !resolved[f.Code]
+	return !resolved[f.Code] && !f.Doubtful()
 }
 
 // whole reports whether an answer is a whole story. An answer that is

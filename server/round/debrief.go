@@ -117,7 +117,7 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 		// A finding a later answer resolved, or one the analyzer is unsure
 		// of (the page asks it as a question), is not a fault here either.
 		r.Findings = slices.DeleteFunc(slices.Clone(r.Findings), func(f analysis.Finding) bool {
-			return doubtful(f) || slices.ContainsFunc(t.Resolved, func(res mockloop.Resolution) bool { return res.Code == f.Code })
+			return f.Doubtful() || slices.ContainsFunc(t.Resolved, func(res mockloop.Resolution) bool { return res.Code == f.Code })
 		})
 		a.evidence = !r.Has(analysis.CodeProbeNotAnswered)
 		a.rep, a.score = r, Score(r)
@@ -144,13 +144,6 @@ func Debrief(r mockloop.Round, turns []mockloop.Turn) mockloop.Debrief {
 	}
 	d.Reasons = reasons(r.Kind, answers, asked, unanswered)
 	return d
-}
-
-// doubtful reports whether the page shows a finding as its question rather
-// than as a fault. Reports stored before findings had a confidence carry
-// none (0) and are trusted, as the page trusts them.
-func doubtful(f analysis.Finding) bool {
-	return f.Confidence > 0 && f.Confidence < analysis.ShownAsQuestion
 }
 
 // evidence picks, for each principle, the answer that shows it best, in
@@ -228,8 +221,9 @@ func excerpt(text string) string {
 	return strings.TrimRight(cut, ",;:") + "…"
 }
 
-// advice says concretely what to practise for a finding code.
-func advice(code string) string {
+// advice says concretely what to practise for a finding code drawn on an
+// answer judged as round r.
+func advice(code string, r analysis.Round) string {
 	switch code {
 	case "missing_metric":
 		return "End every story with a number: the metric you moved, from what to what, and how you measured it."
@@ -248,6 +242,14 @@ func advice(code string) string {
 	case "vague_claims":
 		return "Replace every general claim (\"it got much better\") with which metric changed, from what to what, for whom."
 	case "too_short":
+		// What a whole answer holds depends on the round: a story, a
+		// design's phases, a solution's approach, cost and tests.
+		switch r {
+		case analysis.SystemDesign:
+			return "Take each design through its phases before you stop: requirements and scale, the main components and data, then failures, trade-offs and how you would watch it."
+		case analysis.Coding:
+			return "Give each coding answer its approach, its time and space complexity, and the tests and edge cases you would run before you stop."
+		}
 		return "Give each answer its situation, your actions and a measured result before you stop."
 	case "hedging":
 		return "State decisions and results plainly; drop \"I think\" and \"kind of\" where you know the facts."
@@ -304,6 +306,7 @@ func advice(code string) string {
 func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.PrincipleEvidence) []string {
 	weight := map[string]int{}
 	example := map[string]analysis.Finding{}
+	round := map[string]analysis.Round{} // of the answer example came from
 	seen := map[string]bool{}
 	for _, a := range answers {
 		for _, f := range a.rep.Findings {
@@ -315,6 +318,7 @@ func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.Prin
 			weight[f.Code] += max(1, severityWeight(f.Severity))
 			if old, ok := example[f.Code]; !ok || severityWeight(f.Severity) > severityWeight(old.Severity) {
 				example[f.Code] = f
+				round[f.Code] = a.rep.Round
 			}
 		}
 	}
@@ -328,7 +332,7 @@ func practise(kind mockloop.RoundKind, answers []answer, covered []mockloop.Prin
 		if len(out) == practiseN {
 			return out
 		}
-		text := advice(c)
+		text := advice(c, round[c])
 		if text == "" {
 			text = cmp.Or(example[c].Suggestion, example[c].Message)
 		}

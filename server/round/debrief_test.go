@@ -72,7 +72,7 @@ func TestDebrief(t *testing.T) {
 				if d.Strongest != 4 || d.Weakest != 2 {
 					t.Errorf("strongest %d, weakest %d; want 4 and 2", d.Strongest, d.Weakest)
 				}
-				if d.Practise[0] != advice("missing_metric") || slices.Contains(d.Practise, advice("missing_context")) {
+				if d.Practise[0] != advice("missing_metric", analysis.Behavioral) || slices.Contains(d.Practise, advice("missing_context", analysis.Behavioral)) {
 					t.Errorf("practise = %q", d.Practise)
 				}
 			}},
@@ -119,13 +119,13 @@ func TestDebrief(t *testing.T) {
 				askT(5, "Dive Deep"), answerT(6, rep("weak_ownership", "weak_ownership")),
 			},
 			func(t *testing.T, d mockloop.Debrief) {
-				want := []string{advice("missing_metric"), advice("weak_ownership"), advice("rambling")}
+				want := []string{advice("missing_metric", analysis.Behavioral), advice("weak_ownership", analysis.Behavioral), advice("rambling", analysis.Behavioral)}
 				if !slices.Equal(d.Practise, want) {
 					t.Errorf("practise = %q, want %q", d.Practise, want)
 				}
 			}},
 		{"a finding without stock advice uses the analyzer's suggestion", mockloop.KindCoding,
-			[]mockloop.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words."}}})},
+			[]mockloop.Turn{askT(1, ""), answerT(2, analysis.Report{Findings: []analysis.Finding{{Code: "jargon", Severity: analysis.High, Suggestion: "Explain terms in plain words.", Confidence: 1}}})},
 			func(t *testing.T, d mockloop.Debrief) {
 				want := slices.Concat([]string{"Explain terms in plain words."}, fillers(mockloop.KindCoding, nil)[:2])
 				if !slices.Equal(d.Practise, want) {
@@ -266,6 +266,50 @@ func TestScore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Score(tt.rep); got != tt.want {
 				t.Errorf("Score = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTooShortAdviceFollowsTheRound checks that the practise line for
+// too_short names what a whole answer holds in the answer's own round: a
+// story, a design's phases, a solution's approach, cost and tests.
+func TestTooShortAdviceFollowsTheRound(t *testing.T) {
+	judged := func(r analysis.Report, round analysis.Round) analysis.Report {
+		r.Round = round
+		return r
+	}
+	tests := []struct {
+		name          string
+		kind          mockloop.RoundKind
+		round         analysis.Round
+		want, notWant []string
+	}{
+		{"a short behavioral answer is told to give its situation, actions and result", mockloop.KindBehavioral, analysis.Behavioral,
+			[]string{"situation", "measured result"}, []string{"complexity", "phases"}},
+		{"a short design answer is told to go through the design's phases", mockloop.KindSystemDesign, analysis.SystemDesign,
+			[]string{"phases", "requirements and scale", "trade-offs"}, []string{"situation", "measured result"}},
+		{"a short coding answer is told to give its approach, complexity and tests", mockloop.KindCoding, analysis.Coding,
+			[]string{"approach", "complexity", "tests"}, []string{"situation", "measured result"}},
+		{"a short coding answer in a loop is told about coding, not stories", mockloop.KindLoop, analysis.Coding,
+			[]string{"approach", "complexity"}, []string{"situation"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Debrief(mockloop.Round{Kind: tt.kind}, []mockloop.Turn{askT(1, ""), answerT(2, judged(rep("too_short:high"), tt.round))})
+			if len(d.Practise) == 0 {
+				t.Fatal("no practise lines")
+			}
+			line := d.Practise[0]
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("practise %q lacks %q", line, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(line, w) {
+					t.Errorf("practise %q says %q", line, w)
+				}
 			}
 		})
 	}

@@ -24,8 +24,8 @@ func TestProbeSelection(t *testing.T) {
 		want     []string
 		wantKind mockloop.TurnKind // of the first move after an answer
 	}{
-		{"a rambling answer gets a polite cut-in before any other probe", behavioral,
-			[]analysis.Report{rep("missing_metric:high", "rambling:low")}, []string{"rambling"}, mockloop.TurnCutIn},
+		{"a finished answer that rambled gets a follow-up for its short version before any other probe", behavioral,
+			[]analysis.Report{rep("missing_metric:high", "rambling:low")}, []string{"rambling"}, mockloop.TurnProbe},
 		{"the priority list beats the analyzer's order and severity", behavioral,
 			[]analysis.Report{rep("missing_metric:high", "weak_ownership:low")}, []string{"weak_ownership"}, mockloop.TurnProbe},
 		{"a finding the question has no probe for is not probed", behavioral,
@@ -66,6 +66,34 @@ func TestProbeSelection(t *testing.T) {
 			}
 			if kinds[0] != tt.wantKind {
 				t.Errorf("first move kind = %s, want %s", kinds[0], tt.wantKind)
+			}
+		})
+	}
+
+	for _, tt := range []struct {
+		kind mockloop.RoundKind
+		want string
+	}{
+		{mockloop.KindBehavioral, "what was the result?"},
+		{mockloop.KindBarRaiser, "what was the result?"},
+		{mockloop.KindCoding, "what is the algorithm?"},
+		{mockloop.KindSystemDesign, "the one decision that matters most"},
+	} {
+		t.Run("a finished "+string(tt.kind)+" answer that rambled is asked for the short version, not stopped", func(t *testing.T) {
+			s := newState(t, bank, Config{Kind: tt.kind, Minutes: 45, Seed: 3})
+			s.Begin()
+			m := s.Answered("my answer", rep("rambling"))
+			if m.Prompt.ProbeCode != "rambling" || m.Prompt.Kind != mockloop.TurnProbe {
+				t.Fatalf("move = %s %q, want a rambling probe", m.Prompt.Kind, m.Prompt.ProbeCode)
+			}
+			if strings.Contains(strings.ToLower(m.Prompt.Scripted), "stop you") || strings.Contains(strings.ToLower(m.Prompt.Scripted), "pause you") {
+				t.Errorf("a finished answer is cut in on: %q", m.Prompt.Scripted)
+			}
+			if !strings.Contains(m.Prompt.Scripted, tt.want) {
+				t.Errorf("follow-up %q does not ask %q", m.Prompt.Scripted, tt.want)
+			}
+			if c := s.Current(); c.Timebox != cutInAnswer {
+				t.Errorf("timebox %s, want the sentence-or-two %s", c.Timebox, cutInAnswer)
 			}
 		})
 	}

@@ -444,14 +444,28 @@ func (s *State) probe(it item, q prompts.Question, mem *question, rep analysis.R
 		return Move{}, false
 	}
 	s.st.Probed = append(s.st.Probed, code)
-	kind := mockloop.TurnProbe
 	if code == "rambling" {
-		// The probe text is itself the polite interruption.
-		kind = mockloop.TurnCutIn
+		// The answer is already finished: "let me stop you there" (the
+		// bank's wording, for an interviewer cutting into speech) would
+		// stop nothing, so ask for the short version as a follow-up.
+		text = rambleFollowUp(it.Block)
 	} else {
 		text = s.pick("ack", acks()) + text
 	}
-	return s.probeMove(it, q, kind, text, code, rep.Findings, ""), true
+	return s.probeMove(it, q, mockloop.TurnProbe, text, code, rep.Findings, ""), true
+}
+
+// rambleFollowUp asks a finished answer that rambled for its short
+// version, in the terms of the round: the result of a story, the
+// algorithm of a solution, the decision that matters in a design.
+func rambleFollowUp(block mockloop.RoundKind) string {
+	switch block {
+	case mockloop.KindCoding:
+		return "That was a lot of detail; in two sentences, what is the algorithm?"
+	case mockloop.KindSystemDesign:
+		return "That was a lot of detail; in a sentence or two, what is the one decision that matters most in this part?"
+	}
+	return "That was a lot of detail; in a sentence or two, what was the result?"
 }
 
 // probeMove counts a follow-up in the slot and makes its move.
@@ -461,8 +475,8 @@ func (s *State) probeMove(it item, q prompts.Question, kind mockloop.TurnKind, t
 	if it.Block == mockloop.KindSystemDesign || it.Block == mockloop.KindCoding {
 		box = designProbe
 	}
-	if kind == mockloop.TurnCutIn {
-		box = cutInAnswer
+	if kind == mockloop.TurnCutIn || code == "rambling" {
+		box = cutInAnswer // "in a sentence or two"
 	}
 	s.st.Timebox = box
 	p := s.prompt(it, q, kind, text, code, findings)

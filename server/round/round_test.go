@@ -36,7 +36,7 @@ func rep(codes ...string) analysis.Report {
 		if sev == "" {
 			sev = "medium"
 		}
-		r.Findings = append(r.Findings, analysis.Finding{Code: code, Severity: analysis.Severity(sev), Message: code})
+		r.Findings = append(r.Findings, analysis.Finding{Code: code, Severity: analysis.Severity(sev), Message: code, Confidence: 1})
 	}
 	return r
 }
@@ -106,11 +106,11 @@ func TestScriptedRoundsMatchGoldenTranscripts(t *testing.T) {
 		steps        []step
 	}{
 		{
-			name:   "a behavioral round cuts in, probes by priority, never repeats a probe and closes",
+			name:   "a behavioral round asks a rambling answer for its short version, probes by priority, never repeats a probe and closes",
 			golden: "behavioral_round.golden",
 			cfg:    Config{Kind: mockloop.KindBehavioral, Minutes: 24, Seed: 7},
 			steps: []step{
-				{rep: rep("missing_metric:high", "weak_ownership", "rambling")}, // cut-in first
+				{rep: rep("missing_metric:high", "weak_ownership", "rambling")}, // the short version first
 				{rep: rep("missing_metric:high", "weak_ownership")},             // weak_ownership outranks missing_metric
 				{rep: rep("missing_metric:high")},                               // two probes used: next question
 				{rep: rep()},                                                    // clean answer: a general follow-up still

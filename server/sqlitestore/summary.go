@@ -29,7 +29,8 @@ func (db *DB) Summaries(ctx context.Context, limit int) ([]mockloop.RoundSummary
 		sqlLimit = -1
 	}
 	// The words and text are the bulk of a report (a 20,000-word answer is
-	// megabytes) and no average needs them.
+	// megabytes) and no average needs them. The findings are counted here
+	// rather than from the findings table, which holds no confidence.
 	rows, err := db.db.QueryContext(ctx, `SELECT t.round_id, json_remove(t.report, '$.words', '$.text')
 		FROM turns AS t
 		WHERE t.role = ? AND t.report IS NOT NULL AND t.round_id IN
@@ -55,32 +56,10 @@ func (db *DB) Summaries(ctx context.Context, limit int) ([]mockloop.RoundSummary
 		if err := json.Unmarshal([]byte(raw.String), &rep); err != nil {
 			return nil, fmt.Errorf("summaries: round %s: decode report: %w", roundID, err)
 		}
-		a.add(rep.Metrics)
+		a.add(rep)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, classify("summaries: read reports", err)
-	}
-
-	counts, err := db.db.QueryContext(ctx, `SELECT round_id, count(*) FROM findings WHERE round_id IN
-		(SELECT id FROM rounds ORDER BY created_at DESC, rowid DESC LIMIT ?) GROUP BY round_id`, sqlLimit)
-	if err != nil {
-		return nil, classify("summaries: count findings", err)
-	}
-	defer counts.Close()
-	for counts.Next() {
-		var (
-			roundID string
-			n       int
-		)
-		if err := counts.Scan(&roundID, &n); err != nil {
-			return nil, classify("summaries: count findings", err)
-		}
-		if a := acc[roundID]; a != nil {
-			a.findings = n
-		}
-	}
-	if err := counts.Err(); err != nil {
-		return nil, classify("summaries: count findings", err)
 	}
 
 	out := make([]mockloop.RoundSummary, len(rounds))
@@ -97,8 +76,15 @@ type summaryAcc struct {
 	i, we                                int
 }
 
-func (a *summaryAcc) add(m analysis.Metrics) {
+func (a *summaryAcc) add(rep analysis.Report) {
+	m := rep.Metrics
 	a.answers++
+	// Faults only: a finding the page puts as a question is not one.
+	for _, f := range rep.Findings {
+		if !f.Doubtful() {
+			a.findings++
+		}
+	}
 	if len(m.MetricMentions) > 0 {
 		a.withMetric++
 	}

@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/mockloop/mockloop"
@@ -20,7 +21,13 @@ func TestSummaries(t *testing.T) {
 			rep.Metrics.MetricMentions = append(rep.Metrics.MetricMentions, analysis.MetricMention{Text: "40%", Value: 40, Unit: "%"})
 		}
 		for _, c := range findings {
-			rep.Findings = append(rep.Findings, analysis.Finding{Code: c, Severity: analysis.Medium, Message: c})
+			// A code ending in "?" is a finding the page puts as a question.
+			code, doubtful := strings.CutSuffix(c, "?")
+			conf := 1.0
+			if doubtful {
+				conf = analysis.ShownAsQuestion / 2
+			}
+			rep.Findings = append(rep.Findings, analysis.Finding{Code: code, Severity: analysis.Medium, Message: code, Confidence: conf})
 		}
 		return rep
 	}
@@ -33,10 +40,10 @@ func TestSummaries(t *testing.T) {
 		// 210 words, 6 fillers. Totals: 360 words and 9 fillers in 3 min.
 		{"spoken", 100, []*analysis.Report{
 			timed(150, 3, 6, 2, 1, 60, "filler_heavy", "no_result"),
-			timed(210, 6, 2, 6, 0, 120, "we_not_i"),
+			timed(210, 6, 2, 6, 0, 120, "we_not_i", "missing_metric?"),
 		}},
 		// Typed answers have no timings: rates are undefined.
-		{"typed", 200, []*analysis.Report{timed(80, 0, 0, 0, 2, 0), timed(90, 1, 0, 0, 0, 0)}},
+		{"typed", 200, []*analysis.Report{timed(80, 0, 0, 0, 2, 0, "weak_ownership?"), timed(90, 1, 0, 0, 0, 0)}},
 		{"empty", 300, nil},
 	}
 	for _, r := range rounds {
@@ -69,11 +76,11 @@ func TestSummaries(t *testing.T) {
 		got  mockloop.RoundSummary
 		want mockloop.RoundSummary
 	}{
-		{"spoken answers average by total speaking time", got[2], mockloop.RoundSummary{
+		{"spoken answers average by total speaking time and count only faults", got[2], mockloop.RoundSummary{
 			Answers: 2, TimedAnswers: 2, Findings: 3,
 			FillersPerMin: f(9.0 / 3), WPM: f(360.0 / 3), AvgAnswerSec: f(90),
 			MetricShare: f(0.5), Ownership: f(8.0 / 16)}},
-		{"typed answers have no rates but do have a metric share", got[1], mockloop.RoundSummary{
+		{"typed answers have no rates but do have a metric share, and a finding put as a question is no fault", got[1], mockloop.RoundSummary{
 			Answers: 2, MetricShare: f(0.5)}},
 		{"a round with no answers has no averages at all", got[0], mockloop.RoundSummary{}},
 	}

@@ -93,6 +93,63 @@ async function showResume() {
   box.hidden = false;
 }
 
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four'];
+const SHORT_KIND = { behavioral: 'behavioral', system_design: 'system design', coding: 'coding', bar_raiser: 'Bar Raiser' };
+const shortKind = (k) => SHORT_KIND[k] || kindLabel(k).toLowerCase();
+
+function followUps(n) {
+  return `at least ${COUNT_WORDS[n] || n} follow-up${n === 1 ? '' : 's'}`;
+}
+
+function questions(n) {
+  return `${n} question${n === 1 ? '' : 's'}`;
+}
+
+// planText says what GET /api/plan's preview holds: "5 questions, each
+// with at least one follow-up"; a design or coding question is asked in
+// parts, each part a main answer with its own follow-ups.
+function planText(p) {
+  const blocks = (p && Array.isArray(p.blocks) ? p.blocks : []).filter((b) => b && b.questions > 0);
+  if (!blocks.length) return '';
+  if (blocks.length === 1) {
+    const b = blocks[0];
+    if (b.stages > 1) {
+      return `${questions(b.questions)}, ${b.questions > 1 ? 'each ' : ''}in ${b.stages} parts, each part with ${followUps(b.min_follow_ups)}.`;
+    }
+    return `${questions(b.questions)}, each with ${followUps(b.min_follow_ups)}.`;
+  }
+  const total = blocks.reduce((n, b) => n + b.questions, 0);
+  const least = Math.min(...blocks.map((b) => b.min_follow_ups));
+  const more = blocks.filter((b) => b.min_follow_ups > least)
+    .map((b) => `${shortKind(b.kind)}: ${COUNT_WORDS[b.min_follow_ups] || b.min_follow_ups}`);
+  return `${questions(total)} (${blocks.map((b) => `${b.questions} ${shortKind(b.kind)}`).join(', ')}), ` +
+    `each answer with ${followUps(least)}${more.length ? ` (${more.join(', ')})` : ''}.`;
+}
+
+// showPlan asks the server how many questions fit the chosen round and
+// length. It is a hint: a server without /api/plan, or any failure, hides
+// the line and logs nothing. Only the latest choice's answer is shown.
+let planAsked = 0;
+async function showPlan() {
+  const line = $('#plan');
+  const kind = ($('input[name=kind]:checked') || {}).value;
+  const minutes = Number($('#minutes').value);
+  const asked = ++planAsked;
+  if (!kind) {
+    line.hidden = true;
+    return;
+  }
+  let text = '';
+  try {
+    text = planText(await api('GET', `/api/plan?kind=${encodeURIComponent(kind)}&minutes=${minutes}`));
+  } catch {
+    text = '';
+  }
+  if (asked !== planAsked) return;
+  line.textContent = text;
+  line.hidden = !text;
+}
+
 async function start(ev) {
   ev.preventDefault();
   const btn = $('#start');
@@ -122,6 +179,8 @@ async function start(ev) {
 
 async function main() {
   $('#start-form').addEventListener('submit', start);
+  for (const input of $$('input[name=kind]')) input.addEventListener('change', showPlan);
+  $('#minutes').addEventListener('change', showPlan);
   showResume();
   try {
     renderEngines(await api('GET', '/api/config'));
@@ -130,6 +189,8 @@ async function main() {
     b.textContent = `Could not read the server's configuration: ${e.message}`;
     b.hidden = false;
   }
+  // After the config, which may disable kinds and change the choice.
+  showPlan();
 }
 
 main();

@@ -80,8 +80,9 @@ function renderSummary(answers, groups) {
   const timed = reports.filter((r) => r.metrics && r.metrics.has_timings);
   const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   const withMetric = reports.filter((r) => (r.metrics.metric_mentions || []).length > 0).length;
-  // Ownership as the analyzer counts it (i_count/we_count), the numbers
-  // its weak_ownership finding and each scorecard quote.
+  // Ownership as the analyzer counts it (i_count/we_count: clauses whose
+  // work is done by "I" against "we", the team, the passive or a helper
+  // verb), the numbers its weak_ownership finding and each scorecard quote.
   const starReports = reports.filter((r) => usesStar(r.round || 'behavioral'));
   const i = starReports.reduce((n, r) => n + (r.metrics.i_count || 0), 0);
   const we = starReports.reduce((n, r) => n + (r.metrics.we_count || 0), 0);
@@ -162,7 +163,7 @@ function chartAlts(report, n) {
       ? `Pace of answer ${n}: ${num(m.wpm)} words per minute on average (aim for 100 to 165)` +
         `${windows.length > 1 ? `, from ${num(Math.min(...windows))} to ${num(Math.max(...windows))} across 30-second stretches` : ''}.`
       : `Pace of answer ${n}: typed answers have no timing.`,
-    ownership: `“I” and “we” in answer ${n}, where you describe what was done: I ×${m.i_count || 0}, we ×${m.we_count || 0}.`,
+    ownership: `Who did the work in answer ${n}: I ×${m.i_count || 0}, we ×${m.we_count || 0} (“we”, the team, the passive or “I helped”).`,
   };
 }
 

@@ -615,9 +615,9 @@ function renderMeters(m, source) {
     $('#m-fillers-label').textContent = 'Fillers';
     $('#m-fillers').textContent = m.words ? String(m.fillers || 0) : '—';
   }
-  // The analyzer's ownership count (in the Action part, or the whole
-  // answer when it found none): the number its finding, the scorecard
-  // and the chart all quote.
+  // The analyzer's ownership count (clauses whose work is done by "I"
+  // against "we", the team, the passive or a helper verb): the number its
+  // finding, the scorecard and the chart all quote.
   const i = m.i_count || 0;
   const we = m.we_count || 0;
   $('#m-iwe').textContent = i + we ? `I ×${i} · we ×${we}` : '—';
