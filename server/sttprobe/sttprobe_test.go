@@ -94,9 +94,13 @@ func whisperServer(t *testing.T, rec recorded, hits *atomic.Int32) *httptest.Ser
 }
 
 func TestProbe(t *testing.T) {
-	rec := loadRecorded(t, "whisper-verbose-0.json")
+	// One short real word ("Ben"): a reply that passes the garbage check
+	// ("marquee" for 9.5 s in -0 is rightly refused as garbage).
+	rec := loadRecorded(t, "whisper-verbose-1.json")
 	var whisperHits, otherHits atomic.Int32
 	whisper := whisperServer(t, rec, &whisperHits)
+	var garbageHits atomic.Int32
+	garbage := whisperServer(t, loadRecorded(t, "whisper-verbose-0.json"), &garbageHits)
 	// Another web app on a usual port (mockloop itself, say): the port is
 	// open but the transcription path is a 404.
 	other := httptest.NewServer(http.NotFoundHandler())
@@ -139,6 +143,7 @@ func TestProbe(t *testing.T) {
 		{"a whisper.cpp server that transcribes is found", []Candidate{cand("whisper.cpp server", whisper.URL)}, "whisper.cpp server", "whisper-1", nil},
 		{"a closed port and a 404 are skipped for the server behind them", []Candidate{cand("speaches", closedURL), cand("other", other.URL), cand("whisper.cpp server", whisper.URL)}, "whisper.cpp server", "whisper-1", nil},
 		{"speaches is asked for the whisper model it lists", []Candidate{cand("speaches", speaches.URL)}, "speaches", "Systran/faster-distil-whisper-small.en", nil},
+		{"a server that answers garbage is not offered", []Candidate{cand("whisper.cpp server", garbage.URL)}, "", "", ErrNoServer},
 		{"an open port that does not transcribe is not offered", []Candidate{cand("other", other.URL)}, "", "", ErrNoServer},
 		{"nothing listening finds nothing", []Candidate{cand("speaches", closedURL)}, "", "", ErrNoServer},
 		{"a server off this machine is never contacted", []Candidate{{Name: "remote", BaseURL: "http://192.0.2.1:8000/v1", Model: "x"}}, "", "", ErrNotLoopback},
