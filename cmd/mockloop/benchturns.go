@@ -569,12 +569,7 @@ func festivalSay(ctx context.Context, text, cache string) ([]int16, error) {
 }
 
 func readClip(path string) ([]int16, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

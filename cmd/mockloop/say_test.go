@@ -112,12 +112,7 @@ func TestSayErrors(t *testing.T) {
 		if !strings.Contains(out.String(), "rms:") || !strings.Contains(out.String(), path) {
 			t.Fatalf("stdout %q", out.String())
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		a, err := voice.ReadWAV(f)
+		a, err := voice.ReadWAVFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}

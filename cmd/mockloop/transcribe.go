@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
-	"os"
 	"time"
 
 	"github.com/mockloop/mockloop"
@@ -152,12 +151,7 @@ type speechAudio struct {
 // readSpeechWAV reads a mono 16-bit WAV, resamples it to 16 kHz and
 // refuses one too short or too quiet to hold speech.
 func readSpeechWAV(path string) (speechAudio, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return speechAudio{}, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		return speechAudio{}, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -31,12 +31,7 @@ func writeWAV(t *testing.T, dir, name string, rate int, pcm []int16) string {
 
 func readClipAudio(t *testing.T, path string) mockloop.Audio {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,12 +27,7 @@ func voiceConfig(t *testing.T) Config {
 // WebRTC path is compared with.
 func decodeDirect(t *testing.T, tr *sphinx.Transcriber, path string) string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +97,7 @@ func TestSpokenAnswersThroughWebRTC(t *testing.T) {
 // louder than -40 dBFS.
 func speechOnset(t *testing.T, path string) time.Duration {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -41,12 +40,7 @@ const deadline = 15 * time.Second
 // VoIP, 32 kbps, 20 ms packets, which libopus codes in hybrid mode.
 func encodeClip(t testing.TB, path string) (pcm16k []int16, packets [][]byte) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	audio, err := voice.ReadWAV(f)
+	audio, err := voice.ReadWAVFile(path)
 	if err != nil {
 		t.Fatalf("read %s: %v", path, err)
 	}

@@ -2,7 +2,6 @@ package sphinx
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -39,12 +38,7 @@ func loadManifest(tb testing.TB) []clip {
 
 // readWAV16k reads one of the 16 kHz mono clips.
 func readWAV16k(path string) ([]int16, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	a, err := voice.ReadWAV(f)
+	a, err := voice.ReadWAVFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package voice
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -60,12 +59,7 @@ func soxWAV(t *testing.T, args ...string) []int16 {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("sox %v: %v\n%s (install the Debian package sox)", args, err, out)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	a, err := ReadWAV(f)
+	a, err := ReadWAVFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/mockloop/mockloop"
 )
@@ -119,4 +120,18 @@ func WriteWAV(w io.Writer, a mockloop.Audio) error {
 		return fmt.Errorf("write wav: %w", err)
 	}
 	return nil
+}
+
+// ReadWAVFile reads the WAV file at path.
+func ReadWAVFile(path string) (mockloop.Audio, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return mockloop.Audio{}, err
+	}
+	defer f.Close()
+	a, err := ReadWAV(f)
+	if err != nil {
+		return mockloop.Audio{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return a, nil
 }

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,12 +179,7 @@ func (o *Options) defaults() error {
 
 // loadWAV reads the WAV and resamples it to the Opus rate.
 func loadWAV(path string) ([]int16, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("dial: %w", err)
-	}
-	defer f.Close()
-	audio, err := voice.ReadWAV(f)
+	audio, err := voice.ReadWAVFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("dial: read %s: %w", path, err)
 	}
