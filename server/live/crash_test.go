@@ -10,9 +10,7 @@ import (
 	"testing"
 
 	"github.com/mockloop/mockloop"
-	"github.com/mockloop/mockloop/prompts"
 	"github.com/mockloop/mockloop/server/round"
-	"github.com/mockloop/mockloop/server/sqlitestore"
 )
 
 // trigger is the answer text that makes panicky panic on the next reply.
@@ -65,28 +63,9 @@ func (b *syncBuffer) String() string {
 
 func newHubLog(t *testing.T, iv mockloop.Interviewer, log *slog.Logger, ids ...string) *Hub {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	bank, err := prompts.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &fakeClock{}
-	deps := Deps{Store: db, Bank: bank, Interviewer: iv, Scripted: round.Scripted{}, Logger: log, Now: clk.Now}
-	for _, id := range ids {
-		state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: 1}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &mockloop.Round{ID: id, Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: 1, Minutes: 20, State: state}
-		if err := db.CreateRound(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	deps, db, _ := testDeps(t)
+	deps.Interviewer, deps.Scripted, deps.Logger = iv, round.Scripted{}, log
+	createRounds(t, deps, db, false, ids...)
 	hub := NewHub(deps)
 	t.Cleanup(hub.Shutdown)
 	return hub

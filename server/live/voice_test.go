@@ -3,16 +3,12 @@ package live
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mockloop/mockloop"
-	"github.com/mockloop/mockloop/prompts"
-	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
-	"github.com/mockloop/mockloop/server/sqlitestore"
 	"github.com/mockloop/mockloop/server/voice"
 )
 
@@ -71,24 +67,15 @@ func (silentSTT) Start(context.Context) (mockloop.TranscriberStream, error) {
 func newVoiceSession(t *testing.T, roundVoice string, vd *VoiceDeps) (*Session, *fakeOutbox) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlitestore.Open(ctx, t.TempDir()+"/t.db")
+	deps, db, _ := testDeps(t)
+	deps.Voice, deps.Now = vd, time.Now
+	createRounds(t, deps, db, true, "r1")
+	r, err := db.Round(ctx, "r1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	bank, err := prompts.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	deps := Deps{Store: db, Bank: bank, Interviewer: round.Scripted{}, Voice: vd, Logger: slog.New(slog.DiscardHandler), Now: time.Now}
-	state, err := NewRoundState(deps, round.Config{Kind: mockloop.KindBehavioral, Minutes: 20, Seed: 1}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &mockloop.Round{ID: "r1", Kind: mockloop.KindBehavioral, Status: mockloop.StatusActive, Seed: 1, Minutes: 20,
-		CreatedAt: now, UpdatedAt: now, State: state, Engines: map[string]string{"voice": roundVoice}}
-	if err := db.CreateRound(ctx, r); err != nil {
+	r.Engines = map[string]string{"voice": roundVoice}
+	if err := db.SaveStep(ctx, mockloop.Step{Round: r}); err != nil {
 		t.Fatal(err)
 	}
 	hub := NewHub(deps)
