@@ -118,38 +118,11 @@ var contentCodes = map[string]bool{
 	"no_clarifying": true, "no_brute_force": true, "no_complexity": true, "no_edge_cases": true, "no_walkthrough": true,
 }
 
-// Until analysis.Finding carries its own confidence (CONTRACT), this is
-// the page rule in one place: a content finding is shown as a question,
-// not a fault, when a word of its evidence has a confidence under
-// lowWordConf, or when the answer's transcript confidence (the mean word
-// confidence) is under lowTranscriptConf. Both were chosen on the tuning
-// clips of server/sphinx/tune_test.go: under 0.5 are 71% of the wrongly
-// recognised words and 29% of the right ones; the seven tuning clips with
-// a mean confidence under 0.6 had word error rates of 0.36 to 1.00, four
-// of the five above it 0.21 or less (README "How well mockloop hears").
-const (
-	lowWordConf       = 0.5
-	lowTranscriptConf = 0.6
-)
-
-// shownAsFault applies that rule; words are the answer's recognised words
-// with confidences, in the report's word order.
-func shownAsFault(f analysis.Finding, words []analysis.Word) bool {
-	if !contentCodes[f.Code] {
-		return true
-	}
-	if transcriptConfidence(words) < lowTranscriptConf {
-		return false
-	}
-	for _, sp := range f.Evidence {
-		for i := sp.W0; i < sp.W1 && i < len(words); i++ {
-			if words[i].Conf > 0 && words[i].Conf < lowWordConf {
-				return false
-			}
-		}
-	}
-	return true
-}
+// shownAsFault is what the page does: a finding the analyzer doubts
+// (Finding.Doubtful: confidence under analysis.ShownAsQuestion, lowered
+// when its evidence or the whole transcript was heard with low confidence)
+// is asked as a question; everything else is shown as a fault.
+func shownAsFault(f analysis.Finding) bool { return !f.Doubtful() }
 
 // evidenceMinConf is the lowest confidence among a finding's evidence
 // words, 1 without evidence.
@@ -164,6 +137,10 @@ func evidenceMinConf(f analysis.Finding, words []analysis.Word) float64 {
 	}
 	return m
 }
+
+// lowWordConf is where the review greys a word (the analyzer's threshold);
+// lowShare reports the share of words under it, for the log.
+const lowWordConf = 0.5
 
 // lowShare is the share of words the recognizer gave a confidence under
 // lowWordConf.
@@ -242,10 +219,12 @@ func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
 
 	srv := startServer(t, voiceConfig(t))
 	results := make([]dial.Result, len(answers))
-	// Two sessions at once, one a core. The answer is committed by the
-	// silence after it, as a candidate's is: "done" right after the last
-	// frame can commit before a slow machine has transcribed the end.
-	parallel(t, 2, len(answers), func(i int) error {
+	// Four sessions at once: real-time audio waits more than it decodes
+	// (pocketsphinx runs at about a fifth of real time). The answer is
+	// committed by the silence after it, as a candidate's is: "done" right
+	// after the last frame can commit before a slow machine has
+	// transcribed the end.
+	parallel(t, 4, len(answers), func(i int) error {
 		res, err := dial.Run(ctx, dial.Options{BaseURL: srv.URL, Kind: answers[i].Round, WAV: wavs[i], Timeout: 4 * time.Minute})
 		if err != nil {
 			return fmt.Errorf("%s: dial: %w", answers[i].ID, err)
@@ -280,7 +259,7 @@ func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
 			if !judged || !contentCodes[f.Code] {
 				continue
 			}
-			fault := shownAsFault(f, words)
+			fault := shownAsFault(f)
 			spoken.add(f.Code, label, fault)
 			t.Logf("  %s %-18s label %-5v fault %-5v evidence min conf %.2f", a.ID, f.Code, label, fault, evidenceMinConf(f, words))
 			mark := "?"
@@ -309,9 +288,11 @@ func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
 		t.Errorf("precision of content findings shown as faults on spoken answers %.2f, want at least %.2f", p, minSpokenPrecision)
 	}
 	// Asking everything as a question would pass the bound and help no one:
-	// at least half the right faults typed analysis finds must still show.
-	if spoken.faultTP*2 < typed.allTP {
-		t.Errorf("only %d right faults shown on spoken answers, against %d on the typed text; the rule hides too much", spoken.faultTP, typed.allTP)
+	// at least half the right findings on the spoken answers must still
+	// show as faults. (The typed text finds more; those the recognizer
+	// lost are not the rule's doing.)
+	if spoken.faultTP*2 < spoken.allTP {
+		t.Errorf("only %d of %d right findings on spoken answers shown as faults; the rule hides too much", spoken.faultTP, spoken.allTP)
 	}
 }
 
