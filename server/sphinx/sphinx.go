@@ -148,38 +148,8 @@ func newTranscriber(cfg Config, extra []string) (*Transcriber, error) {
 	return t, nil
 }
 
-// No filler dictionary is added for "um" and "uh": as filler-dictionary
-// entries (with -fillprob 1e-4) they found two of the six filled pauses in
-// mfa_uhum, but made 5prealpha abort the whole process on other audio
-// (assertion "start_score BETTER_THAN WORST_SCORE" in ngram_search_bp2itor
-// and ngram_compute_seg_score), with one-phone entries too. Fillers come
-// from the language model's own "um", "uh", "ah", "er", "hmm".
-//
-// Why it aborts (5prealpha ngram_search.c and ngram_search_fwdtree.c): the
-// forward-tree search enters every filler word from the best word exit
-// whose right context is silence, but the segment iterator (ps_seg_iter,
-// ps_seg_next) and the lattice look the predecessor's exit up with the
-// filler's own first phone as right context. For a filler spelled with
-// ordinary phones (AH, M, ER) that exit may never have been scored, so it
-// is WORST_SCORE and the assertion fires; fillers spelled with SIL or the
-// noise phones should not mismatch. Workarounds measured on the shared speech
-// set, none good enough to ship:
-//   - Wrapping the pronunciations in SIL (SIL AH M SIL): no abort, but the
-//     forward tree only searches one-phone fillers, so nothing is found.
-//   - New language-model words (ngram_model_add_word + ps_add_word, spelled
-//     AH M, AA M, AH, ER, M) never reach the filler code path, so they are
-//     safe, but found 3 of the 11 reference filled pauses at any weight.
-//   - Defining __assert_fail in the cgo preamble and longjmp-ing back into
-//     the segment walk (the fields we read are set before the assertion)
-//     stopped every abort over the set decoded whole and in random slices
-//     (2-3 assertions caught per pass at -fillprob 1e-1), but it replaces a
-//     libc symbol for the whole process. With it, -fillprob 1e-1 found 6 of
-//     11 on the mfa clips (runs of fillers merged, at least 0.15 s) but 11
-//     in the 13 read clips, with the words themselves unchanged (WER with
-//     the fillers removed 0.615 either way, a fresh decoder per clip).
-//     Filtering the candidates acoustically (at least 0.2 s, voiced, low
-//     spectral change) left none in read speech but only 4-5 of 11 in the
-//     mfa clips.
+// No filler dictionary is added for "um" and "uh": it makes 5prealpha
+// abort the process on some audio; what was measured is in docs/engines.md.
 
 // Name reports the engine for the UI and the round record.
 func (t *Transcriber) Name() string { return "sphinx" }
@@ -404,11 +374,20 @@ func cleanWords(raw []rawWord) []analysis.Word {
 	return out
 }
 
-// filledPauses are the filler words the analyzer counts. The en-us
-// dictionary has um, uh, ah, er, hm, hmm and mm as ordinary words; some
-// filler dictionaries spell them ++UM++ instead, which is mapped here.
-var filledPauses = map[string]string{
-	"um": "um", "uh": "uh", "ah": "ah", "er": "er", "hm": "hmm", "hmm": "hmm", "mm": "hmm", "uhm": "um", "umm": "um",
+// fillerSpelling maps the en-us dictionary's other spellings of a filled
+// pause to the one the analyzer counts (analysis.IsFilledPause decides
+// what is one); filler dictionaries spell them ++UM++, stripped first.
+var fillerSpelling = map[string]string{"hm": "hmm", "mm": "hmm", "uhm": "um", "umm": "um"}
+
+// filledPause returns w's usual spelling when it is a filled pause.
+func filledPause(w string) (string, bool) {
+	if !analysis.IsFilledPause(w) {
+		return "", false
+	}
+	if f, ok := fillerSpelling[w]; ok {
+		return f, true
+	}
+	return w, true
 }
 
 // base strips an alternate-pronunciation suffix: "read(2)" is "read".
@@ -429,12 +408,12 @@ func cleanWord(w string) (string, bool) {
 	case strings.HasPrefix(w, "<"), strings.HasPrefix(w, "["):
 		return "", false
 	case strings.HasPrefix(w, "+"):
-		if f, ok := filledPauses[strings.ToLower(strings.Trim(w, "+"))]; ok {
+		if f, ok := filledPause(strings.ToLower(strings.Trim(w, "+"))); ok {
 			return f, true
 		}
 		return "", false
 	}
-	if f, ok := filledPauses[w]; ok {
+	if f, ok := filledPause(w); ok {
 		return f, true
 	}
 	return w, true

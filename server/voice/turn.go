@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/mockloop/mockloop/analysis"
 )
 
 // TurnConfig sets how patient the Listener is. Zero fields take the
@@ -259,13 +261,12 @@ func (e Ending) String() string {
 // Unfinished reports endings that promise more words.
 func (e Ending) Unfinished() bool { return e >= EndConnective }
 
-// Word lists for ClassifyEnding. Fillers are those pocketsphinx's
-// dictionary keeps (um, uh, ah, er, hmm) plus spellings Whisper-like
-// engines use; the connectives are the cue smart-turn models learn: a
-// sentence does not end on "and".
+// Word lists for ClassifyEnding. Filled pauses (um, uh, hmm…) are the
+// analyzer's (analysis.IsFilledPause); these are the filler phrases; the
+// connectives are the cue smart-turn models learn: a sentence does not
+// end on "and".
 var (
 	fillerEndings = [][]string{
-		{"um"}, {"umm"}, {"uh"}, {"uhm"}, {"erm"}, {"er"}, {"ah"}, {"hmm"}, {"hm"}, {"mm"}, {"mhm"},
 		{"like"}, {"you", "know"}, {"i", "mean"}, {"kind", "of"}, {"sort", "of"},
 	}
 	thinkingEndings = [][]string{
@@ -316,7 +317,7 @@ func ClassifyEnding(text string) Ending {
 		return EndThinking
 	case endsWithAny(words, closingEndings):
 		return EndClosing
-	case endsWithAny(words, fillerEndings):
+	case analysis.IsFilledPause(words[len(words)-1]), endsWithAny(words, fillerEndings):
 		return EndFiller
 	case endsWithAny(words, connectiveEndings):
 		return EndConnective
@@ -384,7 +385,6 @@ func endsWithAny(words []string, ends [][]string) bool {
 // baselineThinking is PolicySilence's list, as it was before the
 // interview policy, so the benchmark's baseline stays the old rule.
 var baselineThinking = [][]string{
-	{"um"}, {"umm"}, {"uh"}, {"uhm"}, {"erm"}, {"er"}, {"ah"}, {"hmm"}, {"hm"}, {"mm"}, {"mhm"},
 	{"let", "me", "think"}, {"let", "me", "think", "about", "that"}, {"let", "me", "think", "about", "it"},
 	{"let", "me", "see"}, {"let", "me", "recall"}, {"let", "me", "remember"},
 	{"give", "me", "a", "second"}, {"give", "me", "a", "sec"}, {"give", "me", "a", "moment"}, {"give", "me", "a", "minute"},
@@ -395,5 +395,6 @@ var baselineThinking = [][]string{
 // EndsThinking reports whether text ends on a filler, a thinking phrase or
 // a dangling conjunction: the cue PolicySilence adds ThinkingExtra for.
 func EndsThinking(text string) bool {
-	return endsWithAny(endingWords(text), baselineThinking)
+	words := endingWords(text)
+	return len(words) > 0 && analysis.IsFilledPause(words[len(words)-1]) || endsWithAny(words, baselineThinking)
 }
