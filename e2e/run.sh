@@ -5,7 +5,8 @@
 # Usage: e2e/run.sh [node --test args...]
 # Env: MOCKLOOP_BROWSER=chromium|firefox runs one browser only (default:
 #      both, Chromium first); MOCKLOOP_BIN (server binary, default
-#      bin/mockloop); CHROMIUM_BIN, FIREFOX_BIN.
+#      bin/mockloop); CHROMIUM_BIN, FIREFOX_BIN. A single test file run
+#      with node --test (no MOCKLOOP_BROWSER_WS) launches its own browser.
 set -eu
 cd "$(dirname "$0")"
 if [ ! -d node_modules/playwright-core ]; then
