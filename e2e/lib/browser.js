@@ -52,9 +52,49 @@ const FIREFOX_MEDIA_PREFS = {
 // written before `microphone` existed pass it in `args`.
 const FAKE_CAPTURE_ARG = '--use-file-for-fake-audio-capture=';
 
+// How a browser is started for the suite and for one file, so the shared
+// browser (lib/shared-browser.js) and a file's own launch match.
+const CHROMIUM_LAUNCH = { executablePath: CHROMIUM, args: CHROMIUM_ARGS };
+const FIREFOX_LAUNCH = { channel: 'moz-firefox', executablePath: FIREFOX, firefoxUserPrefs: FIREFOX_MEDIA_PREFS };
+const CONTEXT = { viewport: { width: 1366, height: 900 } };
+
 /**
- * launch starts the browser under test with a fresh profile and returns a
- * context; close it with the returned close().
+ * launchServer starts one headless browser under test that test files
+ * connect to (launch, through $MOCKLOOP_BROWSER_WS) instead of each
+ * starting their own: a Firefox start costs 5-10 s on a loaded machine.
+ * Firefox gets its own PulseAudio, as launch gives each of its own.
+ * @returns {Promise<{wsEndpoint: string, close: () => Promise<void>}>}
+ */
+export async function launchServer() {
+  if (BROWSER === 'chromium') {
+    const server = await chromium.launchServer({ ...CHROMIUM_LAUNCH, headless: true });
+    return { wsEndpoint: server.wsEndpoint(), close: () => server.close() };
+  }
+  const audio = await startAudioServer();
+  try {
+    const server = await firefox.launchServer({ ...FIREFOX_LAUNCH, headless: true, env: { ...process.env, ...audio.env } });
+    return {
+      wsEndpoint: server.wsEndpoint(),
+      async close() {
+        await server.close();
+        await audio.stop();
+      },
+    };
+  } catch (err) {
+    await audio.stop();
+    throw err;
+  }
+}
+
+/** SHARED_WS is the shared browser's endpoint when run.sh started one. */
+const SHARED_WS = process.env.MOCKLOOP_BROWSER_WS || '';
+
+/**
+ * launch gives a test file a fresh browser context of the browser under
+ * test; close it with the returned close(). With $MOCKLOOP_BROWSER_WS set
+ * (run.sh) the context is a new one, isolated like a fresh profile, in the
+ * shared browser; otherwise, or when the options need switches of their
+ * own (Chromium's fake microphone file), a browser is started for it.
  *
  * microphone: a WAV file the page's getUserMedia hears, played once and
  * then silence. args are Chromium switches: Firefox does not get them,
@@ -64,17 +104,10 @@ const FAKE_CAPTURE_ARG = '--use-file-for-fake-audio-capture=';
  * @param {{args?: string[], permissions?: string[], microphone?: string}} opts
  */
 export async function launch(opts = {}) {
-  const profile = await mkdtemp(path.join(tmpdir(), `mockloop-${BROWSER}-`));
   await mkdir(ARTIFACTS, { recursive: true });
   const args = opts.args || [];
   const fileArg = args.find((a) => a.startsWith(FAKE_CAPTURE_ARG));
   const microphone = opts.microphone || (fileArg && fileArg.slice(FAKE_CAPTURE_ARG.length).replace(/%noloop$/, ''));
-  const common = {
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-  };
-  let context;
-  let audio = null;
   if (BROWSER === 'chromium') {
     const mic = opts.microphone ? [
       '--use-fake-ui-for-media-stream',
@@ -84,35 +117,61 @@ export async function launch(opts = {}) {
     ] : [];
     const permissions = [...(opts.permissions || [])];
     if (opts.microphone && !permissions.includes('microphone')) permissions.push('microphone');
+    if (SHARED_WS && mic.length === 0 && args.length === 0) return connectShared(chromium, { ...CONTEXT, permissions });
+    return launchOwn(chromium, { ...CHROMIUM_LAUNCH, ...CONTEXT, args: [...CHROMIUM_ARGS, ...mic, ...args], permissions });
+  }
+  // Firefox's switches are browser-wide prefs, the same for every file,
+  // and its microphone is an init script: every file can share.
+  const ctxOpts = { ...CONTEXT, permissions: (opts.permissions || []).filter((p) => p !== 'microphone') };
+  const handle = SHARED_WS ? await connectShared(firefox, ctxOpts) : await launchOwn(firefox, { ...FIREFOX_LAUNCH, ...ctxOpts }, true);
+  if (microphone) {
     try {
-      context = await chromium.launchPersistentContext(profile, {
-        ...common,
-        executablePath: CHROMIUM,
-        args: [...CHROMIUM_ARGS, ...mic, ...args],
-        permissions,
-      });
+      await handle.context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
     } catch (err) {
-      await rm(profile, { recursive: true, force: true });
+      await handle.close();
       throw err;
     }
-  } else {
-    audio = await startAudioServer();
-    try {
-      context = await firefox.launchPersistentContext(profile, {
-        ...common,
-        env: { ...process.env, ...audio.env },
-        channel: 'moz-firefox',
-        executablePath: FIREFOX,
-        firefoxUserPrefs: FIREFOX_MEDIA_PREFS,
-        permissions: (opts.permissions || []).filter((p) => p !== 'microphone'),
-      });
-      if (microphone) await context.addInitScript(fakeMicrophoneScript(await readFile(microphone)));
-    } catch (err) {
-      await context?.close().catch(() => {});
-      await audio.stop();
-      await rm(profile, { recursive: true, force: true });
-      throw err;
-    }
+  }
+  return handle;
+}
+
+// connectShared opens a new context in the shared browser. Closing it
+// disconnects; the browser stays up for the next file.
+async function connectShared(type, ctxOpts) {
+  const browser = await type.connect(SHARED_WS);
+  try {
+    const context = await browser.newContext(ctxOpts);
+    return {
+      context,
+      browser: BROWSER,
+      async close() {
+        await context.close();
+        await browser.close();
+      },
+    };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+// launchOwn starts a browser with a fresh profile for one file; Firefox
+// (withAudio) also gets its own PulseAudio.
+async function launchOwn(type, options, withAudio = false) {
+  const profile = await mkdtemp(path.join(tmpdir(), `mockloop-${BROWSER}-`));
+  let audio = null;
+  let context;
+  try {
+    if (withAudio) audio = await startAudioServer();
+    context = await type.launchPersistentContext(profile, {
+      ...options,
+      headless: true,
+      ...(audio ? { env: { ...process.env, ...audio.env } } : {}),
+    });
+  } catch (err) {
+    await audio?.stop();
+    await rm(profile, { recursive: true, force: true });
+    throw err;
   }
   return {
     context,

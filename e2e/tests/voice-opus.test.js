@@ -1,3 +1,4 @@
+// e2e: real-time audio (run.sh runs this file alone: it times speech against the clock)
 // The interviewer's voice as Opus at 48 kHz (issue 14): Chromium's
 // answer/offer negotiates opus/48000/2 for the track the page plays in its
 // <audio> element, audio energy arrives, a person talking over the

@@ -1,3 +1,4 @@
+// e2e: real-time audio (run.sh runs this file alone: it times speech against the clock)
 // The voice path through a fake microphone: the browser plays a real
 // recording into getUserMedia (Chromium from a file; Firefox, whose fake
 // device plays a tone, through lib/microphone.js), the page sends it over
