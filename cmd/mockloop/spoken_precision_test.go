@@ -334,18 +334,31 @@ var heldOutHuman = map[string]bool{
 // path on the held-out human clips; issue 13 targets 0.55.
 const maxHeldOutHumanWER = 0.55
 
-// TestHumanClipsThroughWebRTC speaks every shared human recording into a
+// humanAll speaks the tuning speakers' clips too (what the README's
+// tuning figure comes from); by default only the held-out speakers, which
+// the bound is about, are spoken.
+var humanAll = flag.Bool("human.all", false, "speak every shared human clip, not only the held-out speakers'")
+
+// TestHumanClipsThroughWebRTC speaks the shared human recordings into a
 // round as a microphone would and reports the word error rate of what the
-// round stored, on the held-out speakers and on the tuning ones.
+// round stored, on the held-out speakers (and with -human.all on the
+// tuning ones).
 func TestHumanClipsThroughWebRTC(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams real-time audio")
 	}
-	clips := speechClips(t)
+	var clips []speechdata.Clip
+	for _, c := range speechClips(t) {
+		if *humanAll || heldOutHuman[filepath.Base(c.File)] {
+			clips = append(clips, c)
+		}
+	}
 	srv := startServer(t, voiceConfig(t))
 	texts := make([]string, len(clips))
-	parallel(t, 2, len(clips), func(i int) error {
+	// Three sessions at once: pocketsphinx decodes at about a fifth of
+	// real time, so three streams leave a core for the rest.
+	parallel(t, 3, len(clips), func(i int) error {
 		res, err := dial.Run(context.Background(), dial.Options{BaseURL: srv.URL, WAV: clips[i].File, Timeout: 3 * time.Minute})
 		if err != nil {
 			return fmt.Errorf("%s: dial: %w", filepath.Base(clips[i].File), err)
@@ -364,9 +377,11 @@ func TestHumanClipsThroughWebRTC(t *testing.T) {
 		t.Logf("%-36s held-out %-5v WER %.2f  %q", name, held, float64(e)/float64(len(ref)), texts[i])
 	}
 	heldWER := float64(errs[true]) / float64(words[true])
-	t.Logf("through WebRTC: held-out WER %.3f over %d words, tuning clips %.3f over %d words, all %.3f",
-		heldWER, words[true], float64(errs[false])/float64(words[false]), words[false],
-		float64(errs[true]+errs[false])/float64(words[true]+words[false]))
+	t.Logf("through WebRTC: held-out WER %.3f over %d words", heldWER, words[true])
+	if words[false] > 0 {
+		t.Logf("tuning clips %.3f over %d words, all %.3f", float64(errs[false])/float64(words[false]), words[false],
+			float64(errs[true]+errs[false])/float64(words[true]+words[false]))
+	}
 	if heldWER > maxHeldOutHumanWER {
 		t.Errorf("held-out WER through WebRTC %.3f, want at most %.2f", heldWER, maxHeldOutHumanWER)
 	}
