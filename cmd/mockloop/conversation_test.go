@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -33,7 +32,7 @@ type exchange struct {
 
 // conversation drives a typed round: each answer in turn is typed to the
 // interviewer's latest move; then the candidate ends the round.
-func conversation(t *testing.T, srv *testServer, kind string, minutes int, seed int64, answers []string) ([]exchange, reviewedRound) {
+func conversation(t *testing.T, srv *testServer, kind string, minutes int, seed int64, answers []string) ([]exchange, storedRound) {
 	t.Helper()
 	r := srv.createRound(kind, minutes, seed)
 	c := srv.mustDial(r.ID)
@@ -72,33 +71,7 @@ func conversation(t *testing.T, srv *testServer, kind string, minutes int, seed 
 		c.send(mockloop.Message{Type: "end"})
 	}
 	c.waitFor("finished")
-	return log, getReview(t, srv.URL, r.ID)
-}
-
-// reviewedRound is GET /api/rounds/{id} with the questions the review
-// page groups turns under.
-type reviewedRound struct {
-	Round     mockloop.Round       `json:"round"`
-	Turns     []mockloop.Turn      `json:"turns"`
-	Questions []round.QuestionView `json:"questions"`
-}
-
-func getReview(t *testing.T, baseURL, id string) reviewedRound {
-	t.Helper()
-	resp, err := http.Get(baseURL + "/api/rounds/" + id)
-	if err != nil {
-		t.Fatalf("get round: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("get round: %s: %s", resp.Status, b)
-	}
-	var r reviewedRound
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		t.Fatalf("decode round: %v", err)
-	}
-	return r
+	return log, getRound(t, srv.URL, r.ID)
 }
 
 // asksFor lists, per phase, words that only a request for that phase
@@ -274,14 +247,14 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 		// covered are phases the first question must have covered by the end.
 		covered []string
 		// check runs scenario-specific assertions.
-		check func(t *testing.T, log []exchange, stored reviewedRound)
+		check func(t *testing.T, log []exchange, stored storedRound)
 	}{
 		{
 			name: "a notification design: requirements first, then the design, and nothing covered is asked again",
 			kind: "system_design", minutes: 30, question: "sd-notifications",
 			answers: []string{convSDNotifyRequirements, convFollowUp, convSDNotifyDesign, convFollowUp, convFollowUp},
 			covered: []string{"scale", "requirements", "failures", "tradeoffs", "observability"},
-			check: func(t *testing.T, log []exchange, stored reviewedRound) {
+			check: func(t *testing.T, log []exchange, stored storedRound) {
 				for _, code := range []string{"no_failure_handling", "no_tradeoffs", "no_observability", "too_short"} {
 					if log[0].feedback.Has(code) {
 						t.Errorf("the requirements answer was flagged %s", code)
@@ -308,7 +281,7 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			kind: "coding", minutes: 30, question: "code-top-k-events",
 			answers: []string{convCodeClarify, convCodeTopKFollowUp, convCodeApproach, convCodeTopKFollowUp, convCodeTopKFollowUp, convCodeTopKFollowUp},
 			covered: []string{"clarify", "brute_force", "optimise", "complexity", "walkthrough"},
-			check: func(t *testing.T, log []exchange, _ reviewedRound) {
+			check: func(t *testing.T, log []exchange, _ storedRound) {
 				for _, ex := range log[2:] {
 					if ex.feedback != nil && (ex.feedback.Has("no_brute_force") || ex.feedback.Has("no_clarifying")) {
 						t.Errorf("turn %d flagged %v after clarify and brute force were given", ex.seq, codes(ex.feedback.Findings))
@@ -326,7 +299,7 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			name: "a behavioral follow-up answer that adds the metric resolves missing_metric for the question",
 			kind: "behavioral", minutes: 16, seed: 4,
 			answers: []string{convBhvNoMetric, convBhvMetric, convBhvMetric},
-			check: func(t *testing.T, log []exchange, stored reviewedRound) {
+			check: func(t *testing.T, log []exchange, stored storedRound) {
 				if !log[0].feedback.Has("missing_metric") {
 					t.Fatalf("the main answer was not flagged missing_metric (%v); the scenario tests nothing", codes(log[0].feedback.Findings))
 				}
@@ -353,7 +326,7 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			name: "a strong behavioral answer still gets a follow-up that quotes the candidate",
 			kind: "behavioral", minutes: 16, seed: 6,
 			answers: []string{convBhvStrong, convBhvMetric},
-			check: func(t *testing.T, log []exchange, _ reviewedRound) {
+			check: func(t *testing.T, log []exchange, _ storedRound) {
 				if len(log) < 2 {
 					t.Fatalf("the strong answer got no follow-up: %+v", log)
 				}
@@ -367,7 +340,7 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			name: "a Bar Raiser digs twice into a strong answer, quoting it",
 			kind: "bar_raiser", minutes: 20, seed: 6,
 			answers: []string{convBhvStrong, convBhvMetric, convBhvMetric, convBhvMetric},
-			check: func(t *testing.T, log []exchange, _ reviewedRound) {
+			check: func(t *testing.T, log []exchange, _ storedRound) {
 				if len(log) < 3 || log[1].asked.Kind == mockloop.TurnQuestion || log[2].asked.Kind == mockloop.TurnQuestion {
 					t.Fatalf("the Bar Raiser asked fewer than two follow-ups")
 				}
@@ -384,7 +357,7 @@ func TestConversationsAreJudgedPerQuestion(t *testing.T) {
 			name: "a garbled reply to a metric follow-up is marked, asked again, and never quoted as evidence",
 			kind: "behavioral", minutes: 16, seed: 4,
 			answers: []string{convBhvNoMetric, convGarbled, convGarbled, convBhvMetric},
-			check: func(t *testing.T, log []exchange, stored reviewedRound) {
+			check: func(t *testing.T, log []exchange, stored storedRound) {
 				if !log[1].feedback.Has(analysis.CodeProbeNotAnswered) {
 					t.Errorf("garbled reply feedback = %v, want %s", codes(log[1].feedback.Findings), analysis.CodeProbeNotAnswered)
 				}

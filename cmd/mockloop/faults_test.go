@@ -150,11 +150,13 @@ func (cs *childServer) stop(t *testing.T, sig os.Signal) error {
 	return nil
 }
 
-// storedRound is GET /api/rounds/{id}.
+// storedRound is GET /api/rounds/{id}, with the questions the review
+// page groups turns under.
 type storedRound struct {
 	Round      mockloop.Round       `json:"round"`
 	Turns      []mockloop.Turn      `json:"turns"`
 	Utterances []mockloop.Utterance `json:"utterances"`
+	Questions  []round.QuestionView `json:"questions"`
 }
 
 func getRound(t *testing.T, baseURL, id string) storedRound {
