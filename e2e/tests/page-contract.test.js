@@ -254,6 +254,20 @@ test('a server without the new config fields still gives a working home page', a
   await page.close();
 });
 
+test('the real server\'s hint without an offer says how to get better ears and nothing else', async () => {
+  const id = await newRound(srv.url, { kind: 'behavioral' });
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${srv.url}/round/${id}`);
+  await page.waitForSelector('#stt-hint:not([hidden])');
+  const text = (await page.textContent('#stt-hint')).trim();
+  assert.match(text, /approximate/);
+  assert.match(text, /docker compose up -d/);
+  assert.doesNotMatch(text, /null|undefined/, `hint text: ${text}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the round page says the transcription hint in one line and the engines line says what is broken', async () => {
   const id = await newRound(srv.url, { kind: 'behavioral' });
   const page = await browser.context.newPage();

@@ -17,8 +17,10 @@ import (
 // blocks it, and hears back on one channel of sttMsg.
 
 // busyAfter is how long a stream may wait to start before the Listener
-// reports that no recogniser is free.
-const busyAfter = 150 * time.Millisecond
+// reports that no recogniser is free. Loading a new pocketsphinx decoder
+// takes about 0.5 s (VOICE-NOTES), more on a loaded machine; a pool that
+// is only growing is not busy, so the candidate is told only past that.
+const busyAfter = 1500 * time.Millisecond
 
 // partialSamples is how much new audio the stage waits for before asking
 // the stream for a partial transcript again (200 ms).

@@ -90,11 +90,15 @@ export function sttHint(el, cfg) {
     return;
   }
   const offer = hint.offer && typeof hint.offer === 'object' ? hint.offer : null;
-  el.replaceChildren(h('span', {}, hint.text),
-    offer && (offer.command || offer.url) ? h('span', { class: 'offer' }, ' ',
+  // replaceChildren would write a null as the text "null".
+  const parts = [h('span', {}, hint.text)];
+  if (offer && (offer.command || offer.url)) {
+    parts.push(h('span', { class: 'offer' }, ' ',
       offer.name ? `${offer.name}: ` : '',
       offer.command ? h('code', {}, offer.command) : null,
       offer.command && offer.url ? ' · ' : '',
-      offer.url ? h('code', {}, offer.url) : null) : null);
+      offer.url ? h('code', {}, offer.url) : null));
+  }
+  el.replaceChildren(...parts);
   el.hidden = false;
 }
