@@ -6,29 +6,21 @@
 // findings on the review (12). Where this server does not send a field
 // yet, the test sends it in the contract's shape: over the page's own
 // message handler, or added to the real API answer.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors } from '../lib/browser.js';
+import { useSuite } from '../lib/suite.js';
+import { collectErrors } from '../lib/browser.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn, submitTyped } from '../lib/round.js';
 import { newRound, deliver, patchJSON } from '../lib/page-helpers.js';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+// One server and the browser under test for the file (e2e/lib/suite.js).
+const suite = useSuite();
 
 async function openRound(kind) {
-  const id = await newRound(srv.url, { kind });
-  const page = await browser.context.newPage();
+  const id = await newRound(suite.url, { kind });
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${srv.url}/round/${id}`);
+  await page.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
   return { id, page, errors };
 }
@@ -122,14 +114,14 @@ test('the review groups follow-ups under their question and shows resolved findi
   await submitTyped(page, STRONG_ANSWER);
   await page.close();
 
-  const real = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const real = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const answers = real.turns.filter((t) => t.role === 'candidate');
   const [main, follow] = answers;
   const mainCodes = main.report.findings.map((f) => f.code);
   assert.ok(mainCodes.includes('missing_metric') && mainCodes.includes('weak_ownership'), `fixture findings: ${mainCodes}`);
-  const review = await browser.context.newPage();
+  const review = await suite.browser.context.newPage();
   const errors = collectErrors(review);
-  await patchJSON(review, `${srv.url}/api/rounds/${id}`, (data) => {
+  await patchJSON(review, `${suite.url}/api/rounds/${id}`, (data) => {
     const byIdx = new Map();
     for (const t of data.turns) {
       const q = byIdx.get(t.question_idx) || { idx: t.question_idx, id: t.question_id || '', text: '', kind: 'behavioral', principle: t.principle || '', coverage: [], turn_seqs: [] };
@@ -153,7 +145,7 @@ test('the review groups follow-ups under their question and shows resolved findi
     }
     return data;
   });
-  await review.goto(`${srv.url}/review/${id}`);
+  await review.goto(`${suite.url}/review/${id}`);
   await review.waitForSelector('body[data-ready=true]');
 
   // Grouped: the follow-up answer sits inside its question's group.
@@ -199,9 +191,9 @@ const CONFIG_EXTRA = (cfg) => ({
 });
 
 test('the home page shows each engine with its status, reason and fix, and the voice picker', async () => {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await patchJSON(page, `${srv.url}/api/config`, CONFIG_EXTRA);
+  await patchJSON(page, `${suite.url}/api/config`, CONFIG_EXTRA);
   // What the page posts to create the round, recorded by the page itself:
   // over WebDriver BiDi Playwright sees no request body (postDataJSON is
   // null in Firefox). sessionStorage keeps it across the navigation to the
@@ -214,7 +206,7 @@ test('the home page shows each engine with its status, reason and fix, and the v
       return realFetch.call(this, input, init);
     };
   });
-  await page.goto(`${srv.url}/`);
+  await page.goto(`${suite.url}/`);
   await page.waitForSelector('#voice-field:not([hidden])');
   assert.deepEqual(await page.$$eval('#voice option', (os) => os.map((o) => [o.value, o.textContent])), [['slt', 'Female (slt)'], ['rms', 'Male (rms)']]);
   assert.equal(await page.inputValue('#voice'), 'rms');
@@ -231,11 +223,11 @@ test('the home page shows each engine with its status, reason and fix, and the v
 });
 
 test('a server without the new config fields still gives a working home page', async () => {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
   // The real server now sends voices and engine status: take them out to
   // stand for an older server.
-  await patchJSON(page, `${srv.url}/api/config`, (cfg) => {
+  await patchJSON(page, `${suite.url}/api/config`, (cfg) => {
     const old = { ...cfg, engines: {} };
     delete old.voices;
     delete old.default_voice;
@@ -246,7 +238,7 @@ test('a server without the new config fields still gives a working home page', a
     }
     return old;
   });
-  await page.goto(`${srv.url}/`);
+  await page.goto(`${suite.url}/`);
   await page.waitForFunction(() => !document.querySelector('[data-engine=stt]').textContent.includes('…'));
   assert.equal(await page.locator('#voice-field').isHidden(), true);
   assert.equal(await page.locator('#engines [data-status]').count(), 0);
@@ -255,10 +247,10 @@ test('a server without the new config fields still gives a working home page', a
 });
 
 test('the real server\'s hint without an offer says how to get better ears and nothing else', async () => {
-  const id = await newRound(srv.url, { kind: 'behavioral' });
-  const page = await browser.context.newPage();
+  const id = await newRound(suite.url, { kind: 'behavioral' });
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${srv.url}/round/${id}`);
+  await page.goto(`${suite.url}/round/${id}`);
   await page.waitForSelector('#stt-hint:not([hidden])');
   const text = (await page.textContent('#stt-hint')).trim();
   assert.match(text, /approximate/);
@@ -269,11 +261,11 @@ test('the real server\'s hint without an offer says how to get better ears and n
 });
 
 test('the round page says the transcription hint in one line and the engines line says what is broken', async () => {
-  const id = await newRound(srv.url, { kind: 'behavioral' });
-  const page = await browser.context.newPage();
+  const id = await newRound(suite.url, { kind: 'behavioral' });
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await patchJSON(page, `${srv.url}/api/config`, CONFIG_EXTRA);
-  await page.goto(`${srv.url}/round/${id}`);
+  await patchJSON(page, `${suite.url}/api/config`, CONFIG_EXTRA);
+  await page.goto(`${suite.url}/round/${id}`);
   await page.waitForSelector('#stt-hint:not([hidden])');
   assert.match(await page.textContent('#stt-hint'), /approximate with the built-in recognizer\. whisper\.cpp: docker compose up whisper · http:\/\/127\.0\.0\.1:8080/);
   assert.match(await page.textContent('#engines [data-status-for=llm]'), /not working: model 'x' not found\. Pull the model/);
@@ -289,17 +281,17 @@ test('the round page says the transcription hint in one line and the engines lin
 });
 
 test('a system design review shows the phases each answer covered, not STAR or "I" versus "we"', async () => {
-  const id = await newRound(srv.url, { kind: 'system_design' });
-  const page = await browser.context.newPage();
+  const id = await newRound(suite.url, { kind: 'system_design' });
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${srv.url}/round/${id}`);
+  await page.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
   await submitTyped(page, 'I would clarify the channels and the scale first: 20 million a day, 2,000 a second at peak.');
   await waitForYourTurn(page, 2);
   await submitTyped(page, 'The design has an API, a queue, workers per channel and a dead-letter queue, with retries and backoff.');
-  const real = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const real = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const [a1, a2] = real.turns.filter((t) => t.role === 'candidate');
-  await patchJSON(page, `${srv.url}/api/rounds/${id}`, (data) => {
+  await patchJSON(page, `${suite.url}/api/rounds/${id}`, (data) => {
     data.questions = [{
       idx: 0, id: 'q0', text: 'Design a notification service.', kind: 'system_design', principle: '',
       turn_seqs: data.turns.filter((t) => t.question_idx === 0 && t.kind !== 'closing').map((t) => t.seq),
@@ -311,7 +303,7 @@ test('a system design review shows the phases each answer covered, not STAR or "
     }];
     return data;
   });
-  await page.goto(`${srv.url}/review/${id}`);
+  await page.goto(`${suite.url}/review/${id}`);
   await page.waitForSelector('body[data-ready=true]');
   const group = page.locator('.question-group[data-question="0"]');
   assert.deepEqual(await group.locator('> .checklist li').evaluateAll((ls) => ls.map((l) => [l.dataset.phase, l.classList.contains('covered')])),

@@ -2,10 +2,10 @@
 // finding, chart, scorecard), strongest and weakest from the API's real
 // payload, no stale state after a refresh or a takeover, no silent
 // failure on an oversized paste, and a real not-found page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors } from '../lib/browser.js';
+import { useSuite } from '../lib/suite.js';
+import { collectErrors } from '../lib/browser.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn, submitTyped, interviewerTurns } from '../lib/round.js';
 import { newRound, deliver, spelledCount } from '../lib/page-helpers.js';
 
@@ -15,22 +15,14 @@ const FILLER_ANSWER = 'So um we had a problem with the deployment pipeline, you 
   'together and we decided to improve it. Um, I wrote the first script and we worked on the rest as a group, ' +
   'like, over a few weeks. In the end we made it much better and everyone on the team was happy with it.';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+// One server and the browser under test for the file (e2e/lib/suite.js).
+const suite = useSuite();
 
 async function openRound(kind = 'behavioral') {
-  const id = await newRound(srv.url, { kind });
-  const page = await browser.context.newPage();
+  const id = await newRound(suite.url, { kind });
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${srv.url}/round/${id}`);
+  await page.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
   return { id, page, errors };
 }
@@ -60,24 +52,24 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   const finding = m ? { i: spelledCount(m[2]), we: spelledCount(m[1]) } : { i: spelledCount(m2[2]), we: spelledCount(m2[1]) };
   assert.deepEqual(live, finding, 'the live meter and the finding disagree');
 
-  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const data = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const turn = data.turns.find((t) => t.role === 'candidate');
   const fillers = turn.report.metrics.fillers;
   assert.ok(fillers > 0, 'fixture: the answer should have fillers');
   assert.equal(liveFillers, fillers, 'the live fillers meter and the report disagree');
 
-  const chart = await (await fetch(`${srv.url}/api/rounds/${id}/charts/${turn.seq}/ownership.svg`)).text();
+  const chart = await (await fetch(`${suite.url}/api/rounds/${id}/charts/${turn.seq}/ownership.svg`)).text();
   assert.ok(chart.includes(`>I ${finding.i}</text>`) && chart.includes(`>we ${finding.we}</text>`),
     `the ownership chart does not say I ${finding.i} and we ${finding.we}`);
-  const timeline = await (await fetch(`${srv.url}/api/rounds/${id}/charts/${turn.seq}/timeline.svg`)).text();
+  const timeline = await (await fetch(`${suite.url}/api/rounds/${id}/charts/${turn.seq}/timeline.svg`)).text();
   assert.ok(timeline.includes(`>${fillers} counted</text>`), `the timeline does not say ${fillers} fillers counted, every one placed`);
   const ticks = (timeline.match(/<title>(“[^”]*” at|\d+ fillers from) /g) || [])
     .reduce((n, t) => n + (/^<title>(\d+) fillers/.test(t) ? Number(t.match(/\d+/)[0]) : 1), 0);
   assert.equal(ticks, fillers, 'the timeline places a different number of fillers than it counts');
   assert.ok(!timeline.includes('>pauses</text>'), 'a typed answer has an empty pauses row');
 
-  const review = await browser.context.newPage();
-  await review.goto(`${srv.url}/review/${id}`);
+  const review = await suite.browser.context.newPage();
+  await review.goto(`${suite.url}/review/${id}`);
   await review.waitForSelector('body[data-ready=true]');
   const card = review.locator(`#answer-${turn.seq} .scorecard`);
   assert.deepEqual(iwe(await card.locator('dd[data-row=Ownership]').textContent()), finding, 'the scorecard disagrees');
@@ -85,7 +77,7 @@ test('one answer gives the same I, we and filler counts on the meter, the findin
   assert.match(await review.textContent('#summary dd[data-row="Ownership (I share)"]'), new RegExp(`I ×${finding.i}, we ×${finding.we}`));
   // The history list gives the review's count of findings.
   const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
-  await review.goto(`${srv.url}/history`);
+  await review.goto(`${suite.url}/history`);
   await review.waitForSelector('body[data-ready=true]');
   assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
   assert.deepEqual(errors, []);
@@ -100,14 +92,14 @@ test('the history page and the review count the same faults when a follow-up res
   assert.notEqual(probe.turn.kind, 'question', 'fixture: a weak answer should get a follow-up');
   await submitTyped(page, STRONG_ANSWER);
   await waitForYourTurn(page, 3);
-  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const data = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const main = data.turns.find((t) => t.role === 'candidate');
   assert.ok((main.resolved || []).length > 0, `fixture: the follow-up should resolve a finding of the main answer: ${JSON.stringify(main.report.findings.map((f) => f.code))}`);
-  const review = await browser.context.newPage();
-  await review.goto(`${srv.url}/review/${id}`);
+  const review = await suite.browser.context.newPage();
+  await review.goto(`${suite.url}/review/${id}`);
   await review.waitForSelector('body[data-ready=true]');
   const reviewFindings = (await review.textContent('#summary dd[data-row=Findings]')).match(/^\d+/)[0];
-  await review.goto(`${srv.url}/history`);
+  await review.goto(`${suite.url}/history`);
   await review.waitForSelector('body[data-ready=true]');
   assert.equal(await review.textContent(`#rows tr[data-id="${id}"] td[data-col=findings]`), reviewFindings);
   assert.deepEqual(errors, []);
@@ -144,13 +136,13 @@ test('strongest and weakest answers are shown from the API payload', async () =>
   await submitTyped(page, STRONG_ANSWER);
   await page.evaluate(() => window.mockloop.socket.send({ type: 'end' }));
   await page.waitForFunction(() => window.mockloop.state.phase === 'finished', null, { timeout: 10000 });
-  const data = await (await fetch(`${srv.url}/api/rounds/${id}`)).json();
+  const data = await (await fetch(`${suite.url}/api/rounds/${id}`)).json();
   const d = data.round.debrief;
   assert.ok(d && d.strongest_turn_seq >= 0 && d.weakest_turn_seq >= 0, `debrief lacks strongest/weakest: ${JSON.stringify(d)}`);
   assert.notEqual(d.strongest_turn_seq, d.weakest_turn_seq);
-  const review = await browser.context.newPage();
+  const review = await suite.browser.context.newPage();
   const errors = collectErrors(review);
-  await review.goto(`${srv.url}/review/${id}`);
+  await review.goto(`${suite.url}/review/${id}`);
   await review.waitForSelector('body[data-ready=true]');
   assert.equal(await review.getAttribute('[data-strongest] a', 'href'), `#answer-${d.strongest_turn_seq}`);
   assert.equal(await review.getAttribute('[data-weakest] a', 'href'), `#answer-${d.weakest_turn_seq}`);
@@ -191,9 +183,9 @@ test('the tab that takes over shows the same timebox as a fresh tab on the next 
   await submitTyped(first, WEAK_ANSWER);
   const probe = await waitForYourTurn(first, 2);
   assert.notEqual(probe.turn.kind, 'question', 'fixture: a weak answer should get a follow-up');
-  const second = await browser.context.newPage();
+  const second = await suite.browser.context.newPage();
   const errors = collectErrors(second);
-  await second.goto(`${srv.url}/round/${id}`);
+  await second.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(second, 2);
   const probeBox = await second.textContent('#timebox');
   await submitTyped(second, STRONG_ANSWER);
@@ -205,8 +197,8 @@ test('the tab that takes over shows the same timebox as a fresh tab on the next 
   }
   assert.equal(last.turn.kind, 'question');
   const shown = await second.textContent('#timebox');
-  const fresh = await browser.context.newPage();
-  await fresh.goto(`${srv.url}/round/${id}`);
+  const fresh = await suite.browser.context.newPage();
+  await fresh.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(fresh, asked);
   assert.equal(shown, await fresh.textContent('#timebox'), `after the follow-up's "${probeBox}"`);
   assert.deepEqual(errors, []);
@@ -235,7 +227,7 @@ test('"Saved." is cleared when the next question comes', async () => {
 
 test('an oversized paste is refused in the page with the limit in words, and the round goes on', async () => {
   const { page, errors } = await openRound();
-  const cfg = await (await fetch(`${srv.url}/api/config`)).json();
+  const cfg = await (await fetch(`${suite.url}/api/config`)).json();
   const max = (cfg.limits && cfg.limits.answer_words) || 20000;
   for (const [name, text, want] of [
     ['too many words', 'word '.repeat(max + 5000), /at most 20,000 words/],
@@ -308,14 +300,14 @@ test('a cut-in is labelled as one, not "Interviewer · Interviewer"', async () =
 });
 
 test('unknown rounds, reviews and paths get the not-found page', async () => {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
   for (const [path, heading, absent] of [
     ['/round/does-not-exist', 'This round does not exist', '#submit'],
     ['/review/does-not-exist', 'There is no review here', '#delete'],
     ['/nope', 'There is no page here', '#start'],
   ]) {
-    const res = await page.goto(`${srv.url}${path}`);
+    const res = await page.goto(`${suite.url}${path}`);
     assert.equal(res.status(), 404, path);
     assert.equal((await page.textContent('h1')).trim(), heading, path);
     assert.equal(await page.locator(absent).count(), 0, `${path} shows ${absent}`);
