@@ -2,37 +2,33 @@
 // clipped or covered, the small visual faults of issue 15 fixed, and a
 // screenshot of each page at both widths in e2e/artifacts/ for a person
 // to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer } from '../lib/server.js';
-import { launch, collectErrors, ARTIFACTS } from '../lib/browser.js';
+import { useSuite } from '../lib/suite.js';
+import { collectErrors, ARTIFACTS } from '../lib/browser.js';
 import { WEAK_ANSWER, STRONG_ANSWER, waitForYourTurn, submitTyped } from '../lib/round.js';
 import { playTypedRound, STRONG_STORY } from '../lib/seed.js';
 import { newRound, deliver } from '../lib/page-helpers.js';
 
 const WIDTHS = [1366, 390];
 
-let srv;
-let browser;
 let finished; // a finished behavioral round with follow-ups
 let active; // a round in progress, on its second answer
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-  const page = await browser.context.newPage();
-  await page.goto(`${srv.url}/history`);
-  finished = await newRound(srv.url, { kind: 'behavioral' });
-  await playTypedRound(page, finished, [WEAK_ANSWER, STRONG_ANSWER, STRONG_STORY, STRONG_ANSWER]);
-  const design = await newRound(srv.url, { kind: 'system_design' });
-  await playTypedRound(page, design, ['I would clarify the channels and the scale first: 20 million a day, 2,000 a second at peak.',
-    'The design has an API, a queue, workers per channel and a dead-letter queue, with retries and backoff.']);
-  await page.close();
-  active = await newRound(srv.url, { kind: 'behavioral' });
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
+// One server and the browser under test (e2e/lib/suite.js); the rounds the
+// screenshots show are played once everything is up.
+const suite = useSuite({
+  setup: async (s) => {
+    const page = await s.browser.context.newPage();
+    await page.goto(`${s.url}/history`);
+    finished = await newRound(s.url, { kind: 'behavioral' });
+    await playTypedRound(page, finished, [WEAK_ANSWER, STRONG_ANSWER, STRONG_STORY, STRONG_ANSWER]);
+    const design = await newRound(s.url, { kind: 'system_design' });
+    await playTypedRound(page, design, ['I would clarify the channels and the scale first: 20 million a day, 2,000 a second at peak.',
+      'The design has an API, a queue, workers per channel and a dead-letter queue, with retries and backoff.']);
+    await page.close();
+    active = await newRound(s.url, { kind: 'behavioral' });
+  },
 });
 
 /** contrast is the WCAG contrast ratio of two CSS rgb() colours. */
@@ -62,7 +58,7 @@ async function noSideScroll(page, name) {
 
 for (const width of WIDTHS) {
   test(`at ${width} px every page fits, and a screenshot of each is kept`, async (t) => {
-    const page = await browser.context.newPage();
+    const page = await suite.browser.context.newPage();
     await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
     const errors = collectErrors(page);
     // The whole page, and what the first screen shows.
@@ -72,14 +68,14 @@ for (const width of WIDTHS) {
     };
 
     await t.test('home', async () => {
-      await page.goto(`${srv.url}/`);
+      await page.goto(`${suite.url}/`);
       await page.waitForFunction(() => !document.querySelector('[data-engine=stt]').textContent.includes('…'));
       await page.locator('#kind-system_design').check();
       await shot('home');
       await noSideScroll(page, 'home');
     });
     await t.test('round', async () => {
-      await page.goto(`${srv.url}/round/${active}`);
+      await page.goto(`${suite.url}/round/${active}`);
       const first = await waitForYourTurn(page, 1);
       if (first.turn.seq === 0 && !(await page.evaluate(() => window.mockloop.state.turns.some((x) => x.role === 'candidate')))) {
         await submitTyped(page, WEAK_ANSWER);
@@ -91,19 +87,19 @@ for (const width of WIDTHS) {
       await noSideScroll(page, 'round');
     });
     await t.test('review', async () => {
-      await page.goto(`${srv.url}/review/${finished}`);
+      await page.goto(`${suite.url}/review/${finished}`);
       await page.waitForSelector('body[data-ready=true]');
       await shot('review');
       await noSideScroll(page, 'review');
     });
     await t.test('history', async () => {
-      await page.goto(`${srv.url}/history`);
+      await page.goto(`${suite.url}/history`);
       await page.waitForSelector('body[data-ready=true]');
       await shot('history');
       await noSideScroll(page, 'history');
     });
     await t.test('not found', async () => {
-      const res = await page.goto(`${srv.url}/round/no-such-round`);
+      const res = await page.goto(`${suite.url}/round/no-such-round`);
       assert.equal(res.status(), 404);
       await shot('notfound');
       await noSideScroll(page, 'not found');
@@ -115,11 +111,11 @@ for (const width of WIDTHS) {
 }
 
 test('the small things: key cap contrast, the selected round, toasts, long principles', async (t) => {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   const errors = collectErrors(page);
 
   await t.test('the selected round card is marked by more than its border', async () => {
-    await page.goto(`${srv.url}/`);
+    await page.goto(`${suite.url}/`);
     await page.locator('#kind-coding').check();
     const look = (sel) => page.$eval(sel, (e) => ({ bg: getComputedStyle(e).backgroundColor, mark: getComputedStyle(e, '::after').content }));
     const on = await look('#kind-coding + .kind-card');
@@ -129,8 +125,8 @@ test('the small things: key cap contrast, the selected round, toasts, long princ
     assert.equal(off.mark, 'none');
   });
 
-  const id = await newRound(srv.url, { kind: 'behavioral' });
-  await page.goto(`${srv.url}/round/${id}`);
+  const id = await newRound(suite.url, { kind: 'behavioral' });
+  await page.goto(`${suite.url}/round/${id}`);
   await waitForYourTurn(page, 1);
 
   await t.test('the D on "I\'m done" can be read', async () => {
