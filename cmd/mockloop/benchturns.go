@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -423,16 +424,38 @@ type devAnswer struct {
 	Labels   map[string]bool `json:"labels"`
 }
 
-// answerTurnItems speaks the first n behavioral dev answers that state a
-// result, in five items each: the answer's end (finished), and a pause
-// between sentences, after a connective, after "so um" and after "let me
-// think", each pause followed by the answer's end.
-func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
+// readDevAnswers reads the dev set, one JSON answer a line.
+func readDevAnswers(path string) ([]devAnswer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dev answers: %w", err)
 	}
 	defer f.Close()
+	var out []devAnswer
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var a devAnswer
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return nil, fmt.Errorf("dev answers %s: %w", path, err)
+		}
+		out = append(out, a)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("dev answers %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// answerTurnItems speaks the first n behavioral dev answers that state a
+// result, in five items each: the answer's end (finished), and a pause
+// between sentences, after a connective, after "so um" and after "let me
+// think", each pause followed by the answer's end.
+func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
+	answers, err := readDevAnswers(path)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cache, 0o700); err != nil {
 		return nil, err
 	}
@@ -440,12 +463,9 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 	pauses := []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second}
 	pi := 0
 	nextPause := func() time.Duration { p := pauses[pi%len(pauses)]; pi++; return p }
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() && n > 0 {
-		var a devAnswer
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			return nil, fmt.Errorf("dev answers: %w", err)
+	for _, a := range answers {
+		if n == 0 {
+			break
 		}
 		sents := splitSentences(a.Text)
 		if a.Round != "behavioral" || a.Labels["missing_result"] || len(sents) < 6 {
@@ -496,9 +516,6 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 			items = append(items, compose("tts/"+a.ID, p.kind, true, segs, pause))
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("dev answers: %w", err)
-	}
 	return items, nil
 }
 
@@ -548,21 +565,40 @@ func splitSentences(text string) []string {
 	return out
 }
 
-// festivalSay speaks text with festival's HTS voice at 16 kHz, cached by
-// the text's hash.
-func festivalSay(ctx context.Context, text, cache string) ([]int16, error) {
-	sum := sha256.Sum256([]byte("slt_hts16k\x00" + text))
-	path := filepath.Join(cache, hex.EncodeToString(sum[:12])+".wav")
-	if pcm, err := readClip(path); err == nil {
-		return pcm, nil
+// festivalVoice is the HTS voice the benchmarks and tests speak with, the
+// most natural Debian voice: pocketsphinx WER about 0.24 on it
+// (VOICE-NOTES), against 0.88 for espeak-ng.
+const festivalVoice = "(voice_cmu_us_slt_arctic_hts)"
+
+// festivalWAV speaks text with festival's HTS voice into a WAV file in
+// cache named by a hash of voice, rate and text, and returns its path;
+// rate 0 keeps the voice's own 32 kHz. The file is written under another
+// name and renamed, so an interrupted run leaves no half file.
+func festivalWAV(ctx context.Context, text, cache string, rate int) (string, error) {
+	key := festivalVoice + "\x00" + text
+	args := []string{"-eval", festivalVoice}
+	if rate > 0 {
+		key = fmt.Sprintf("%s\x00%d", key, rate)
+		args = append(args, "-F", strconv.Itoa(rate))
 	}
-	tmp := path + ".tmp"
-	cmd := exec.CommandContext(ctx, "text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-F", "16000", "-o", tmp)
+	sum := sha256.Sum256([]byte(key))
+	path := filepath.Join(cache, hex.EncodeToString(sum[:12])+".wav")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := path + ".part"
+	cmd := exec.CommandContext(ctx, "text2wave", append(args, "-o", tmp)...)
 	cmd.Stdin = strings.NewReader(text)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("festival text2wave: %w: %s", err, strings.TrimSpace(string(out)))
+		return "", fmt.Errorf("festival text2wave: %w: %s", err, strings.TrimSpace(string(out)))
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	return path, os.Rename(tmp, path)
+}
+
+// festivalSay speaks text with festival's HTS voice at 16 kHz (cached).
+func festivalSay(ctx context.Context, text, cache string) ([]int16, error) {
+	path, err := festivalWAV(ctx, text, cache, voice.SampleRate)
+	if err != nil {
 		return nil, err
 	}
 	return readClip(path)

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -31,40 +27,17 @@ const spokenMaxWords = 125
 // on spoken answers be right at least this often against the dev labels.
 const minSpokenPrecision = 0.85
 
-// festivalVoice is the most natural Debian voice: pocketsphinx WER about
-// 0.24 on it (VOICE-NOTES), against 0.88 for espeak-ng.
-const festivalVoice = "(voice_cmu_us_slt_arctic_hts)"
-
 func loadDevAnswers(t *testing.T) []devAnswer {
 	t.Helper()
-	wd, err := os.Getwd()
+	path := findAnswers()
+	if path == "" {
+		t.Fatal("shared/testdata/answers/dev.jsonl not found beside the repository")
+	}
+	answers, err := readDevAnswers(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f *os.File
-	for d := wd; ; d = filepath.Dir(d) {
-		if f, err = os.Open(filepath.Join(d, "shared", "testdata", "answers", "dev.jsonl")); err == nil {
-			break
-		}
-		if filepath.Dir(d) == d {
-			t.Fatal("shared/testdata/answers/dev.jsonl not found beside the repository")
-		}
-	}
-	defer f.Close()
-	var out []devAnswer
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var a devAnswer
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("dev.jsonl: %v", err)
-		}
-		out = append(out, a)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return answers
 }
 
 // spokenCacheDir keeps synthesized answers between runs: festival takes
@@ -82,32 +55,10 @@ func spokenCacheDir(t *testing.T) string {
 	return dir
 }
 
-// synthesize speaks text with festival into the cache and returns the WAV
-// (32 kHz; dial resamples it). The name is a hash of voice and text, so an
-// edited answer is spoken again.
+// synthesize speaks text with festival into the cache at the voice's own
+// 32 kHz (dial resamples it).
 func synthesize(ctx context.Context, dir, text string) (string, error) {
-	sum := sha256.Sum256([]byte(festivalVoice + "\x00" + text))
-	path := filepath.Join(dir, hex.EncodeToString(sum[:12])+".wav")
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	txt, err := os.CreateTemp(dir, "answer-*.txt")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(txt.Name())
-	if _, err := txt.WriteString(text); err != nil {
-		txt.Close()
-		return "", err
-	}
-	txt.Close()
-	tmp := path + ".part"
-	cmd := exec.CommandContext(ctx, "text2wave", "-eval", festivalVoice, txt.Name(), "-o", tmp)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("text2wave: %w: %s", err, out)
-	}
-	// Renamed when complete, so an interrupted run leaves no half file.
-	return path, os.Rename(tmp, path)
+	return festivalWAV(ctx, text, dir, 0)
 }
 
 // contentCodes are the labelled findings about what was said; rambling
