@@ -88,10 +88,10 @@ func (l *lockedBuffer) String() string {
 
 var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
 
-func startChild(t *testing.T, dataDir string) *childServer {
+func startChild(t *testing.T, dataDir string, extra ...string) *childServer {
 	t.Helper()
-	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir,
-		"--stt", "sphinx", "--tts", "none", "--log-level", "info"})
+	args, _ := json.Marshal(append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir,
+		"--stt", "sphinx", "--tts", "none", "--log-level", "info"}, extra...))
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), serveChildEnv+"="+string(args))
 	pr, pw := io.Pipe()
@@ -225,10 +225,12 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("speaks real audio to a server process")
 	}
-	// Three utterances with pauses between them (VOICE-NOTES: 0.8 s ends
-	// an utterance, 2.5 s commits the answer), so the first utterance is
-	// stored and acknowledged seconds before the answer could commit.
+	// Three utterances with pauses between them. The interview policy
+	// may commit a finished-sounding answer 0.8 s into a pause, so the
+	// server waits 30 s of silence instead: the first utterance is stored
+	// and acknowledged long before the answer could commit.
 	clip := speechFile(t, "mfa_crossword.wav")
+	patient := []string{"--turn-policy", "silence", "--turn-commit", "30s"}
 	cases := []struct {
 		name     string
 		sig      os.Signal
@@ -240,7 +242,7 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 	for _, tc := range cases {
 		t.Run("a server "+tc.name+" mid-answer loses nothing acknowledged and resumes the round", func(t *testing.T) {
 			dir := t.TempDir()
-			srv := startChild(t, dir)
+			srv := startChild(t, dir, patient...)
 			ts := &testServer{t: t, URL: srv.URL}
 			r := ts.createRound("behavioral", 30, 11)
 
@@ -289,7 +291,7 @@ func TestFaultServerKilledMidAnswer(t *testing.T) {
 				t.Fatalf("no utterance was acknowledged before the stop (dial: %v)", d.err)
 			}
 
-			srv2 := startChild(t, dir)
+			srv2 := startChild(t, dir, patient...)
 			got := getRound(t, srv2.URL, r.ID)
 			stored := map[int64]mockloop.Utterance{}
 			for _, u := range got.Utterances {
