@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -80,6 +81,7 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 	parallel := fs.Int("parallel", 2, "items played at once (each to both policies)")
 	asJSON := fs.Bool("json", false, "print every outcome as JSON")
 	only := fs.String("only", "", "play only items whose name or kind contains this")
+	why := fs.Bool("why", false, "log each commit decision of the turn policy, with its reason, to stderr")
 	realtime := fs.Bool("realtime", false, "play in real time on the wall clock, so the recogniser's lag on this machine counts; by default the listener runs on its own clock and each transcript is waited for")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -123,7 +125,11 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res, err := playTurnItem(ctx, stt, it, policies, *realtime)
+			var log *slog.Logger
+			if *why {
+				log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("item", it.Name, "kind", it.Kind)
+			}
+			res, err := playTurnItem(ctx, stt, it, policies, *realtime, log)
 			if err != nil {
 				errMu.Lock()
 				firstErr = errors.Join(firstErr, fmt.Errorf("%s: %w", it.Name, err))
@@ -205,7 +211,7 @@ func truncateText(s string, n int) string {
 // frame, and whenever an utterance closes the player waits for its
 // transcript before the next frame: the recogniser keeps up whatever the
 // machine's load, and the figures are the turn policy's own.
-func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, policies []voice.TurnPolicy, realtime bool) ([]turnOutcome, error) {
+func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, policies []voice.TurnPolicy, realtime bool, log *slog.Logger) ([]turnOutcome, error) {
 	type run struct {
 		frames chan voice.Frame
 		ctl    chan voice.Control
@@ -228,7 +234,11 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 	runs := make([]*run, len(policies))
 	for i, p := range policies {
 		r := &run{frames: make(chan voice.Frame), ctl: make(chan voice.Control), events: make(chan voice.Event, 4096), done: make(chan error, 1)}
-		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt, Now: now, NewTicker: newTicker})
+		var plog *slog.Logger
+		if log != nil {
+			plog = log.With("policy", p.String())
+		}
+		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt, Now: now, NewTicker: newTicker, Logger: plog})
 		go func() { r.done <- l.Run(ctx, r.frames, r.ctl, r.events) }()
 		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story}
 		runs[i] = r
