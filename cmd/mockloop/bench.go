@@ -64,8 +64,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "mockloop-bench-turns"), "folder for synthesised audio")
 	delay := fs.Duration("llm-token-delay", 30*time.Millisecond, "per-token delay of the in-process OpenAI-compatible LLM")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	tts := fs.String("tts", ttsAuto, "interviewer voice engine, as serve --tts: "+ttsEngineList)
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	voiceName, err := benchVoiceName(ctx, *tts)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockloop bench:", err)
+		return 1
 	}
 	clips := fs.Args()
 	if len(clips) == 0 && *answers != "" {
@@ -90,8 +96,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var results []benchResult
 	for _, policy := range []string{"interview", "silence"} {
-		name := "scripted + espeak-ng, " + policy + " policy"
-		r, err := benchScenario(ctx, name, policy, "", nil, clips, *speed)
+		name := "scripted + " + voiceName + ", " + policy + " policy"
+		r, err := benchScenario(ctx, name, policy, *tts, "", nil, clips, *speed)
 		if err != nil {
 			fmt.Fprintln(stderr, "mockloop bench:", err)
 			return 1
@@ -108,7 +114,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hs := &http.Server{Handler: llm}
 	go hs.Serve(ln)
 	defer hs.Close()
-	r, err := benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + espeak-ng, interview policy", *delay), "interview", "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
+	r, err := benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + %s, interview policy", *delay, voiceName), "interview", *tts, "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop bench:", err)
 		return 1
@@ -144,14 +150,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // benchScenario runs every clip as one spoken answer against a fresh
 // in-process server with the embedded engines.
-func benchScenario(ctx context.Context, name, policy, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
+func benchScenario(ctx context.Context, name, policy, tts, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
 	res := benchResult{Scenario: name}
 	dataDir, err := os.MkdirTemp("", "mockloop-bench-")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dataDir)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: dataDir, LogFormat: "text", LogLevel: "error", STT: "sphinx", TTS: "espeak",
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dataDir, LogFormat: "text", LogLevel: "error", STT: "sphinx", TTS: tts,
 		LLMURL: llmURL, LLMModel: "bench", LLMFirstToken: 8 * time.Second, LLMTotal: 30 * time.Second,
 		UtteranceEnd: 500 * time.Millisecond, TurnCommit: 2500 * time.Millisecond, TurnPolicy: policy}
 	if policy == "silence" {
@@ -227,6 +233,21 @@ func benchScenario(ctx context.Context, name, policy, llmURL string, llm *fakeLL
 		}
 	}
 	return res, nil
+}
+
+// benchVoiceName is the engine and voice the interviewer speaks with
+// under --tts tts, for the scenario names.
+func benchVoiceName(ctx context.Context, tts string) (string, error) {
+	vs, err := buildVoices(ctx, Config{TTS: tts}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return "", err
+	}
+	defer vs.Close()
+	v, ok := vs.find(vs.Default)
+	if !ok || v.Synth == nil {
+		return "no voice", nil
+	}
+	return v.Synth.Name(), nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -484,10 +484,17 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 		n--
 		say := func(text string) ([]int16, error) { return festivalSay(ctx, text, cache) }
 		opening := strings.Join(sents[:2], " ")
-		ending := strings.Join(sents[len(sents)-3:], " ")
+		// The ending is the last three sentences or more, to minEndingWords:
+		// a finished story is longer than the analyzer's shortest judged
+		// one (40 words), or the turn policy rightly waits for the rest.
+		k := 3
+		for k < len(sents)-3 && len(strings.Fields(strings.Join(sents[len(sents)-k:], " "))) < minEndingWords {
+			k++
+		}
+		ending := strings.Join(sents[len(sents)-k:], " ")
 		// The middle sentence with a connective to stop after.
 		var mid1, mid2 string
-		for _, s := range sents[2 : len(sents)-3] {
+		for _, s := range sents[2 : len(sents)-k] {
 			if a, b, ok := cutAtConnective(s); ok {
 				mid1, mid2 = a, b
 				break
@@ -528,6 +535,9 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 	}
 	return items, nil
 }
+
+// minEndingWords is the least an answer's spoken ending runs to.
+const minEndingWords = 60
 
 // compose joins segs with pause of room tone between the first and the
 // second and notes where the pause and the speech end are.

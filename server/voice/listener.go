@@ -112,6 +112,8 @@ type Listener struct {
 	muted  bool
 	state  string
 	level  float64
+	// pitch is the speaker's range over the session, for PitchLevel.
+	pitch PitchRange
 }
 
 // streamClock maps stream time (frames processed, real and filled) to
@@ -156,11 +158,13 @@ type turnState struct {
 	decidedAt  time.Duration
 	decided    time.Time
 	// Caches, so the policy costs nothing on frames where nothing changed.
-	story     Story
-	storyText string
-	ending    Ending
-	contour   Contour
-	contourAt time.Duration // voicedPos the contour was read for; -1: none
+	story      Story
+	storyText  string
+	ending     Ending
+	contour    Contour
+	level      float64 // PitchLevel of the same ending
+	levelKnown bool
+	contourAt  time.Duration // voicedPos the contour was read for; -1: none
 }
 
 // segmenter is the VAD and utterance-assembly stage.
@@ -497,6 +501,9 @@ func (l *Listener) process(f Frame) {
 		if n := len(s.tail) - prosodyFrames; n > 0 {
 			s.tail = append(s.tail[:0], s.tail[n:]...)
 		}
+		if n := len(s.tail); n >= 2 {
+			l.pitch.Add(append(append(make([]int16, 0, 2*FrameSamples), s.tail[n-2].PCM...), f.PCM...))
+		}
 		if l.turn.phase == turnOpen {
 			l.turn.voicedPos = l.clock.pos
 			l.turn.voicedWall = l.clock.wall
@@ -640,10 +647,11 @@ func (l *Listener) splitUtterance() {
 func (l *Listener) evaluate() {
 	t := &l.turn
 	if t.phase == turnOpen && !l.muted {
-		d := Decide(l.cfg.Turn, l.turnInput())
+		in := l.turnInput()
+		d := Decide(l.cfg.Turn, in)
 		switch d.Verdict {
 		case Commit:
-			l.log.Debug("turn policy commits", "turn", t.n, "why", d.Why)
+			l.log.Debug("turn policy commits", "turn", t.n, "why", d.Why, "ending", in.Ending, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "speaker_pitch_frames", len(l.pitch.st))
 			l.closeUtterance(closePause)
 			l.decide(d.Reason)
 		case Nudge:
@@ -689,11 +697,18 @@ func (l *Listener) turnInput() TurnInput {
 		}
 	}
 	in.Ending, in.Story = t.ending, t.story
+	if n := len(t.text); n > 0 {
+		in.Asks = AsksQuestion(t.text[n-1])
+	}
 	if t.contourAt != t.voicedPos {
 		t.contourAt = t.voicedPos
-		t.contour = EstimateProsody(framesPCM(l.seg.tail)).Contour()
+		p := EstimateProsody(framesPCM(l.seg.tail))
+		t.contour, t.level, t.levelKnown = p.Contour(), 0, false
+		if p.FinalFrames >= 2 {
+			t.level, t.levelKnown = l.pitch.Level(p.FinalPitch)
+		}
 	}
-	in.Prosody = t.contour
+	in.Prosody, in.PitchLevel, in.PitchKnown = t.contour, t.level, t.levelKnown
 	return in
 }
 

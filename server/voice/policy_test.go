@@ -39,6 +39,29 @@ func TestClassifyEnding(t *testing.T) {
 	}
 }
 
+func TestAsksQuestion(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"can I assume the input fits in memory", true},
+		{"um so what if two users write at once", true},
+		{"should I optimise for reads", true},
+		{"and how many requests per second", true},
+		{"I can assume the input fits in memory", false},
+		{"the middle classes and", false},
+		{"we shipped it on time", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := AsksQuestion(tt.text); got != tt.want {
+				t.Fatalf("AsksQuestion(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestDecide(t *testing.T) {
 	c := DefaultTurnConfig()
 	// finished is a finished story, final, with a falling voice.
@@ -61,7 +84,21 @@ func TestDecide(t *testing.T) {
 		{"a level voice at the end of a finished answer still commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourLevel }), 800*ms), Commit, ReasonSilence},
 		{"unknown prosody does not hold a finished answer", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourUnknown }), 800*ms), Commit, ReasonSilence},
 		{"a rising voice waits longer", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourRising }), 1500*ms), Wait, ""},
+		{"a rise held mid-range on a statement waits out a 5 s pause", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourRising, 0.6, true }), 5*s), Wait, ""},
+		{"a rise at the end of a question is committed at the turn commit time", c, at(with(finished, func(in *TurnInput) {
+			in.Prosody, in.PitchLevel, in.PitchKnown, in.Asks = ContourRising, 0.9, true, true
+		}), 2500*ms), Commit, ReasonSilence},
+		{"an uptick that ends low in the range reads as a finished sentence", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourRising, 0.2, true }), 800*ms), Commit, ReasonSilence},
+		{"a low rise on a question still waits for the turn commit", c, at(with(finished, func(in *TurnInput) {
+			in.Prosody, in.PitchLevel, in.PitchKnown, in.Asks = ContourRising, 0.2, true, true
+		}), 1500*ms), Wait, ""},
+		{"a held level that is not known does not hold", c, at(with(finished, func(in *TurnInput) { in.PitchLevel = 0.9 }), 800*ms), Commit, ReasonSilence},
 		{"a rising voice is committed at the turn commit time", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourRising }), 2500*ms), Commit, ReasonSilence},
+		{"a sentence end with the voice held mid-range waits out a 5 s pause", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.6, true }), 5*s), Wait, ""},
+		{"a sentence end with the voice held mid-range is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.6, true }), 6*s), Commit, ReasonSilence},
+		{"a voice come to rest near the bottom of its range commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.1, true }), 800*ms), Commit, ReasonSilence},
+		{"a held voice counts in a follow-up answer too", c, at(with(finished, func(in *TurnInput) { in.Story, in.PitchLevel, in.PitchKnown = StoryNone, 0.8, true }), 2*s), Wait, ""},
+		{"a config without a held level never holds on pitch", TurnConfig{FinishedWait: 800 * ms, TurnCommit: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.9, true }), 800*ms), Commit, ReasonSilence},
 		{"an answer that is not a story does not wait for a result", c, at(with(finished, func(in *TurnInput) { in.Story = StoryNone }), 800*ms), Commit, ReasonSilence},
 		{"a 5 s pause between sentences of a story without its result is waited out", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 5*s), Wait, ""},
 		{"a story without a result is committed after the story wait", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 6*s), Commit, ReasonSilence},
@@ -142,6 +179,54 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		}
 		if wait := end.Decided.Sub(end.SpeechEnd); wait > 800*time.Millisecond {
 			t.Fatalf("a spoken close waited %v", wait)
+		}
+	})
+
+	// A voice that ranged over 100-200 Hz, then ended its sentence
+	// either held up at 180 Hz (an "and" or an "um" the recogniser did
+	// not hear) or fallen to 100 Hz.
+	voiced := func(h *harness, end []int16) []int16 {
+		pcm := append(glide(100, 200, 0.3, 0.3, time.Second), glide(200, 100, 0.3, 0.3, time.Second)...)
+		// Syllables: 200 ms of voice, 100 ms of quiet, as the VAD expects.
+		for i := range pcm {
+			if i%durSamples(300*time.Millisecond) >= durSamples(200*time.Millisecond) {
+				pcm[i] = 0
+			}
+		}
+		pcm = append(h.quiet(500*time.Millisecond), append(pcm, end...)...)
+		return add(pcm, h.quiet(samplesDur(len(pcm))))
+	}
+	t.Run("a sentence that ends with the voice held up is waited out for 5 s, then committed", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we looked at the caching layer"}}})
+		h.send(Control{Kind: Reset, NoStory: true})
+		h.feed(voiced(h, glide(180, 180, 0.3, 0.3, 600*time.Millisecond)))
+		// The harness feeds faster than real time: let the transcript in
+		// before the pause goes on, as it would be in real time.
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, nil)
+		h.feed(h.quiet(4400 * time.Millisecond))
+		h.barrier()
+		if n := h.count(TurnEnd); n != 0 {
+			t.Fatalf("cut in after a held voice: %s", summary(h.seen))
+		}
+		h.feed(h.quiet(1500 * time.Millisecond))
+		end := h.waitFor(TurnEnd, nil)
+		if wait := end.Decided.Sub(end.SpeechEnd); end.Reason != ReasonSilence || wait < 6*time.Second-FrameDur || wait > 6500*time.Millisecond {
+			t.Fatalf("turn end %q after %v, want silence after the held wait (6 s)", end.Reason, wait)
+		}
+	})
+	t.Run("the same sentence ending with the voice fallen to the bottom of its range commits at 0.8 s", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we looked at the caching layer"}}})
+		h.send(Control{Kind: Reset, NoStory: true})
+		h.feed(voiced(h, glide(130, 95, 0.3, 0.2, 600*time.Millisecond)))
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, nil)
+		h.feed(h.quiet(1400 * time.Millisecond))
+		end := h.waitFor(TurnEnd, nil)
+		if wait := end.Decided.Sub(end.SpeechEnd); wait > time.Second {
+			t.Fatalf("a fallen voice waited %v", wait)
 		}
 	})
 

@@ -1,6 +1,9 @@
 package voice
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Contour is how the voice moved over the end of a stretch of speech.
 type Contour int
@@ -32,6 +35,11 @@ type Prosody struct {
 	PitchFrames  int
 	EnergySlope  float64 // dB per second over the frames above the floor
 	EnergyFrames int
+	// FinalPitch is the median pitch (semitones re 100 Hz) of the pitched
+	// frames in the last finalSpan, and FinalFrames how many there were:
+	// where the voice came to rest, for PitchRange.Level.
+	FinalPitch  float64
+	FinalFrames int
 }
 
 // Pitch search range and thresholds. 70-400 Hz covers adult speaking
@@ -51,6 +59,9 @@ const (
 	// is a trailing-off end.
 	energyFall = -12.0
 	minFrames  = 5
+	// finalSpan is how much of the end the resting pitch is read over:
+	// about the last syllable.
+	finalSpan = 0.35
 )
 
 // EstimateProsody measures the pitch and energy slopes of pcm (16 kHz),
@@ -74,6 +85,17 @@ func EstimateProsody(pcm []int16) Prosody {
 		}
 	}
 	p.PitchFrames, p.EnergyFrames = len(pt), len(et)
+	end := float64(len(pcm)) / SampleRate
+	var final []float64
+	for i, t := range pt {
+		if t > end-finalSpan {
+			final = append(final, pv[i])
+		}
+	}
+	if p.FinalFrames = len(final); p.FinalFrames > 0 {
+		slices.Sort(final)
+		p.FinalPitch = final[len(final)/2]
+	}
 	if len(pt) >= minFrames {
 		p.PitchSlope = slope(pt, pv)
 	}
@@ -183,4 +205,65 @@ func slope(x, y []float64) float64 {
 		return 0
 	}
 	return (n*sxy - sx*sy) / den
+}
+
+// PitchRange is a speaker's pitch so far (the last rangeKeep pitched
+// frames, in semitones), so the end of an utterance can be placed in the
+// speaker's own range: a statement that ends a turn falls to near the
+// bottom of it, a voice held mid-range promises more (Gravano and
+// Hirschberg, "Turn-taking cues in task-oriented dialogue", 2011: a
+// lower final pitch level is a turn-yielding cue, a plateau a
+// turn-holding one). Word cues cannot tell when the recogniser drops the
+// "and" or the "um"; this can. The zero value is empty and ready.
+type PitchRange struct {
+	st   []float32
+	next int // where the next value goes once st is full
+}
+
+const (
+	// rangeKeep pitched frames are about a minute of voice: the range
+	// follows the speaker's voice of this session, not of the first words.
+	rangeKeep = 3000
+	// rangeMin pitched frames (about a second of voice) before a level
+	// is read: the first words give no range to place anything in.
+	rangeMin = 40
+	// rangeTie: values this close (semitones) to the one placed count as
+	// level with it, half below, so a steady voice reads mid-range and
+	// not at an edge by a rounding error of the pitch tracker.
+	rangeTie = 0.5
+)
+
+// Add measures the pitch of one window (two frames, 40 ms) and counts it
+// if the window is voiced.
+func (r *PitchRange) Add(w []int16) {
+	f0, ok := pitchOf(w)
+	if !ok {
+		return
+	}
+	v := float32(12 * math.Log2(f0/100))
+	if len(r.st) < rangeKeep {
+		r.st = append(r.st, v)
+		return
+	}
+	r.st[r.next] = v
+	r.next = (r.next + 1) % rangeKeep
+}
+
+// Level is the share of the speaker's pitched frames below st, from 0 at
+// the bottom of the range to 1 at the top; ok is false until the range
+// has rangeMin frames.
+func (r *PitchRange) Level(st float64) (float64, bool) {
+	if len(r.st) < rangeMin {
+		return 0, false
+	}
+	below := 0.0
+	for _, v := range r.st {
+		switch d := float64(v) - st; {
+		case d < -rangeTie:
+			below++
+		case d <= rangeTie:
+			below += 0.5
+		}
+	}
+	return below / float64(len(r.st)), true
 }

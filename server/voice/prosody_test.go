@@ -97,3 +97,70 @@ func fade(pcm []int16) []int16 {
 }
 
 func newRand() *rand.Rand { return rand.New(rand.NewPCG(3, 4)) }
+
+func TestPitchRange(t *testing.T) {
+	// A speaker heard at 100 Hz for as long as at 200 Hz: 100 Hz sits at
+	// the bottom quarter of the range, 200 Hz at the top quarter.
+	var r PitchRange
+	win := 2 * FrameSamples
+	feed := func(hz float64, n int) {
+		for range n {
+			r.Add(glide(hz, hz, 0.3, 0.3, samplesDur(win)))
+		}
+	}
+	feed(100, rangeMin/2-1)
+	feed(200, rangeMin/2)
+	if _, ok := r.Level(0); ok {
+		t.Fatalf("a level read from %d pitched frames, want none under %d", len(r.st), rangeMin)
+	}
+	r.Add(noise(newRand(), 0.3, samplesDur(win)))
+	if _, ok := r.Level(0); ok {
+		t.Fatal("an unvoiced window was counted")
+	}
+	feed(100, 1)
+	tests := []struct {
+		name   string
+		hz     float64
+		lo, hi float64
+	}{
+		{"the speaker's low pitch is in the bottom of the range", 100, 0.2, 0.3},
+		{"the speaker's high pitch is in the top of the range", 200, 0.7, 0.8},
+		{"between the two is mid-range", 141, 0.45, 0.55},
+		{"below anything heard is the bottom", 60, 0, 0},
+		{"above anything heard is the top", 400, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := r.Level(12 * math.Log2(tt.hz/100))
+			if !ok || got < tt.lo || got > tt.hi {
+				t.Fatalf("Level(%.0f Hz) = %.2f (ok %v), want %.2f-%.2f", tt.hz, got, ok, tt.lo, tt.hi)
+			}
+		})
+	}
+}
+
+func TestFinalPitch(t *testing.T) {
+	// A glide from 200 to 100 Hz over a second rests near 100 Hz: the
+	// median of its last 0.35 s is about 110 Hz (1.6 semitones re 100 Hz).
+	p := EstimateProsody(glide(200, 100, 0.3, 0.3, time.Second))
+	want := 12 * math.Log2(100*math.Pow(2, 0.175)/100)
+	if p.FinalFrames < 10 || math.Abs(p.FinalPitch-want) > 0.7 {
+		t.Fatalf("final pitch %.2f st over %d frames, want %.2f st over the last 0.35 s", p.FinalPitch, p.FinalFrames, want)
+	}
+}
+
+func TestPitchRangeFollowsTheLatestVoice(t *testing.T) {
+	// After a minute of voice at 200 Hz, an earlier minute at 100 Hz is
+	// forgotten: 200 Hz is the middle of the range, not its top.
+	var r PitchRange
+	low, high := glide(100, 100, 0.3, 0.3, 40*time.Millisecond), glide(200, 200, 0.3, 0.3, 40*time.Millisecond)
+	for range rangeKeep {
+		r.Add(low)
+	}
+	for range rangeKeep {
+		r.Add(high)
+	}
+	if got, _ := r.Level(12); got != 0.5 {
+		t.Fatalf("Level(200 Hz) = %.2f after a minute at 200 Hz, want 0.5", got)
+	}
+}

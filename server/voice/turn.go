@@ -35,6 +35,14 @@ type TurnConfig struct {
 	// has not stated a result yet: candidates pause between parts of a
 	// story, and a 2-5 s pause there is thinking, not the end.
 	StoryWait time.Duration
+	// HeldWait is the silence after a finished sentence that ended with
+	// the voice held up in the speaker's range (TurnInput.PitchLevel at
+	// HeldLevel or above): the way people pause after an "and" or an
+	// "um" the recogniser may not have heard.
+	HeldWait time.Duration
+	// HeldLevel is where in the speaker's pitch range (0 bottom, 1 top)
+	// an ending counts as held up.
+	HeldLevel float64
 	// ThinkingExtra is added to TurnCommit by PolicySilence when the last
 	// words heard end on a filler, a thinking phrase or a connective.
 	ThinkingExtra time.Duration
@@ -96,6 +104,12 @@ func DefaultTurnConfig() TurnConfig {
 		// benchmark; waiting 6 s for the result still ends a story that
 		// has none with a prompt for it.
 		StoryWait: 6 * time.Second,
+		// On the bench's human clips, finished answers came to rest at the
+		// 4th-17th percentile of the speaker's pitch (two at the 82nd and
+		// 97th), pauses after "and", "um" or "a" at the 50th-85th.
+		// Thinking pauses there run to 5 s: wait as long as for a story.
+		HeldWait:  6 * time.Second,
+		HeldLevel: 0.35,
 		// OpenAI semantic_vad at low eagerness waits up to 8 s when the
 		// speech sounds unfinished.
 		ThinkingExtra: 2500 * time.Millisecond,
@@ -118,6 +132,10 @@ func (c TurnConfig) withDefaults() TurnConfig {
 	set(&c.ClosingWait, d.ClosingWait)
 	set(&c.TurnCommit, d.TurnCommit)
 	set(&c.StoryWait, d.StoryWait)
+	set(&c.HeldWait, d.HeldWait)
+	if c.HeldLevel <= 0 {
+		c.HeldLevel = d.HeldLevel
+	}
 	set(&c.ThinkingExtra, d.ThinkingExtra)
 	set(&c.NudgeAfter, d.NudgeAfter)
 	set(&c.HoldMax, d.HoldMax)
@@ -154,6 +172,13 @@ type TurnInput struct {
 	Ending  Ending
 	Story   Story
 	Prosody Contour
+	// PitchLevel is where the voice came to rest in the speaker's pitch
+	// range (PitchRange.Level), when PitchKnown.
+	PitchLevel float64
+	PitchKnown bool
+	// Asks: the last utterance opens as a question does ("can I assume",
+	// "what if"), so a rise at its end asks for an answer.
+	Asks bool
 	// Text is the turn's final words, for PolicySilence.
 	Text string
 	// Nudged: a Hold was already sent in this pause.
@@ -209,6 +234,10 @@ func Decide(c TurnConfig, in TurnInput) Decision {
 // interviewWait is how much silence the interview policy wants before it
 // takes the floor, and why.
 func interviewWait(c TurnConfig, in TurnInput) (time.Duration, string) {
+	// held: the voice came to rest mid-range or higher. A rise that still
+	// ends low in the range (an uptick on the last syllable) neither asks
+	// nor holds, so it reads as a finished sentence.
+	held := in.PitchKnown && c.HeldLevel > 0 && in.PitchLevel >= c.HeldLevel
 	switch {
 	case in.Ending == EndClosing:
 		return c.ClosingWait, "a spoken close"
@@ -216,10 +245,15 @@ func interviewWait(c TurnConfig, in TurnInput) (time.Duration, string) {
 		return c.HoldMax, "unfinished words: " + in.Ending.String()
 	case in.Ending != EndComplete:
 		return c.TurnCommit, "no words to read"
-	case in.Prosody == ContourRising:
+	case in.Prosody == ContourRising && !in.Asks && held:
+		// A rise that is not a question is a continuation rise: "and…".
+		return c.HeldWait, "the voice rose mid-range, and not on a question"
+	case in.Prosody == ContourRising && (in.Asks || !in.PitchKnown):
 		return c.TurnCommit, "a sentence end, but the voice rose"
 	case in.Story == StoryOpen:
 		return c.StoryWait, "a story without its result yet"
+	case held:
+		return c.HeldWait, "a sentence end, but the voice stayed up"
 	}
 	return c.FinishedWait, "a finished answer"
 }
@@ -378,6 +412,28 @@ func endsWithAny(words []string, ends [][]string) bool {
 		if match {
 			return true
 		}
+	}
+	return false
+}
+
+// questionOpeners are the words an English question starts with: an
+// auxiliary inverted before its subject, or a wh-word.
+var questionOpeners = map[string]bool{
+	"can": true, "could": true, "should": true, "would": true, "will": true, "shall": true, "may": true,
+	"is": true, "are": true, "am": true, "was": true, "were": true, "do": true, "does": true, "did": true,
+	"have": true, "has": true, "what": true, "how": true, "why": true, "where": true, "when": true,
+	"which": true, "who": true, "whose": true, "whom": true,
+}
+
+// AsksQuestion reports whether an utterance opens as a question, after
+// any fillers and "so" or "and"; recognisers give no question marks.
+func AsksQuestion(utterance string) bool {
+	for _, w := range endingWords(utterance) {
+		switch {
+		case analysis.IsFilledPause(w), w == "so", w == "and", w == "okay", w == "ok", w == "um", w == "sorry":
+			continue
+		}
+		return questionOpeners[w]
 	}
 	return false
 }
