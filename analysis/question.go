@@ -1272,3 +1272,34 @@ func article(next string) string {
 	}
 	return "a"
 }
+
+// Covers reports whether text, one answer at stage of a system design or
+// coding question, gives what that turn is for: the phase whose finding
+// code is code when the interviewer asked for one, or else every phase
+// due from stage. The turn policy waits through pauses until it does, as
+// it waits for a story's result. It is true where nothing is expected
+// (behavioral rounds, an unknown stage or code).
+func Covers(r Round, stage, code, text string) bool {
+	defs := QuestionPhases(r)
+	var due []PhaseDef
+	if i := phaseByCode(defs, code); code != "" && i >= 0 {
+		due = defs[i : i+1]
+	} else {
+		for _, d := range defs {
+			if d.Stage == stage {
+				due = append(due, d)
+			}
+		}
+	}
+	if len(due) == 0 {
+		return true
+	}
+	rep := Analyze(Input{Round: r, Text: text})
+	words := lowerWords(rep.Text)
+	for _, d := range due {
+		if !coversPhase(d, rep, words) {
+			return false
+		}
+	}
+	return true
+}

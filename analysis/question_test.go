@@ -294,3 +294,33 @@ func TestQuotesTakeTheCandidatesWords(t *testing.T) {
 		})
 	}
 }
+
+func TestCovers(t *testing.T) {
+	tests := []struct {
+		name        string
+		round       Round
+		stage, code string
+		text        string
+		want        bool
+	}{
+		{"requirements with scope, scale and needs cover the requirements stage", SystemDesign, StageRequirements, "",
+			"Who uses it: our own services send notifications to users, and email and SMS are out of scope for the first version. It must deliver at least once with dedup and respect opt-outs. About 20 million a day, 2,000 per second at peak.", true},
+		{"scope alone does not cover the requirements stage yet", SystemDesign, StageRequirements, "",
+			"Okay so first I want to pin down who uses this and what is in scope.", false},
+		{"a follow-up on failures is covered by retries and a dead-letter queue", SystemDesign, StageHighLevel, "no_failure_handling",
+			"If a provider times out we retry with exponential backoff, and after five attempts the message goes to a dead-letter queue.", true},
+		{"a follow-up on failures is not covered by more components", SystemDesign, StageHighLevel, "no_failure_handling",
+			"There is an API in front and a queue feeding the workers.", false},
+		{"coding complexity is covered by a big-O", Coding, StageComplexity, "", "That is O(n log k) time and O(k) space.", true},
+		{"coding complexity is not covered by restating the approach", Coding, StageComplexity, "", "So I keep the running values in a heap as they arrive.", false},
+		{"behavioral answers expect nothing", Behavioral, "", "", "We did it.", true},
+		{"an unknown stage expects nothing", SystemDesign, "", "", "Hmm.", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Covers(tt.round, tt.stage, tt.code, tt.text); got != tt.want {
+				t.Fatalf("Covers(%s, %q, %q) = %v, want %v", tt.round, tt.stage, tt.code, got, tt.want)
+			}
+		})
+	}
+}

@@ -308,12 +308,21 @@ func (s *Session) voiceNewAnswer(m round.Move) {
 }
 
 // answerControl opens the listener's turn for the answer to m: capped by
-// its timebox, and waiting for a story's result only where the answer is
-// a story (a main behavioral question, not a probe or a design phase).
+// its timebox, waiting for a story's result where the answer is a story
+// (a main behavioral question), and in system design and coding for what
+// the turn is for (the phases of its stage, or the phase a follow-up
+// asked about), so a pause between parts of a design is not taken for
+// its end.
 func answerControl(m round.Move) voice.Control {
-	story := m.Prompt.Kind == mockloop.TurnQuestion &&
-		(m.AnalysisRound == "" || m.AnalysisRound == analysis.Behavioral || m.AnalysisRound == analysis.BarRaiser)
-	return voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox, NoStory: !story}
+	c := voice.Control{Kind: voice.Reset, MaxAnswer: m.Timebox, NoStory: true}
+	switch r := m.AnalysisRound; {
+	case analysis.QuestionStages(r) != nil:
+		stage, code := m.Phase, m.Prompt.ProbeCode
+		c.Expect = func(text string) bool { return analysis.Covers(r, stage, code, text) }
+	case m.Prompt.Kind == mockloop.TurnQuestion:
+		c.NoStory = false
+	}
+	return c
 }
 
 func (s *Session) onVoice(vs *voiceSession, ev voice.Event) {

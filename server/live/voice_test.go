@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/analysis"
+	"github.com/mockloop/mockloop/server/round"
 	"github.com/mockloop/mockloop/server/rtc"
 	"github.com/mockloop/mockloop/server/voice"
 )
@@ -167,4 +169,44 @@ func TestVoiceSessionWithoutPion(t *testing.T) {
 			t.Fatalf("code %q, want %q", m.Code, mockloop.CodeRTC)
 		}
 	})
+}
+
+func TestAnswerControl(t *testing.T) {
+	const (
+		scopeOnly = "Okay, I want to pin down who uses this and what is in scope."
+		fullReqs  = "Who uses it: our own services notify users; SMS is out of scope for the first version. It must deliver at least once with dedup and respect opt-outs. About 20 million a day, 2,000 per second at peak."
+		retries   = "If a provider times out we retry with backoff, and after five tries it goes to a dead-letter queue."
+	)
+	sd := func(kind mockloop.TurnKind, stage, probe string) round.Move {
+		return round.Move{Prompt: mockloop.Prompt{Kind: kind, ProbeCode: probe}, Phase: stage, AnalysisRound: analysis.SystemDesign, Timebox: time.Minute}
+	}
+	tests := []struct {
+		name    string
+		move    round.Move
+		story   bool
+		expects map[string]bool // text -> whether it gives what the turn is for
+	}{
+		{"a main behavioral question waits for the story's result", round.Move{Prompt: mockloop.Prompt{Kind: mockloop.TurnQuestion}, AnalysisRound: analysis.Behavioral}, true, nil},
+		{"a behavioral follow-up is not a story", round.Move{Prompt: mockloop.Prompt{Kind: mockloop.TurnProbe}, AnalysisRound: analysis.Behavioral}, false, nil},
+		{"a design stage waits for all of its phases", sd(mockloop.TurnQuestion, analysis.StageRequirements, ""), false,
+			map[string]bool{scopeOnly: false, fullReqs: true}},
+		{"a design follow-up waits for the phase it asked about", sd(mockloop.TurnProbe, analysis.StageHighLevel, "no_failure_handling"), false,
+			map[string]bool{scopeOnly: false, retries: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := answerControl(tt.move)
+			if c.Kind != voice.Reset || c.MaxAnswer != tt.move.Timebox || c.NoStory == tt.story {
+				t.Fatalf("control %+v, want a reset with the timebox and story %v", c, tt.story)
+			}
+			if (c.Expect != nil) != (tt.expects != nil) {
+				t.Fatalf("expect set %v, want %v", c.Expect != nil, tt.expects != nil)
+			}
+			for text, want := range tt.expects {
+				if got := c.Expect(text); got != want {
+					t.Errorf("Expect(%q) = %v, want %v", text, got, want)
+				}
+			}
+		})
+	}
 }

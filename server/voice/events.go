@@ -50,6 +50,11 @@ type Control struct {
 	// (system design, coding, a follow-up), so the turn policy does not
 	// wait for one (Reset only).
 	NoStory bool
+	// Expect, when set, says whether the answer so far gives what the
+	// question asks for (a design stage's phases, a probed phase): until
+	// it does, the turn policy waits through pauses as for a story
+	// without its result (Reset only; it replaces the story check).
+	Expect func(text string) bool
 }
 
 // EventKind says what an Event reports.

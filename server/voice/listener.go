@@ -147,8 +147,9 @@ type turnState struct {
 	start     time.Duration
 	maxAnswer time.Duration
 	noStory   bool
-	spoke     bool     // a non-empty utterance in this turn
-	text      []string // final utterance texts
+	expect    func(text string) bool // Control.Expect
+	spoke     bool                   // a non-empty utterance in this turn
+	text      []string               // final utterance texts
 	// The end of speech: stream time just after the last voiced frame,
 	// and the wall time it arrived.
 	voicedPos  time.Duration
@@ -291,7 +292,7 @@ func (l *Listener) Run(ctx context.Context, frames <-chan Frame, ctl <-chan Cont
 	defer ticker.Stop()
 
 	l.clock.lastWall = l.cfg.Now()
-	l.beginTurn(l.clock.pos, l.cfg.Turn.MaxAnswer, false, true)
+	l.beginTurn(l.clock.pos, l.cfg.Turn.MaxAnswer, false, nil, true)
 
 	for {
 		// Control travels on its own channel and goes first.
@@ -355,13 +356,14 @@ func (l *Listener) setState(s string) {
 }
 
 // beginTurn is the transition into turnOpen.
-func (l *Listener) beginTurn(at, maxAnswer time.Duration, noStory, announce bool) {
+func (l *Listener) beginTurn(at, maxAnswer time.Duration, noStory bool, expect func(string) bool, announce bool) {
 	l.turn = turnState{
 		n:         l.turn.n + 1,
 		phase:     turnOpen,
 		start:     at,
 		maxAnswer: maxAnswer,
 		noStory:   noStory,
+		expect:    expect,
 		voicedPos: at,
 		contourAt: -1,
 	}
@@ -432,7 +434,7 @@ func (l *Listener) control(c Control) {
 			maxAnswer = l.cfg.Turn.MaxAnswer
 		}
 		l.state = "" // announce listening even if the old turn was listening
-		l.beginTurn(l.clock.pos, maxAnswer, c.NoStory, true)
+		l.beginTurn(l.clock.pos, maxAnswer, c.NoStory, c.Expect, true)
 	}
 }
 
@@ -555,7 +557,7 @@ func (l *Listener) openUtterance() {
 	if l.turn.phase == turnIdle {
 		// Speech after a committed turn starts the next one, so nothing
 		// said while the interviewer prepares a reply is lost.
-		l.beginTurn(s.ring[0].At, l.turn.maxAnswer, l.turn.noStory, false)
+		l.beginTurn(s.ring[0].At, l.turn.maxAnswer, l.turn.noStory, l.turn.expect, false)
 		l.turn.voicedPos, l.turn.voicedWall = l.clock.pos, l.clock.wall
 	}
 	frames := s.ring
@@ -691,9 +693,15 @@ func (l *Listener) turnInput() TurnInput {
 	if text != t.storyText {
 		t.storyText = text
 		t.ending = ClassifyEnding(text)
-		t.story = StoryNone
-		if !t.noStory {
+		switch {
+		case t.expect != nil && t.expect(text):
+			t.story = StoryResult
+		case t.expect != nil:
+			t.story = StoryOpen
+		case !t.noStory:
 			t.story = storyOf(text)
+		default:
+			t.story = StoryNone
 		}
 	}
 	in.Ending, in.Story = t.ending, t.story

@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -227,6 +228,29 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		end := h.waitFor(TurnEnd, nil)
 		if wait := end.Decided.Sub(end.SpeechEnd); wait > time.Second {
 			t.Fatalf("a fallen voice waited %v", wait)
+		}
+	})
+
+	t.Run("a design answer that has not yet given what its stage asks for is not cut between sentences", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"okay I want to pin down the scope.", "it must deliver at least once."}}})
+		covered := func(text string) bool { return strings.Contains(text, "must") }
+		h.send(Control{Kind: Reset, NoStory: true, Expect: covered})
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, nil)
+		h.feed(h.quiet(4400 * time.Millisecond))
+		h.barrier()
+		if n := h.count(TurnEnd); n != 0 {
+			t.Fatalf("cut in before the stage was covered: %s", summary(h.seen))
+		}
+		h.feed(h.speech(time.Second))
+		h.feed(h.quiet(600 * time.Millisecond))
+		h.waitFor(Utterance, func(ev Event) bool { return ev.Text == "it must deliver at least once." })
+		h.feed(h.quiet(900 * time.Millisecond))
+		end := h.waitFor(TurnEnd, nil)
+		if wait := end.Decided.Sub(end.SpeechEnd); wait > time.Second {
+			t.Fatalf("a covered stage waited %v", wait)
 		}
 	})
 

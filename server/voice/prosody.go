@@ -231,6 +231,10 @@ const (
 	// level with it, half below, so a steady voice reads mid-range and
 	// not at an edge by a rounding error of the pitch tracker.
 	rangeTie = 0.5
+	// rangeSpread is the least spread (semitones, 10th to 90th percentile)
+	// a range needs before a level is read; speaking voices span several
+	// semitones, a flat tone or a monotone reader none.
+	rangeSpread = 2.0
 )
 
 // Add measures the pitch of one window (two frames, 40 ms) and counts it
@@ -251,10 +255,15 @@ func (r *PitchRange) Add(w []int16) {
 
 // Level is the share of the speaker's pitched frames below st, from 0 at
 // the bottom of the range to 1 at the top; ok is false until the range
-// has rangeMin frames.
+// has rangeMin frames spread over rangeSpread semitones.
 func (r *PitchRange) Level(st float64) (float64, bool) {
 	if len(r.st) < rangeMin {
 		return 0, false
+	}
+	sorted := slices.Clone(r.st)
+	slices.Sort(sorted)
+	if n := len(sorted); float64(sorted[n*9/10]-sorted[n/10]) < rangeSpread {
+		return 0, false // a monotone voice: no range to place anything in
 	}
 	below := 0.0
 	for _, v := range r.st {

@@ -149,6 +149,17 @@ func TestFinalPitch(t *testing.T) {
 	}
 }
 
+func TestPitchRangeOfAMonotoneVoiceGivesNoLevel(t *testing.T) {
+	var r PitchRange
+	flat := glide(220, 220, 0.3, 0.3, 40*time.Millisecond)
+	for range 4 * rangeMin {
+		r.Add(flat)
+	}
+	if got, ok := r.Level(12 * math.Log2(2.2)); ok {
+		t.Fatalf("a monotone voice placed at %.2f of its range", got)
+	}
+}
+
 func TestPitchRangeFollowsTheLatestVoice(t *testing.T) {
 	// After a minute of voice at 200 Hz, an earlier minute at 100 Hz is
 	// forgotten: 200 Hz is the middle of the range, not its top.
