@@ -197,39 +197,36 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		pcm = append(h.quiet(500*time.Millisecond), append(pcm, end...)...)
 		return add(pcm, h.quiet(samplesDur(len(pcm))))
 	}
-	t.Run("a sentence that ends with the voice held up is waited out for 5 s, then committed", func(t *testing.T) {
-		t.Parallel()
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we looked at the caching layer"}}})
-		h.send(Control{Kind: Reset, NoStory: true})
-		h.feed(voiced(h, glide(180, 180, 0.3, 0.3, 600*time.Millisecond)))
-		// The harness feeds faster than real time: let the transcript in
-		// before the pause goes on, as it would be in real time.
-		h.feed(h.quiet(600 * time.Millisecond))
-		h.waitFor(Utterance, nil)
-		h.feed(h.quiet(4400 * time.Millisecond))
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("cut in after a held voice: %s", summary(h.seen))
-		}
-		h.feed(h.quiet(1500 * time.Millisecond))
-		end := h.waitFor(TurnEnd, nil)
-		if wait := end.Decided.Sub(end.SpeechEnd); end.Reason != ReasonSilence || wait < 6*time.Second-FrameDur || wait > 6500*time.Millisecond {
-			t.Fatalf("turn end %q after %v, want silence after the held wait (6 s)", end.Reason, wait)
-		}
-	})
-	t.Run("the same sentence ending with the voice fallen to the bottom of its range commits at 0.8 s", func(t *testing.T) {
-		t.Parallel()
-		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we looked at the caching layer"}}})
-		h.send(Control{Kind: Reset, NoStory: true})
-		h.feed(voiced(h, glide(130, 95, 0.3, 0.2, 600*time.Millisecond)))
-		h.feed(h.quiet(600 * time.Millisecond))
-		h.waitFor(Utterance, nil)
-		h.feed(h.quiet(1400 * time.Millisecond))
-		end := h.waitFor(TurnEnd, nil)
-		if wait := end.Decided.Sub(end.SpeechEnd); wait > time.Second {
-			t.Fatalf("a fallen voice waited %v", wait)
-		}
-	})
+	for _, tc := range []struct {
+		name     string
+		end      []int16
+		min, max time.Duration // speech end -> commit
+	}{
+		{"a sentence that ends with the voice held up is waited out for 5 s, then committed", glide(180, 180, 0.3, 0.3, 600*time.Millisecond), 6*time.Second - FrameDur, 6500 * time.Millisecond},
+		{"the same sentence ending with the voice fallen to the bottom of its range commits at 0.8 s", glide(130, 95, 0.3, 0.2, 600*time.Millisecond), 800*time.Millisecond - FrameDur, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we looked at the caching layer"}}})
+			h.send(Control{Kind: Reset, NoStory: true})
+			h.feed(voiced(h, tc.end))
+			// The harness feeds faster than real time: let the transcript
+			// in before the pause goes on, as it would be in real time.
+			h.feed(h.quiet(600 * time.Millisecond))
+			h.waitFor(Utterance, nil)
+			// Stop just before the least wait, then go past the most.
+			h.feed(h.quiet(tc.min - 600*time.Millisecond - 2*FrameDur))
+			h.barrier()
+			if n := h.count(TurnEnd); n != 0 {
+				t.Fatalf("committed before %v: %s", tc.min, summary(h.seen))
+			}
+			h.feed(h.quiet(tc.max - tc.min + 600*time.Millisecond))
+			end := h.waitFor(TurnEnd, nil)
+			if wait := end.Decided.Sub(end.SpeechEnd); end.Reason != ReasonSilence || wait < tc.min || wait > tc.max {
+				t.Fatalf("turn end %q after %v, want silence after %v-%v", end.Reason, wait, tc.min, tc.max)
+			}
+		})
+	}
 
 	t.Run("a design answer that has not yet given what its stage asks for is not cut between sentences", func(t *testing.T) {
 		t.Parallel()
