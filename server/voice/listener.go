@@ -504,7 +504,9 @@ func (l *Listener) process(f Frame) {
 			s.tail = append(s.tail[:0], s.tail[n:]...)
 		}
 		if n := len(s.tail); n >= 2 {
-			l.pitch.Add(append(append(make([]int16, 0, 2*FrameSamples), s.tail[n-2].PCM...), f.PCM...))
+			var w [2 * FrameSamples]int16
+			copy(w[copy(w[:], s.tail[n-2].PCM):], f.PCM)
+			l.pitch.Add(w[:min(len(w), len(s.tail[n-2].PCM)+len(f.PCM))])
 		}
 		if l.turn.phase == turnOpen {
 			l.turn.voicedPos = l.clock.pos

@@ -131,30 +131,54 @@ func (p Prosody) Contour() Contour {
 // pitchOf returns the fundamental of w in Hz if w is voiced. It takes the
 // first lag whose normalised autocorrelation comes within 10% of the best,
 // which avoids locking onto a subharmonic (an octave too low).
-func pitchOf(w []int16) (float64, bool) {
-	x := make([]float64, len(w))
+func pitchOf(w []int16) (float64, bool) { return pitchAt(w, SampleRate) }
+
+// pitchAt is pitchOf for w sampled at rate Hz.
+func pitchAt(w []int16, rate int) (float64, bool) {
+	// A stack buffer for the usual 40 ms window: this runs on every
+	// voiced frame of a session.
+	var buf [2*FrameSamples + 1]float64
+	x := buf[:0]
+	if len(w)+1 > len(buf) {
+		x = make([]float64, 0, len(w)+1)
+	}
 	var mean float64
-	for i, v := range w {
-		x[i] = float64(v)
-		mean += x[i]
+	for _, v := range w {
+		mean += float64(v)
 	}
-	mean /= float64(len(x))
-	for i := range x {
-		x[i] -= mean
+	mean /= float64(len(w))
+	for _, v := range w {
+		x = append(x, float64(v)-mean)
 	}
-	minLag, maxLag := SampleRate/maxPitchHz, SampleRate/minPitchHz
-	if maxLag >= len(x)/2 {
-		maxLag = len(x)/2 - 1
+	// cum[i] is the energy of x[:i], so each lag's two energies are two
+	// subtractions and the lag loop does one multiply-add per sample.
+	var cumBuf [2*FrameSamples + 1]float64
+	cum := cumBuf[:0]
+	if len(x)+1 > len(cumBuf) {
+		cum = make([]float64, 0, len(x)+1)
 	}
-	r := make([]float64, maxLag+1)
+	cum = append(cum, 0)
+	for _, v := range x {
+		cum = append(cum, cum[len(cum)-1]+v*v)
+	}
+	n := len(x)
+	minLag, maxLag := rate/maxPitchHz, rate/minPitchHz
+	if maxLag >= n/2 {
+		maxLag = n/2 - 1
+	}
+	var rBuf [SampleRate/minPitchHz + 1]float64
+	r := rBuf[:0]
+	if maxLag+1 > len(rBuf) {
+		r = make([]float64, 0, maxLag+1)
+	}
+	r = r[:maxLag+1]
 	best := 0.0
 	for lag := minLag; lag <= maxLag; lag++ {
-		var num, e0, e1 float64
-		for i := 0; i+lag < len(x); i++ {
-			num += x[i] * x[i+lag]
-			e0 += x[i] * x[i]
-			e1 += x[i+lag] * x[i+lag]
+		var num float64
+		for i, v := range x[:n-lag] {
+			num += v * x[i+lag]
 		}
+		e0, e1 := cum[n-lag], cum[n]-cum[lag]
 		if e0 == 0 || e1 == 0 {
 			continue
 		}
@@ -172,7 +196,7 @@ func pitchOf(w []int16) (float64, bool) {
 			if den := a - 2*b + c; den != 0 {
 				d = 0.5 * (a - c) / den
 			}
-			return SampleRate / (float64(lag) + d), true
+			return float64(rate) / (float64(lag) + d), true
 		}
 	}
 	return 0, false
@@ -244,7 +268,11 @@ func (r *PitchRange) Add(w []int16) {
 	if !ok {
 		return
 	}
-	v := float32(12 * math.Log2(f0/100))
+	r.add(float32(12 * math.Log2(f0/100)))
+}
+
+// add counts one pitch in semitones.
+func (r *PitchRange) add(v float32) {
 	if len(r.st) < rangeKeep {
 		r.st = append(r.st, v)
 		return

@@ -163,19 +163,14 @@ func TestPitchRangeOfAMonotoneVoiceGivesNoLevel(t *testing.T) {
 func TestPitchRangeFollowsTheLatestVoice(t *testing.T) {
 	// After a minute of voice at 200 and 250 Hz, an earlier minute at
 	// 100 Hz is forgotten: 200 Hz is the bottom of the range (half of
-	// it level with 200 Hz, none below), not its top.
+	// it level with 200 Hz, none below), not its top. Pitches go in as
+	// semitones re 100 Hz; TestPitchRange measures them from audio.
 	var r PitchRange
-	low := glide(100, 100, 0.3, 0.3, 40*time.Millisecond)
-	mid, high := glide(200, 200, 0.3, 0.3, 40*time.Millisecond), glide(250, 250, 0.3, 0.3, 40*time.Millisecond)
 	for range rangeKeep {
-		r.Add(low)
+		r.add(0)
 	}
 	for i := range rangeKeep {
-		if i%2 == 0 {
-			r.Add(mid)
-		} else {
-			r.Add(high)
-		}
+		r.add(12 + 3.86*float32(i%2))
 	}
 	if got, ok := r.Level(12); !ok || got != 0.25 {
 		t.Fatalf("Level(200 Hz) = %.2f (ok %v) after a minute at 200 and 250 Hz, want 0.25", got, ok)
