@@ -63,19 +63,7 @@ func TestRunAnalyze(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
 			code := runAnalyze(tc.args, strings.NewReader(tc.stdin), &out, &errb)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, errb.String())
-			}
-			for _, s := range tc.stdout {
-				if !strings.Contains(out.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out.String())
-				}
-			}
-			if tc.stderr != "" {
-				if !strings.Contains(errb.String(), tc.stderr) || strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
-					t.Errorf("stderr %q, want one line containing %q", errb.String(), tc.stderr)
-				}
-			}
+			checkCLI(t, code, &out, &errb, tc.code, tc.stdout, tc.stderr)
 			if tc.wantJSON != nil {
 				var r analysis.Report
 				if err := json.Unmarshal(out.Bytes(), &r); err != nil {

@@ -68,11 +68,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	voiceName, err := benchVoiceName(ctx, *tts)
-	if err != nil {
-		fmt.Fprintln(stderr, "mockloop bench:", err)
-		return 1
-	}
 	clips := fs.Args()
 	if len(clips) == 0 && *answers != "" {
 		// Finished answers (a story's last sentences, with its result)
@@ -96,8 +91,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var results []benchResult
 	for _, policy := range []string{"interview", "silence"} {
-		name := "scripted + " + voiceName + ", " + policy + " policy"
-		r, err := benchScenario(ctx, name, policy, *tts, "", nil, clips, *speed)
+		r, err := benchScenario(ctx, "scripted + %s, "+policy+" policy", policy, *tts, "", nil, clips, *speed)
 		if err != nil {
 			fmt.Fprintln(stderr, "mockloop bench:", err)
 			return 1
@@ -114,7 +108,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hs := &http.Server{Handler: llm}
 	go hs.Serve(ln)
 	defer hs.Close()
-	r, err := benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + %s, interview policy", *delay, voiceName), "interview", *tts, "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
+	r, err := benchScenario(ctx, fmt.Sprintf("LLM (%v/token) + %%s, interview policy", *delay), "interview", *tts, "http://"+ln.Addr().String()+"/v1", llm, clips, *speed)
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop bench:", err)
 		return 1
@@ -149,9 +143,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // benchScenario runs every clip as one spoken answer against a fresh
-// in-process server with the embedded engines.
+// in-process server with the embedded engines. The scenario is named by
+// name with its %s replaced by the voice the server opened.
 func benchScenario(ctx context.Context, name, policy, tts, llmURL string, llm *fakeLLM, clips []string, speed float64) (benchResult, error) {
-	res := benchResult{Scenario: name}
+	var res benchResult
 	dataDir, err := os.MkdirTemp("", "mockloop-bench-")
 	if err != nil {
 		return res, err
@@ -171,6 +166,11 @@ func benchScenario(ctx context.Context, name, policy, tts, llmURL string, llm *f
 		return res, err
 	}
 	defer m.Close()
+	voiceName := m.Engines.TTS.Name
+	if voiceName == "" {
+		voiceName = "no voice"
+	}
+	res.Scenario = fmt.Sprintf(name, voiceName)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return res, err
@@ -233,21 +233,6 @@ func benchScenario(ctx context.Context, name, policy, tts, llmURL string, llm *f
 		}
 	}
 	return res, nil
-}
-
-// benchVoiceName is the engine and voice the interviewer speaks with
-// under --tts tts, for the scenario names.
-func benchVoiceName(ctx context.Context, tts string) (string, error) {
-	vs, err := buildVoices(ctx, Config{TTS: tts}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return "", err
-	}
-	defer vs.Close()
-	v, ok := vs.find(vs.Default)
-	if !ok || v.Synth == nil {
-		return "no voice", nil
-	}
-	return v.Synth.Name(), nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

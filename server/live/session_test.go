@@ -88,20 +88,27 @@ func createRounds(t *testing.T, deps Deps, db *sqlitestore.DB, nudges bool, ids 
 
 func newTestSession(t *testing.T, nudges bool) (*Session, *fakeOutbox, *fakeClock) {
 	t.Helper()
-	ctx := context.Background()
 	deps, db, clk := testDeps(t)
 	createRounds(t, deps, db, nudges, "r1")
+	s, out := attachHello(t, deps, "r1")
+	return s, out, clk
+}
+
+// attachHello opens round id on a new hub, says hello and takes the
+// state and the opening question.
+func attachHello(t *testing.T, deps Deps, id string) (*Session, *fakeOutbox) {
+	t.Helper()
 	hub := NewHub(deps)
 	t.Cleanup(hub.Shutdown)
 	out := &fakeOutbox{msgs: make(chan mockloop.Message, 256)}
-	s, err := hub.Attach(ctx, "r1", out)
+	s, err := hub.Attach(context.Background(), id, out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Hello()
 	out.next(t, "state")
 	out.next(t, "interviewer")
-	return s, out, clk
+	return s, out
 }
 
 func TestNudgesFollowTheRoundsChoice(t *testing.T) {

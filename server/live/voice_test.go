@@ -80,17 +80,7 @@ func newVoiceSession(t *testing.T, roundVoice string, vd *VoiceDeps) (*Session, 
 	if err := db.SaveStep(ctx, mockloop.Step{Round: r}); err != nil {
 		t.Fatal(err)
 	}
-	hub := NewHub(deps)
-	t.Cleanup(hub.Shutdown)
-	out := &fakeOutbox{msgs: make(chan mockloop.Message, 256)}
-	s, err := hub.Attach(ctx, "r1", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Hello()
-	out.next(t, "state")
-	out.next(t, "interviewer")
-	return s, out
+	return attachHello(t, deps, "r1")
 }
 
 func TestVoiceSessionWithoutPion(t *testing.T) {

@@ -162,6 +162,7 @@ type turnState struct {
 	story      Story
 	storyText  string
 	ending     Ending
+	asks       bool // the last utterance opens as a question
 	contour    Contour
 	level      float64 // PitchLevel of the same ending
 	levelKnown bool
@@ -695,6 +696,7 @@ func (l *Listener) turnInput() TurnInput {
 	if text != t.storyText {
 		t.storyText = text
 		t.ending = ClassifyEnding(text)
+		t.asks = len(t.text) > 0 && AsksQuestion(t.text[len(t.text)-1])
 		switch {
 		case t.expect != nil && t.expect(text):
 			t.story = StoryResult
@@ -706,10 +708,7 @@ func (l *Listener) turnInput() TurnInput {
 			t.story = StoryNone
 		}
 	}
-	in.Ending, in.Story = t.ending, t.story
-	if n := len(t.text); n > 0 {
-		in.Asks = AsksQuestion(t.text[n-1])
-	}
+	in.Ending, in.Story, in.Asks = t.ending, t.story, t.asks
 	if t.contourAt != t.voicedPos {
 		t.contourAt = t.voicedPos
 		p := EstimateProsody(framesPCM(l.seg.tail))

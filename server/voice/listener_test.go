@@ -226,6 +226,16 @@ func (h *harness) count(kind EventKind) int {
 	return n
 }
 
+// stillOpen fails the test if the turn ended in what was sent so far;
+// what names the pause for the message.
+func (h *harness) stillOpen(what string) {
+	h.t.Helper()
+	h.barrier()
+	if n := h.count(TurnEnd); n != 0 {
+		h.t.Fatalf("%s: %s", what, summary(h.seen))
+	}
+}
+
 func summary(evs []Event) string {
 	var b strings.Builder
 	for _, ev := range evs {
@@ -340,10 +350,7 @@ func TestListenerTurnTaking(t *testing.T) {
 		h.feed(h.quiet(time.Second))
 		h.waitFor(Utterance, nil)
 		h.feed(h.quiet(3 * time.Second)) // 4 s of silence: past 2.5, short of 5
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("turn ended during a thinking pause: %s", summary(h.seen))
-		}
+		h.stillOpen("turn ended during a thinking pause")
 		h.feed(h.quiet(1200 * time.Millisecond))
 		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonSilence {
 			t.Fatalf("reason %q", end.Reason)
@@ -407,10 +414,7 @@ func TestListenerTurnTaking(t *testing.T) {
 		h.now.Store(t0.Add(30 * time.Second).UnixNano())
 		h.send(Control{Kind: Unmute})
 		h.feed(h.quiet(2 * time.Second))
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("turn ended 2 s after unmute: %s", summary(h.seen))
-		}
+		h.stillOpen("turn ended 2 s after unmute")
 		h.feed(h.quiet(time.Second))
 		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonSilence {
 			t.Fatalf("reason %q", end.Reason)

@@ -1,6 +1,7 @@
 package voice
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -166,10 +167,7 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		h.send(Control{Kind: Reset, NoStory: true})
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(5 * time.Second))
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("cut in during a thinking pause: %s", summary(h.seen))
-		}
+		h.stillOpen("cut in during a thinking pause")
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(600 * time.Millisecond))
 		h.waitFor(Utterance, func(ev Event) bool { return ev.Text != "the hard part was the data migration so um" })
@@ -216,10 +214,7 @@ func TestListenerInterviewPolicy(t *testing.T) {
 			h.waitFor(Utterance, nil)
 			// Stop just before the least wait, then go past the most.
 			h.feed(h.quiet(tc.min - 600*time.Millisecond - 2*FrameDur))
-			h.barrier()
-			if n := h.count(TurnEnd); n != 0 {
-				t.Fatalf("committed before %v: %s", tc.min, summary(h.seen))
-			}
+			h.stillOpen(fmt.Sprintf("committed before %v", tc.min))
 			h.feed(h.quiet(tc.max - tc.min + 600*time.Millisecond))
 			end := h.waitFor(TurnEnd, nil)
 			if wait := end.Decided.Sub(end.SpeechEnd); end.Reason != ReasonSilence || wait < tc.min || wait > tc.max {
@@ -237,10 +232,7 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		h.feed(h.quiet(600 * time.Millisecond))
 		h.waitFor(Utterance, nil)
 		h.feed(h.quiet(4400 * time.Millisecond))
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("cut in before the stage was covered: %s", summary(h.seen))
-		}
+		h.stillOpen("cut in before the stage was covered")
 		h.feed(h.speech(time.Second))
 		h.feed(h.quiet(600 * time.Millisecond))
 		h.waitFor(Utterance, func(ev Event) bool { return ev.Text == "it must deliver at least once." })
@@ -257,10 +249,7 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		h.send(Control{Kind: Reset})
 		h.feed(h.speech(3 * time.Second))
 		h.feed(h.quiet(5 * time.Second))
-		h.barrier()
-		if n := h.count(TurnEnd); n != 0 {
-			t.Fatalf("cut in between sentences of a story: %s", summary(h.seen))
-		}
+		h.stillOpen("cut in between sentences of a story")
 		h.feed(h.quiet(1500 * time.Millisecond))
 		if end := h.waitFor(TurnEnd, nil); end.Reason != ReasonSilence {
 			t.Fatalf("reason %q", end.Reason)

@@ -131,10 +131,7 @@ func (p Prosody) Contour() Contour {
 // pitchOf returns the fundamental of w in Hz if w is voiced. It takes the
 // first lag whose normalised autocorrelation comes within 10% of the best,
 // which avoids locking onto a subharmonic (an octave too low).
-func pitchOf(w []int16) (float64, bool) { return pitchAt(w, SampleRate) }
-
-// pitchAt is pitchOf for w sampled at rate Hz.
-func pitchAt(w []int16, rate int) (float64, bool) {
+func pitchOf(w []int16) (float64, bool) {
 	// A stack buffer for the usual 40 ms window: this runs on every
 	// voiced frame of a session.
 	var buf [2*FrameSamples + 1]float64
@@ -162,7 +159,7 @@ func pitchAt(w []int16, rate int) (float64, bool) {
 		cum = append(cum, cum[len(cum)-1]+v*v)
 	}
 	n := len(x)
-	minLag, maxLag := rate/maxPitchHz, rate/minPitchHz
+	minLag, maxLag := SampleRate/maxPitchHz, SampleRate/minPitchHz
 	if maxLag >= n/2 {
 		maxLag = n/2 - 1
 	}
@@ -196,7 +193,7 @@ func pitchAt(w []int16, rate int) (float64, bool) {
 			if den := a - 2*b + c; den != 0 {
 				d = 0.5 * (a - c) / den
 			}
-			return float64(rate) / (float64(lag) + d), true
+			return SampleRate / (float64(lag) + d), true
 		}
 	}
 	return 0, false
