@@ -154,7 +154,10 @@ type turnState struct {
 	// and the wall time it arrived.
 	voicedPos  time.Duration
 	voicedWall time.Time
-	nudged     bool // a Hold went out in this pause
+	voiced     time.Duration // voiced frames in the turn so far
+	nudged     bool          // a Hold went out in this pause
+	why        string        // the policy's last reading, logged when it changes
+	lastConf   float64       // the confidence of the turn's last word (0: unknown)
 	reason     string
 	decidedAt  time.Duration
 	decided    time.Time
@@ -406,7 +409,10 @@ func (l *Listener) finishTurn() {
 }
 
 func (l *Listener) control(c Control) {
-	l.log.Debug("listener control", "kind", c.Kind.String(), "turn", l.turn.n)
+	// A zero Control asks nothing (a test or the bench uses it as a barrier).
+	if c.Kind != 0 {
+		l.log.Debug("listener control", "kind", c.Kind.String(), "turn", l.turn.n)
+	}
 	switch c.Kind {
 	case Done:
 		if l.turn.phase != turnOpen {
@@ -512,6 +518,7 @@ func (l *Listener) process(f Frame) {
 		if l.turn.phase == turnOpen {
 			l.turn.voicedPos = l.clock.pos
 			l.turn.voicedWall = l.clock.wall
+			l.turn.voiced += FrameDur
 			l.turn.nudged = false
 		}
 	} else if len(s.recent) < prosodyFrames {
@@ -654,9 +661,14 @@ func (l *Listener) evaluate() {
 	if t.phase == turnOpen && !l.muted {
 		in := l.turnInput()
 		d := Decide(l.cfg.Turn, in)
+		if d.Why != t.why {
+			// Once per new reading, so -why shows what each pause was taken for.
+			t.why = d.Why
+			l.log.Debug("turn policy reads", "turn", t.n, "at_ms", l.clock.pos.Milliseconds(), "why", d.Why, "ending", in.Ending, "last_conf", in.LastConf, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "pitch_known", in.PitchKnown, "voiced_ms", in.Voiced.Milliseconds())
+		}
 		switch d.Verdict {
 		case Commit:
-			l.log.Debug("turn policy commits", "turn", t.n, "why", d.Why, "ending", in.Ending, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "speaker_pitch_frames", len(l.pitch.st))
+			l.log.Debug("turn policy commits", "turn", t.n, "why", d.Why, "ending", in.Ending, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "speaker_pitch_frames", len(l.pitch.st), "voiced_ms", in.Voiced.Milliseconds())
 			l.closeUtterance(closePause)
 			l.decide(d.Reason)
 		case Nudge:
@@ -686,6 +698,8 @@ func (l *Listener) turnInput() TurnInput {
 		Open:      l.seg.utt != nil,
 		Final:     final,
 		Silence:   l.clock.pos - t.voicedPos,
+		Voiced:    t.voiced,
+		LastConf:  t.lastConf,
 		Nudged:    t.nudged,
 	}
 	if !in.Spoke || !in.Final {
@@ -840,6 +854,10 @@ func (l *Listener) deliver(c *closedUtt) {
 	if c.turn == l.turn.n && text != "" {
 		l.turn.spoke = true
 		l.turn.text = append(l.turn.text, text)
+		l.turn.lastConf = 0
+		if w := c.tr.Words; len(w) > 0 {
+			l.turn.lastConf = w[len(w)-1].Conf
+		}
 	}
 	l.emit(Event{
 		Kind:       Utterance,

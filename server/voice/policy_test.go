@@ -22,6 +22,10 @@ func TestClassifyEnding(t *testing.T) {
 		{"let me think is thinking", "that's a good question, let me think", EndThinking},
 		{"give me a second is thinking, whatever the case", "Give me a SECOND", EndThinking},
 		{"a list opened with first and no second item is in progress", "there were three problems. first the cache was cold", EndList},
+		{"first after a connective opens a list", "it was slow and first we looked at the cache", EndList},
+		{"the first thing opens a list", "the first thing I did was read the logs", EndList},
+		{"first as an adverb after a verb opens no list", "let me ask a couple of things first is it all in memory", EndComplete},
+		{"at first opens no list", "at first we thought it was the network", EndComplete},
 		{"a list carried on by then is no longer open", "first we cut scope, then we paired with QA on the tests", EndComplete},
 		{"a counted list announced is in progress", "I did three things", EndList},
 		{"a clause ending on an article dangles", "so we rewrote the", EndDangling},
@@ -67,7 +71,7 @@ func TestAsksQuestion(t *testing.T) {
 func TestDecide(t *testing.T) {
 	c := DefaultTurnConfig()
 	// finished is a finished story, final, with a falling voice.
-	finished := TurnInput{Spoke: true, Final: true, Ending: EndComplete, Story: StoryResult, Prosody: ContourFalling}
+	finished := TurnInput{Spoke: true, Final: true, Ending: EndComplete, Story: StoryResult, Prosody: ContourFalling, Voiced: 20 * time.Second}
 	with := func(in TurnInput, f func(*TurnInput)) TurnInput { f(&in); return in }
 	at := func(in TurnInput, silence time.Duration) TurnInput { in.Silence = silence; return in }
 	ending := func(e Ending) func(*TurnInput) { return func(in *TurnInput) { in.Ending = e } }
@@ -96,11 +100,17 @@ func TestDecide(t *testing.T) {
 		}), 1500*ms), Wait, ""},
 		{"a held level that is not known does not hold", c, at(with(finished, func(in *TurnInput) { in.PitchLevel = 0.9 }), 800*ms), Commit, ReasonSilence},
 		{"a rising voice is committed at the turn commit time", c, at(with(finished, func(in *TurnInput) { in.Prosody = ContourRising }), 2500*ms), Commit, ReasonSilence},
-		{"a sentence end with the voice held mid-range waits out a 5 s pause", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.6, true }), 5*s), Wait, ""},
-		{"a sentence end with the voice held mid-range is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.6, true }), 6*s), Commit, ReasonSilence},
+		{"a sentence end with the voice held mid-range waits out a 5 s pause", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourLevel, 0.6, true }), 5*s), Wait, ""},
+		{"a fall that ends mid-range is a finished sentence", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourFalling, 0.48, true }), 800*ms), Commit, ReasonSilence},
+		{"a fall that still ends high in the range holds", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourFalling, 0.7, true }), 5*s), Wait, ""},
+		{"a sentence end with the voice held mid-range is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourLevel, 0.6, true }), 6*s), Commit, ReasonSilence},
 		{"a voice come to rest near the bottom of its range commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.1, true }), 800*ms), Commit, ReasonSilence},
-		{"a held voice counts in a follow-up answer too", c, at(with(finished, func(in *TurnInput) { in.Story, in.PitchLevel, in.PitchKnown = StoryNone, 0.8, true }), 2*s), Wait, ""},
+		{"a held voice counts in a follow-up answer too", c, at(with(finished, func(in *TurnInput) { in.Story, in.Prosody, in.PitchLevel, in.PitchKnown = StoryNone, ContourLevel, 0.8, true }), 2*s), Wait, ""},
 		{"a config without a held level never holds on pitch", TurnConfig{FinishedWait: 800 * ms, TurnCommit: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.9, true }), 800*ms), Commit, ReasonSilence},
+		{"one or two words heard after a 3 s pause are too little to commit on", c, at(with(finished, func(in *TurnInput) { in.Story, in.Voiced = StoryNone, 500*ms }), 3*s), Wait, ""},
+		{"a turn too brief to read is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.Story, in.Voiced = StoryNone, 500*ms }), 6*s), Commit, ReasonSilence},
+		{"a brief answer with a spoken close still commits at once", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Voiced = EndClosing, 500*ms }), 500*ms), Commit, ReasonSilence},
+		{"a short follow-up answer of a second of voice commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.Story, in.Voiced = StoryNone, time.Second }), 800*ms), Commit, ReasonSilence},
 		{"an answer that is not a story does not wait for a result", c, at(with(finished, func(in *TurnInput) { in.Story = StoryNone }), 800*ms), Commit, ReasonSilence},
 		{"a 5 s pause between sentences of a story without its result is waited out", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 5*s), Wait, ""},
 		{"a story without a result is committed after the story wait", c, at(with(finished, func(in *TurnInput) { in.Story = StoryOpen }), 6*s), Commit, ReasonSilence},
@@ -109,6 +119,11 @@ func TestDecide(t *testing.T) {
 		{"a 5 s pause after let me think is waited out", c, at(with(finished, ending(EndThinking)), 5*s), Wait, ""},
 		{"a 5 s pause in a list in progress is waited out", c, at(with(finished, ending(EndList)), 5*s), Wait, ""},
 		{"a 5 s pause after a dangling clause is waited out", c, at(with(finished, ending(EndDangling)), 5*s), Wait, ""},
+		{"a 5 s pause after a connective said at the bottom of the range is waited out", c, at(with(finished, func(in *TurnInput) { in.Ending, in.PitchLevel, in.PitchKnown = EndConnective, 0.1, true }), 5*s), Wait, ""},
+		{"unfinished words said at the bottom of the range are committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.Ending, in.PitchLevel, in.PitchKnown = EndDangling, 0.1, true }), 6*s), Commit, ReasonSilence},
+		{"unfinished words said mid-range still hold past the held wait", c, at(with(finished, func(in *TurnInput) { in.Ending, in.PitchLevel, in.PitchKnown = EndDangling, 0.6, true }), 7*s), Wait, ""},
+		{"let me think said at the bottom of the range still holds past the held wait", c, at(with(finished, func(in *TurnInput) { in.Ending, in.PitchLevel, in.PitchKnown = EndThinking, 0.1, true }), 7*s), Wait, ""},
+		{"unfinished words with no pitch range still hold past the held wait", c, at(with(finished, func(in *TurnInput) { in.Ending, in.PitchLevel = EndFiller, 0.1 }), 7*s), Wait, ""},
 		{"a long thinking pause gets one gentle nudge", c, at(with(finished, ending(EndConnective)), 8*s), Nudge, ""},
 		{"after the nudge the floor stays with the candidate", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Nudged = EndFiller, true }), 12*s), Wait, ""},
 		{"a thinking pause past the hold maximum is committed", c, at(with(finished, func(in *TurnInput) { in.Ending, in.Nudged = EndThinking, true }), 20*s), Commit, ReasonSilence},
@@ -139,7 +154,8 @@ func TestListenerInterviewPolicy(t *testing.T) {
 		h := newHarness(t, ListenerConfig{STT: &fakeSTT{name: "fake", texts: []string{"we measured it with the p99 latency dashboard"}}})
 		h.send(Control{Kind: Reset, NoStory: true})
 		h.feed(h.quiet(500 * time.Millisecond))
-		h.feed(h.speech(time.Second))
+		// Eight words: two seconds of syllables, over BriefVoice.
+		h.feed(h.speech(2 * time.Second))
 		// The harness feeds faster than real time: let the transcript in
 		// as it would be in the 0.3 s before the commit.
 		h.feed(h.quiet(600 * time.Millisecond))

@@ -43,6 +43,17 @@ type TurnConfig struct {
 	// HeldLevel is where in the speaker's pitch range (0 bottom, 1 top)
 	// an ending counts as held up.
 	HeldLevel float64
+	// FallHeldLevel is the HeldLevel of an ending whose voice fell over
+	// its last half second.
+	FallHeldLevel float64
+	// RestLevel is where in the range a voice has come to rest: unfinished
+	// words ending below it wait HeldWait, not HoldMax.
+	RestLevel float64
+	// BriefVoice: a turn with less voiced speech than this is too little
+	// to read. One or two misheard words ("but um" heard as "not") look
+	// like a finished sentence with no pitch range to place them in, so
+	// such a turn waits HeldWait; a spoken close still commits at once.
+	BriefVoice time.Duration
 	// ThinkingExtra is added to TurnCommit by PolicySilence when the last
 	// words heard end on a filler, a thinking phrase or a connective.
 	ThinkingExtra time.Duration
@@ -110,6 +121,14 @@ func DefaultTurnConfig() TurnConfig {
 		// Thinking pauses there run to 5 s: wait as long as for a story.
 		HeldWait:  6 * time.Second,
 		HeldLevel: 0.35,
+		// On the bench, falling ends of finished answers came to rest as
+		// high as the 48th percentile; falling pauses no higher than the
+		// 30th. Level and rising pauses held from the 35th.
+		FallHeldLevel: 0.6,
+		RestLevel:     0.2,
+		// "Yes, about forty percent" is over a second of voice; "but um"
+		// or "so" about half of one.
+		BriefVoice: 800 * time.Millisecond,
 		// OpenAI semantic_vad at low eagerness waits up to 8 s when the
 		// speech sounds unfinished.
 		ThinkingExtra: 2500 * time.Millisecond,
@@ -133,8 +152,15 @@ func (c TurnConfig) withDefaults() TurnConfig {
 	set(&c.TurnCommit, d.TurnCommit)
 	set(&c.StoryWait, d.StoryWait)
 	set(&c.HeldWait, d.HeldWait)
+	set(&c.BriefVoice, d.BriefVoice)
 	if c.HeldLevel <= 0 {
 		c.HeldLevel = d.HeldLevel
+	}
+	if c.FallHeldLevel <= 0 {
+		c.FallHeldLevel = d.FallHeldLevel
+	}
+	if c.RestLevel <= 0 {
+		c.RestLevel = d.RestLevel
 	}
 	set(&c.ThinkingExtra, d.ThinkingExtra)
 	set(&c.NudgeAfter, d.NudgeAfter)
@@ -169,9 +195,14 @@ type TurnInput struct {
 	Final bool
 	// Silence since the last voiced frame.
 	Silence time.Duration
-	Ending  Ending
-	Story   Story
-	Prosody Contour
+	// Voiced is how much of the turn so far the VAD heard as voice.
+	Voiced time.Duration
+	// LastConf is the recogniser's confidence in the turn's last word,
+	// 0..1; zero when the engine gives none.
+	LastConf float64
+	Ending   Ending
+	Story    Story
+	Prosody  Contour
 	// PitchLevel is where the voice came to rest in the speaker's pitch
 	// range (PitchRange.Level), when PitchKnown.
 	PitchLevel float64
@@ -238,13 +269,26 @@ func interviewWait(c TurnConfig, in TurnInput) (time.Duration, string) {
 	// ends low in the range (an uptick on the last syllable) neither asks
 	// nor holds, so it reads as a finished sentence.
 	held := in.PitchKnown && c.HeldLevel > 0 && in.PitchLevel >= c.HeldLevel
+	if in.Prosody == ContourFalling && in.PitchLevel < c.FallHeldLevel {
+		// A fall is the turn-yielding contour: only a fall that still ends
+		// high in the range holds the floor.
+		held = false
+	}
 	switch {
 	case in.Ending == EndClosing:
 		return c.ClosingWait, "a spoken close"
+	case in.Ending.misheardEasily() && in.PitchKnown && in.PitchLevel < c.RestLevel:
+		// The last word promises more but the voice came to rest at the
+		// bottom of its range, as finished sentences do: most likely the
+		// recogniser misheard it ("…to do for" for "…for them"). Wait out
+		// a thinking pause, not the hold maximum.
+		return min(c.HoldMax, c.HeldWait), "unfinished words, but the voice came to rest: " + in.Ending.String()
 	case in.Ending.Unfinished():
 		return c.HoldMax, "unfinished words: " + in.Ending.String()
 	case in.Ending != EndComplete:
 		return c.TurnCommit, "no words to read"
+	case in.Voiced < c.BriefVoice:
+		return c.HeldWait, "too little said to read"
 	case in.Prosody == ContourRising && !in.Asks && held:
 		// A rise that is not a question is a continuation rise: "and…".
 		return c.HeldWait, "the voice rose mid-range, and not on a question"
@@ -295,6 +339,13 @@ func (e Ending) String() string {
 // Unfinished reports endings that promise more words.
 func (e Ending) Unfinished() bool { return e >= EndConnective }
 
+// misheardEasily reports unfinished endings that rest on one short word
+// a recogniser inserts or mishears ("and", "um", "the"); "let me think"
+// and a list opener are said on purpose.
+func (e Ending) misheardEasily() bool {
+	return e == EndConnective || e == EndFiller || e == EndDangling
+}
+
 // Word lists for ClassifyEnding. Filled pauses (um, uh, hmm…) are the
 // analyzer's (analysis.IsFilledPause); these are the filler phrases; the
 // connectives are the cue smart-turn models learn: a sentence does not
@@ -329,6 +380,17 @@ var (
 	}
 	// Words that open a list, and those that carry one on.
 	listOpeners = map[string]bool{"first": true, "firstly": true}
+	// A list's "first" opens a clause ("so first we…", "the first thing",
+	// "…problems. First the cache…"); after a verb or a noun, with no
+	// clause after it, it is an adverb ("let me ask a few things first",
+	// "at first") and opens nothing. Spoken text has no commas to tell.
+	listSubjects = map[string]bool{
+		"we": true, "i": true, "you": true, "they": true, "the": true, "let's": true, "of": true, "off": true, "step": true, "thing": true,
+	}
+	listLeads = map[string]bool{
+		"so": true, "and": true, "then": true, "but": true, "okay": true, "ok": true, "well": true, "right": true,
+		"alright": true, "now": true, "sure": true, "yeah": true, "yes": true, "the": true, "my": true, "our": true, "very": true,
+	}
 	listFollows = map[string]bool{
 		"second": true, "secondly": true, "then": true, "next": true, "finally": true, "lastly": true,
 		"third": true, "thirdly": true, "after": true, "also": true, "another": true, "last": true,
@@ -371,7 +433,7 @@ func listOpen(words []string) bool {
 	for i := from; i < len(words); i++ {
 		w := words[i]
 		switch {
-		case listOpeners[w]:
+		case listOpeners[w] && opensList(words, i):
 			open = true
 		case (w == "things" || w == "steps" || w == "reasons" || w == "parts") && i > 0 && countWord(words[i-1]):
 			open = true
@@ -380,6 +442,19 @@ func listOpen(words []string) bool {
 		}
 	}
 	return open
+}
+
+// opensList reports whether the list opener at words[i] starts a clause.
+func opensList(words []string, i int) bool {
+	switch {
+	case i == 0:
+		return true
+	case words[i-1] == "at": // "at first": once, not a list
+		return false
+	case listLeads[words[i-1]], analysis.IsFilledPause(words[i-1]):
+		return true
+	}
+	return i+1 < len(words) && listSubjects[words[i+1]]
 }
 
 func countWord(w string) bool {
