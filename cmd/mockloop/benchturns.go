@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/mockloop/mockloop"
+	"github.com/mockloop/mockloop/analysis"
 	"github.com/mockloop/mockloop/server/sphinx"
 	"github.com/mockloop/mockloop/server/voice"
 )
@@ -45,7 +46,11 @@ type turnItem struct {
 	// Story: the answer is a story (a main behavioral question) rather
 	// than a follow-up answer.
 	Story bool
-	PCM   []int16
+	// Expect, for a system design or coding answer, says whether the words
+	// so far give what the question's first stage asks for, as the live
+	// session's Control.Expect does.
+	Expect func(text string) bool
+	PCM    []int16
 	// PauseFrom and PauseTo bound the thinking pause (zero: none), End is
 	// the true end of speech; all positions in the audio.
 	PauseFrom, PauseTo, End time.Duration
@@ -77,7 +82,8 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 	speechDir := fs.String("speech-dir", findSpeechDir(), "folder of the shared human clips (manifest.tsv)")
 	answers := fs.String("answers", findAnswers(), "dev-set answers (JSONL) to synthesise")
 	cache := fs.String("cache", filepath.Join(os.TempDir(), "mockloop-bench-turns"), "folder for synthesised audio")
-	nAnswers := fs.Int("n", 4, "dev-set answers to build items from")
+	nAnswers := fs.Int("n", 4, "behavioral dev-set answers to build items from")
+	nDesign := fs.Int("design", 2, "system design and coding dev-set answers to build items from, taken in turn")
 	parallel := fs.Int("parallel", 2, "items played at once (each to both policies)")
 	asJSON := fs.Bool("json", false, "print every outcome as JSON")
 	only := fs.String("only", "", "play only items whose name or kind contains this")
@@ -86,7 +92,7 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	items, err := buildTurnItems(ctx, *speechDir, *answers, *cache, *nAnswers)
+	items, err := buildTurnItems(ctx, *speechDir, *answers, *cache, *nAnswers, *nDesign)
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop bench turns:", err)
 		return 1
@@ -219,8 +225,9 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 		done   chan error
 		ends   []voice.Event
 		text   []string
-		closes int // utterances closed (pause states), in paced mode
-		heard  int // of those, transcribed or dropped as noise
+		stt    *countingSTT
+		paused bool // the last state was not speaking
+		heard  int  // Utterance events taken
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -233,14 +240,14 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 	}
 	runs := make([]*run, len(policies))
 	for i, p := range policies {
-		r := &run{frames: make(chan voice.Frame), ctl: make(chan voice.Control), events: make(chan voice.Event, 4096), done: make(chan error, 1)}
+		r := &run{frames: make(chan voice.Frame), ctl: make(chan voice.Control), events: make(chan voice.Event, 4096), done: make(chan error, 1), stt: &countingSTT{Transcriber: stt}}
 		var plog *slog.Logger
 		if log != nil {
 			plog = log.With("policy", p.String())
 		}
-		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: stt, Now: now, NewTicker: newTicker, Logger: plog})
+		l := voice.NewListener(voice.ListenerConfig{Turn: voice.TurnConfig{Policy: p}, STT: r.stt, Now: now, NewTicker: newTicker, Logger: plog})
 		go func() { r.done <- l.Run(ctx, r.frames, r.ctl, r.events) }()
-		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story}
+		r.ctl <- voice.Control{Kind: voice.Reset, NoStory: !it.Story, Expect: it.Expect}
 		runs[i] = r
 	}
 	take := func(r *run, ev voice.Event) {
@@ -251,14 +258,7 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 			r.text = append(r.text, ev.Text)
 			r.heard++
 		case voice.State:
-			switch ev.State {
-			case voice.StatePause:
-				r.closes++
-			case voice.StateListening:
-				if r.closes > r.heard {
-					r.heard++ // noise, dropped
-				}
-			}
+			r.paused = ev.State != voice.StateSpeaking
 		}
 	}
 	audio := append(append([]int16(nil), it.PCM...), roomTone(len(it.PCM), durSamples(benchTail))...)
@@ -295,17 +295,21 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 					break drain
 				}
 			}
-			// Wait for the transcripts of closed utterances. Speech went in
-			// faster than real time, so a long utterance may still be
-			// decoding; the bound only catches a noise utterance dropped
-			// without an event.
+			// In a pause, wait for every transcript and its event. Speech
+			// went in faster than real time, so earlier utterances (split
+			// from a long one) may still be decoding or waiting for a
+			// decoder; the policy must read them at the time it would have.
+			if !r.paused {
+				continue
+			}
 			wait := time.After(2 * time.Minute)
-			for r.closes > r.heard {
+			for r.stt.pending(r.heard) {
 				select {
 				case ev := <-r.events:
 					take(r, ev)
+				case <-time.After(time.Millisecond):
 				case <-wait:
-					r.heard = r.closes // a dropped noise with no event: go on
+					return nil, errors.New("a transcript took over 2 minutes")
 				case <-ctx.Done():
 					return nil, ctx.Err()
 				}
@@ -358,7 +362,7 @@ func (idleTicker) C() <-chan time.Time { return nil }
 func (idleTicker) Stop()               {}
 
 // buildTurnItems makes the benchmark's items.
-func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, nAnswers int) ([]turnItem, error) {
+func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, nAnswers, nDesign int) ([]turnItem, error) {
 	var items []turnItem
 	human, err := humanTurnItems(speechDir)
 	if err != nil {
@@ -369,7 +373,12 @@ func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, n
 	if err != nil {
 		return nil, err
 	}
-	return append(items, synth...), nil
+	items = append(items, synth...)
+	design, err := designTurnItems(ctx, answersPath, cache, nDesign)
+	if err != nil {
+		return nil, err
+	}
+	return append(items, design...), nil
 }
 
 // humanClipsFinished are whole human clips, played as answers to a
@@ -410,7 +419,7 @@ func humanTurnItems(dir string) ([]turnItem, error) {
 			return nil, err
 		}
 		pcm = trimSilence(pcm)
-		items = append(items, turnItem{Name: "human/" + strings.TrimSuffix(c, ".wav"), Kind: "finished", PCM: pcm, End: samplesToDur(len(pcm))})
+		items = append(items, turnItem{Name: "human/" + strings.TrimSuffix(c, ".wav"), Kind: "finished", PCM: pcm, End: speechEnd(pcm)})
 	}
 	for _, p := range humanPauses {
 		pcm, err := readClip(filepath.Join(dir, p.clip))
@@ -536,6 +545,150 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 	return items, nil
 }
 
+// designTurnItems speaks the first n system design and coding dev answers
+// (taken in turn) that cover the question's first stage, cut one sentence
+// after the stage is covered: the answer to the turn that asks for it.
+// The pauses (between sentences, after "so um", after "let me think",
+// after a connective) come before the stage is covered, where a design is
+// plainly not over; the finished item is the whole cut answer.
+func designTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	answers, err := readDevAnswers(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return nil, err
+	}
+	rounds := []analysis.Round{analysis.SystemDesign, analysis.Coding}
+	used := map[string]bool{}
+	var items []turnItem
+	pauses := []time.Duration{5 * time.Second, 4 * time.Second, 3 * time.Second, 2 * time.Second}
+	pi := 0
+	for k := 0; k < n; k++ {
+		r := rounds[k%len(rounds)]
+		stage := analysis.QuestionStages(r)[0]
+		expect := func(text string) bool { return analysis.Covers(r, stage, "", text) }
+		var sents []string
+		var id string
+		var covered int // sentences it takes to cover the stage
+		for _, a := range answers {
+			if analysis.Round(a.Round) != r || used[a.ID] {
+				continue
+			}
+			ss := splitSentences(a.Text)
+			// Covered after c sentences, with at least one before the
+			// pause that does not cover it.
+			c := 0
+			for i := range ss {
+				if expect(strings.Join(ss[:i+1], " ")) {
+					c = i + 1
+					break
+				}
+			}
+			if c >= 2 && c < len(ss) {
+				sents, id, covered = ss[:c+1], a.ID, c
+				break
+			}
+		}
+		if id == "" {
+			break // no more answers of this kind
+		}
+		used[id] = true
+		cut := min(2, covered-1) // the pause comes before the stage is covered
+		opening := strings.Join(sents[:cut], " ")
+		rest := strings.Join(sents[cut:], " ")
+		parts := [][3]string{
+			{"finished", "", strings.Join(sents, " ")},
+			{"design: between sentences", opening, rest},
+			{"design: filler", opening + " So, um,", rest},
+			{"design: let me think", opening + " Hmm. Let me think.", rest},
+		}
+		if a, b, ok := cutAtConnective(sents[cut]); ok {
+			parts = append(parts, [3]string{"design: connective", opening + " " + a, b + " " + strings.Join(sents[cut+1:], " ")})
+		}
+		for _, p := range parts {
+			var segs [][]int16
+			for _, text := range p[1:] {
+				if text == "" {
+					continue
+				}
+				pcm, err := festivalSay(ctx, text, cache)
+				if err != nil {
+					return nil, err
+				}
+				segs = append(segs, trimSilence(pcm))
+			}
+			pause := time.Duration(0)
+			if len(segs) == 2 {
+				pause = pauses[pi%len(pauses)]
+				pi++
+			}
+			it := compose(fmt.Sprintf("tts/%s-%s", id, r), p[0], false, segs, pause)
+			it.Expect = expect
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+// countingSTT counts one listener's streams, so the paced player can wait
+// until every utterance so far is transcribed and delivered.
+type countingSTT struct {
+	mockloop.Transcriber
+	mu     sync.Mutex
+	open   int // streams asked for and not finished
+	spoken int // finished with words (each is an Utterance event)
+}
+
+func (c *countingSTT) Start(ctx context.Context) (mockloop.TranscriberStream, error) {
+	c.mu.Lock()
+	c.open++
+	c.mu.Unlock()
+	s, err := c.Transcriber.Start(ctx)
+	if err != nil {
+		c.end("")
+		return nil, err
+	}
+	return &countedStream{TranscriberStream: s, c: c}, nil
+}
+
+func (c *countingSTT) end(text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.open--
+	if strings.TrimSpace(text) != "" {
+		c.spoken++
+	}
+}
+
+// pending reports a stream still decoding, or words not yet delivered
+// when heard Utterance events were taken.
+func (c *countingSTT) pending(heard int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.open > 0 || heard < c.spoken
+}
+
+type countedStream struct {
+	mockloop.TranscriberStream
+	c    *countingSTT
+	once sync.Once
+}
+
+func (s *countedStream) Finish(ctx context.Context) (mockloop.Transcript, error) {
+	tr, err := s.TranscriberStream.Finish(ctx)
+	s.once.Do(func() { s.c.end(tr.Text) })
+	return tr, err
+}
+
+func (s *countedStream) Close() {
+	s.TranscriberStream.Close()
+	s.once.Do(func() { s.c.end("") })
+}
+
 // minEndingWords is the least an answer's spoken ending runs to.
 const minEndingWords = 60
 
@@ -552,9 +705,25 @@ func compose(name, kind string, story bool, segs [][]int16, pause time.Duration)
 		}
 		pcm = append(pcm, s...)
 	}
-	it.End = samplesToDur(len(pcm))
 	it.PCM = addRoomTone(pcm)
+	it.End = speechEnd(it.PCM)
 	return it
+}
+
+// speechEnd is where the last voiced frame of pcm ends, by the listener's
+// own VAD: the "end of speech" the honest clock stamps. A clip's edges
+// can hold breath and room noise 20-40 dB under its speech (fleurs_en_007
+// runs a second past its last word), which trimSilence keeps.
+func speechEnd(pcm []int16) time.Duration {
+	v := voice.NewVAD(voice.VADConfig{})
+	end := samplesToDur(len(pcm))
+	for i := 0; i+voice.FrameSamples <= len(pcm); i += voice.FrameSamples {
+		v.Process(voice.Frame{PCM: pcm[i : i+voice.FrameSamples]})
+		if v.Voiced() {
+			end = samplesToDur(i + voice.FrameSamples)
+		}
+	}
+	return end
 }
 
 // connectives a sentence is cut after for the "connective" pause.
