@@ -105,7 +105,9 @@ func TestDecide(t *testing.T) {
 		{"a fall that still ends high in the range holds", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourFalling, 0.7, true }), 5*s), Wait, ""},
 		{"a sentence end with the voice held mid-range is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.Prosody, in.PitchLevel, in.PitchKnown = ContourLevel, 0.6, true }), 6*s), Commit, ReasonSilence},
 		{"a voice come to rest near the bottom of its range commits at 0.8 s", c, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.1, true }), 800*ms), Commit, ReasonSilence},
-		{"a held voice counts in a follow-up answer too", c, at(with(finished, func(in *TurnInput) { in.Story, in.Prosody, in.PitchLevel, in.PitchKnown = StoryNone, ContourLevel, 0.8, true }), 2*s), Wait, ""},
+		{"a held voice counts in a follow-up answer too", c, at(with(finished, func(in *TurnInput) {
+			in.Story, in.Prosody, in.PitchLevel, in.PitchKnown = StoryNone, ContourLevel, 0.8, true
+		}), 2*s), Wait, ""},
 		{"a config without a held level never holds on pitch", TurnConfig{FinishedWait: 800 * ms, TurnCommit: 2500 * ms}, at(with(finished, func(in *TurnInput) { in.PitchLevel, in.PitchKnown = 0.9, true }), 800*ms), Commit, ReasonSilence},
 		{"one or two words heard after a 3 s pause are too little to commit on", c, at(with(finished, func(in *TurnInput) { in.Story, in.Voiced = StoryNone, 500*ms }), 3*s), Wait, ""},
 		{"a turn too brief to read is committed after the held wait", c, at(with(finished, func(in *TurnInput) { in.Story, in.Voiced = StoryNone, 500*ms }), 6*s), Commit, ReasonSilence},
