@@ -160,7 +160,7 @@ func (s *Session) startVoice(sdp string) {
 	go func() {
 		// When the peer goes away the listener finalises what was said and
 		// returns; only then does the rest of this peer's work stop.
-		err := l.Run(vctx, peer.Frames(), vs.ctl, events)
+		err := l.Run(mockloop.WithSpeaker(vctx, s.id), peer.Frames(), vs.ctl, events)
 		if err != nil && !errors.Is(err, context.Canceled) && context.Cause(vctx) == nil {
 			s.log.Warn("listener stopped", "err", err)
 		}

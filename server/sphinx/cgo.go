@@ -28,6 +28,15 @@ static int mockloop_interp(ps_decoder_t *ps, cmd_ln_t *cfg, const char *path, fl
 	if (ps_set_search(ps, "interp") < 0) return -5;
 	return 0;
 }
+
+// The live cepstral mean: pocketsphinx adapts it to the microphone from
+// utterance to utterance. 0 when the front end keeps none.
+static int mockloop_cmn_len(ps_decoder_t *ps) {
+	feat_t *f = ps_get_feat(ps);
+	return (f == NULL || f->cmn_struct == NULL) ? 0 : f->cmn_struct->veclen;
+}
+static void mockloop_cmn_get(ps_decoder_t *ps, mfcc_t *v) { cmn_live_get(ps_get_feat(ps)->cmn_struct, v); }
+static void mockloop_cmn_set(ps_decoder_t *ps, const mfcc_t *v) { cmn_live_set(ps_get_feat(ps)->cmn_struct, v); }
 */
 import "C"
 
@@ -42,6 +51,8 @@ import (
 type decoder struct {
 	ps  *C.ps_decoder_t
 	cfg *C.cmd_ln_t
+	// cmnInit is the cepstral mean the model starts from (-cmninit).
+	cmnInit []float32
 }
 
 // rawWord is one segment as pocketsphinx reports it, before filtering.
@@ -77,7 +88,38 @@ func newDecoder(args []string) (*decoder, error) {
 		C.cmd_ln_free_r(cfg)
 		return nil, errors.New("pocketsphinx could not load the model")
 	}
-	return &decoder{ps: ps, cfg: cfg}, nil
+	d := &decoder{ps: ps, cfg: cfg}
+	d.cmnInit = d.cmn()
+	return d, nil
+}
+
+// cmn returns the decoder's live cepstral mean (nil if it keeps none).
+func (d *decoder) cmn() []float32 {
+	n := int(C.mockloop_cmn_len(d.ps))
+	if n == 0 {
+		return nil
+	}
+	v := make([]C.mfcc_t, n)
+	C.mockloop_cmn_get(d.ps, &v[0])
+	out := make([]float32, n)
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+// setCMN makes v the live cepstral mean; a v of the wrong length (another
+// model's) is ignored.
+func (d *decoder) setCMN(v []float32) {
+	n := int(C.mockloop_cmn_len(d.ps))
+	if n == 0 || len(v) != n {
+		return
+	}
+	cv := make([]C.mfcc_t, n)
+	for i, x := range v {
+		cv[i] = C.mfcc_t(x)
+	}
+	C.mockloop_cmn_set(d.ps, &cv[0])
 }
 
 func (d *decoder) free() {

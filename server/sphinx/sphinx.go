@@ -75,7 +75,15 @@ type Transcriber struct {
 	idle    []*decoder
 	created int // decoders ever created, for tests and logs
 	closed  bool
+	// means is each speaker's cepstral mean after their last utterance
+	// (mockloop.Speaker), oldest first in order, at most maxSpeakers.
+	means map[string][]float32
+	order []string
 }
+
+// maxSpeakers bounds the per-speaker means kept (13 floats each); the
+// oldest speaker's is dropped first and they start afresh if they return.
+const maxSpeakers = 1024
 
 var _ mockloop.Transcriber = (*Transcriber)(nil)
 
@@ -211,7 +219,42 @@ func (t *Transcriber) Start(ctx context.Context) (mockloop.TranscriberStream, er
 		t.put(d)
 		return nil, fmt.Errorf("start utterance: %w", err)
 	}
-	return &stream{t: t, d: d}, nil
+	// The decoder's mean is whichever speaker it last heard: start from
+	// this speaker's own, or from the model's for a new one, so a
+	// transcript does not depend on which pooled decoder took it.
+	key := mockloop.Speaker(ctx)
+	d.setCMN(t.mean(key, d.cmnInit))
+	return &stream{t: t, d: d, speaker: key}, nil
+}
+
+// mean returns the speaker's saved cepstral mean, or def.
+func (t *Transcriber) mean(key string, def []float32) []float32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.means[key]; ok && key != "" {
+		return v
+	}
+	return def
+}
+
+// keepMean saves the speaker's cepstral mean for their next utterance.
+func (t *Transcriber) keepMean(key string, v []float32) {
+	if key == "" || v == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.means == nil {
+		t.means = map[string][]float32{}
+	}
+	if _, ok := t.means[key]; !ok {
+		t.order = append(t.order, key)
+		if len(t.order) > maxSpeakers {
+			delete(t.means, t.order[0])
+			t.order = t.order[1:]
+		}
+	}
+	t.means[key] = v
 }
 
 // take returns an idle decoder or loads one. The caller holds a slot, so
@@ -274,7 +317,8 @@ func (t *Transcriber) Close() error {
 // the mutex makes a late Write after Finish (a pipeline stage racing the
 // end of turn) an error instead of a use of a returned decoder.
 type stream struct {
-	t *Transcriber
+	t       *Transcriber
+	speaker string // mockloop.Speaker of the ctx it started with
 
 	mu          sync.Mutex
 	d           *decoder // nil once finished or closed
@@ -329,6 +373,7 @@ func (s *stream) Finish(ctx context.Context) (mockloop.Transcript, error) {
 	if err := d.endUtt(); err != nil {
 		return mockloop.Transcript{}, fmt.Errorf("sphinx finish: %w", err)
 	}
+	s.t.keepMean(s.speaker, d.cmn())
 	words := cleanWords(d.segments())
 	texts := make([]string, len(words))
 	for i, w := range words {

@@ -243,9 +243,8 @@ func TestTwoStreamsAtOnceGiveTheSameTextAsOneAtATime(t *testing.T) {
 	files := []string{"librispeech_61-70968-0000.wav", "mfa_youknow.wav"}
 	pcms := make([][]int16, len(files))
 	want := make([]string, len(files))
-	// Cepstral mean normalisation carries over between utterances on one
-	// decoder, so each reference comes from a fresh decoder, as each
-	// concurrent stream below does.
+	// Each reference comes from a fresh decoder; with no speaker given
+	// every stream starts from the model's cepstral mean anyway.
 	for i, f := range files {
 		pcm, err := readWAV16k(filepath.Join(speechDir, f))
 		if err != nil {
@@ -303,6 +302,56 @@ func TestTwoStreamsAtOnceGiveTheSameTextAsOneAtATime(t *testing.T) {
 	tr.mu.Unlock()
 	if created != 2 {
 		t.Errorf("%d decoders created, want 2", created)
+	}
+}
+
+// TestCepstralMeanIsKeptPerSpeaker checks that a pooled decoder carries
+// no speaker's microphone into another's transcript: audio of no known
+// speaker, or of a new one, decodes as on a fresh decoder whatever the
+// decoder heard before, while a speaker's own next utterance starts from
+// the mean their last one left.
+func TestCepstralMeanIsKeptPerSpeaker(t *testing.T) {
+	ctx := context.Background()
+	read := func(name string) []int16 {
+		pcm, err := readWAV16k(filepath.Join(speechDir, name))
+		if err != nil {
+			speechdata.Unavailable(t, fmt.Errorf("speech clip: %w", err))
+		}
+		return pcm
+	}
+	// A far-field meeting microphone, then a studio reading.
+	other, clip := read("ami_es2011a_intro.wav"), read("ljspeech_LJ001-0005.wav")
+	fresh, err := decode(ctx, newTestTranscriber(t, Config{PoolSize: 1}), clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newTestTranscriber(t, Config{PoolSize: 1}) // one decoder: it hears both
+	if _, err := decode(mockloop.WithSpeaker(ctx, "a"), tr, other); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"no speaker", ctx},
+		{"a new speaker", mockloop.WithSpeaker(ctx, "b")},
+	} {
+		got, err := decode(tc.ctx, tr, clip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Text != fresh.Text {
+			t.Errorf("%s after another speaker on the same decoder: %q, on a fresh one: %q", tc.name, got.Text, fresh.Text)
+		}
+	}
+	tr.mu.Lock()
+	a, b := tr.means["a"], tr.means["b"]
+	tr.mu.Unlock()
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("kept means: a %v, b %v", a, b)
+	}
+	if slices.Equal(a, b) {
+		t.Errorf("speakers a and b kept the same mean %v", a)
 	}
 }
 
