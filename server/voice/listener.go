@@ -57,6 +57,11 @@ const (
 	// stallGrace is how long frames may be late before the Listener
 	// counts the gap as silence; loopback jitter is far below it.
 	stallGrace = 200 * time.Millisecond
+	// speechStallGrace is stallGrace while an utterance is open. Frames
+	// that stop mid-speech are far more often late (a loaded machine, a
+	// burst from the sender) than gone, and silence filled in then is
+	// kept: the late frames follow it and the words are cut apart.
+	speechStallGrace = time.Second
 	// maxFill bounds the silence filled in one go, so a bogus timestamp
 	// jump cannot make the Listener spin.
 	maxFill = time.Minute
@@ -484,10 +489,19 @@ func (l *Listener) onTick(t time.Time) {
 		return
 	}
 	c := &l.clock
-	target := c.lastPosAtWall + t.Sub(c.lastWall) - stallGrace
-	n := min((target-c.pos)/FrameDur, maxFill/FrameDur)
-	for range n {
-		c.wall = c.lastWall.Add(c.pos - c.lastPosAtWall + stallGrace)
+	// The grace is read per frame: once the filled silence has closed the
+	// utterance, the rest of the stall fills at the short one.
+	for range maxFill / FrameDur {
+		grace := stallGrace
+		if l.seg.utt != nil {
+			grace = speechStallGrace
+		}
+		if c.pos+FrameDur > c.lastPosAtWall+t.Sub(c.lastWall)-grace {
+			return
+		}
+		if w := c.lastWall.Add(c.pos - c.lastPosAtWall + grace); w.After(c.wall) {
+			c.wall = w // never backwards when the grace shortens
+		}
 		l.process(Frame{PCM: make([]int16, FrameSamples)})
 		c.filledSince += FrameDur
 	}
