@@ -168,7 +168,7 @@ func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
 		return err
 	})
 
-	srv := startServer(t, voiceConfig(t))
+	srv := startServer(t, quietInterviewer(t))
 	results := make([]dial.Result, len(answers))
 	// Four sessions at once: real-time audio waits more than it decodes
 	// (pocketsphinx runs at about a fifth of real time). The answer is
@@ -247,6 +247,16 @@ func TestSpokenFindingsShownAsFaultsAreRight(t *testing.T) {
 	}
 }
 
+// quietInterviewer is voiceConfig with the interviewer's questions sent as
+// text only, for a test that judges the findings on what was heard: with
+// a voice, each round first plays its spoken introduction (about 20 s)
+// before the dial client answers.
+func quietInterviewer(t *testing.T) Config {
+	cfg := voiceConfig(t)
+	cfg.TTS = "none"
+	return cfg
+}
+
 // parallel runs fn(0..n-1) on workers goroutines and fails the test on the
 // first error after all have finished.
 func parallel(t *testing.T, workers, n int, fn func(i int) error) {
@@ -305,6 +315,10 @@ func TestHumanClipsThroughWebRTC(t *testing.T) {
 			clips = append(clips, c)
 		}
 	}
+	// The interviewer speaks first, as in a real round, and the microphone
+	// sends silence meanwhile. With the questions as text only (answers
+	// 2 s after each) the held-out WER was 0.549 in one run, against
+	// 0.494-0.511 with the voice.
 	srv := startServer(t, voiceConfig(t))
 	texts := make([]string, len(clips))
 	// Three sessions at once: pocketsphinx decodes at about a fifth of
