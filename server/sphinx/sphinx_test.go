@@ -320,7 +320,7 @@ func TestCepstralMeanIsKeptPerSpeaker(t *testing.T) {
 		return pcm
 	}
 	// A far-field meeting microphone, then a studio reading.
-	other, clip := read("ami_es2011a_intro.wav"), read("ljspeech_LJ001-0005.wav")
+	other, clip := read("ami_es2011a_intro.wav"), read("librispeech_61-70968-0000.wav")
 	fresh, err := decode(ctx, newTestTranscriber(t, Config{PoolSize: 1}), clip)
 	if err != nil {
 		t.Fatal(err)
