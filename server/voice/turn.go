@@ -126,9 +126,9 @@ func DefaultTurnConfig() TurnConfig {
 		// 30th. Level and rising pauses held from the 35th.
 		FallHeldLevel: 0.6,
 		RestLevel:     0.2,
-		// "Yes, about forty percent" is over a second of voice; "but um"
-		// or "so" about half of one.
-		BriefVoice: 800 * time.Millisecond,
+		// A human "but um" heard as "not" was 0.26-0.32 s of voice on the
+		// bench; "forty percent" is over half a second, "yes" is not.
+		BriefVoice: 500 * time.Millisecond,
 		// OpenAI semantic_vad at low eagerness waits up to 8 s when the
 		// speech sounds unfinished.
 		ThinkingExtra: 2500 * time.Millisecond,
