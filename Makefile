@@ -72,7 +72,7 @@ test-go:
 
 # Short fuzzing runs of the decoders that face untrusted input; longer runs
 # on demand with FUZZTIME=5m.
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./analysis/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./server/ws/
