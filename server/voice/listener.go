@@ -162,7 +162,6 @@ type turnState struct {
 	voiced     time.Duration // voiced frames in the turn so far
 	nudged     bool          // a Hold went out in this pause
 	why        string        // the policy's last reading, logged when it changes
-	lastConf   float64       // the confidence of the turn's last word (0: unknown)
 	reason     string
 	decidedAt  time.Duration
 	decided    time.Time
@@ -678,7 +677,7 @@ func (l *Listener) evaluate() {
 		if d.Why != t.why {
 			// Once per new reading, so -why shows what each pause was taken for.
 			t.why = d.Why
-			l.log.Debug("turn policy reads", "turn", t.n, "at_ms", l.clock.pos.Milliseconds(), "why", d.Why, "ending", in.Ending, "last_conf", in.LastConf, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "pitch_known", in.PitchKnown, "voiced_ms", in.Voiced.Milliseconds())
+			l.log.Debug("turn policy reads", "turn", t.n, "at_ms", l.clock.pos.Milliseconds(), "why", d.Why, "ending", in.Ending, "prosody", in.Prosody, "pitch_level", in.PitchLevel, "pitch_known", in.PitchKnown, "voiced_ms", in.Voiced.Milliseconds())
 		}
 		switch d.Verdict {
 		case Commit:
@@ -713,7 +712,6 @@ func (l *Listener) turnInput() TurnInput {
 		Final:     final,
 		Silence:   l.clock.pos - t.voicedPos,
 		Voiced:    t.voiced,
-		LastConf:  t.lastConf,
 		Nudged:    t.nudged,
 	}
 	if !in.Spoke || !in.Final {
@@ -868,10 +866,6 @@ func (l *Listener) deliver(c *closedUtt) {
 	if c.turn == l.turn.n && text != "" {
 		l.turn.spoke = true
 		l.turn.text = append(l.turn.text, text)
-		l.turn.lastConf = 0
-		if w := c.tr.Words; len(w) > 0 {
-			l.turn.lastConf = w[len(w)-1].Conf
-		}
 	}
 	l.emit(Event{
 		Kind:       Utterance,

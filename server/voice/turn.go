@@ -153,15 +153,14 @@ func (c TurnConfig) withDefaults() TurnConfig {
 	set(&c.StoryWait, d.StoryWait)
 	set(&c.HeldWait, d.HeldWait)
 	set(&c.BriefVoice, d.BriefVoice)
-	if c.HeldLevel <= 0 {
-		c.HeldLevel = d.HeldLevel
+	setLevel := func(v *float64, def float64) {
+		if *v <= 0 {
+			*v = def
+		}
 	}
-	if c.FallHeldLevel <= 0 {
-		c.FallHeldLevel = d.FallHeldLevel
-	}
-	if c.RestLevel <= 0 {
-		c.RestLevel = d.RestLevel
-	}
+	setLevel(&c.HeldLevel, d.HeldLevel)
+	setLevel(&c.FallHeldLevel, d.FallHeldLevel)
+	setLevel(&c.RestLevel, d.RestLevel)
 	set(&c.ThinkingExtra, d.ThinkingExtra)
 	set(&c.NudgeAfter, d.NudgeAfter)
 	set(&c.HoldMax, d.HoldMax)
@@ -196,13 +195,10 @@ type TurnInput struct {
 	// Silence since the last voiced frame.
 	Silence time.Duration
 	// Voiced is how much of the turn so far the VAD heard as voice.
-	Voiced time.Duration
-	// LastConf is the recogniser's confidence in the turn's last word,
-	// 0..1; zero when the engine gives none.
-	LastConf float64
-	Ending   Ending
-	Story    Story
-	Prosody  Contour
+	Voiced  time.Duration
+	Ending  Ending
+	Story   Story
+	Prosody Contour
 	// PitchLevel is where the voice came to rest in the speaker's pitch
 	// range (PitchRange.Level), when PitchKnown.
 	PitchLevel float64
@@ -268,12 +264,13 @@ func interviewWait(c TurnConfig, in TurnInput) (time.Duration, string) {
 	// held: the voice came to rest mid-range or higher. A rise that still
 	// ends low in the range (an uptick on the last syllable) neither asks
 	// nor holds, so it reads as a finished sentence.
-	held := in.PitchKnown && c.HeldLevel > 0 && in.PitchLevel >= c.HeldLevel
-	if in.Prosody == ContourFalling && in.PitchLevel < c.FallHeldLevel {
+	heldAt := c.HeldLevel
+	if in.Prosody == ContourFalling {
 		// A fall is the turn-yielding contour: only a fall that still ends
 		// high in the range holds the floor.
-		held = false
+		heldAt = max(heldAt, c.FallHeldLevel)
 	}
+	held := in.PitchKnown && c.HeldLevel > 0 && in.PitchLevel >= heldAt
 	switch {
 	case in.Ending == EndClosing:
 		return c.ClosingWait, "a spoken close"
