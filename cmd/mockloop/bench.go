@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -237,8 +238,11 @@ func benchScenario(ctx context.Context, name, policy, tts, llmURL string, llm *f
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// pct is the p-th percentile by the nearest-rank method.
+// pct is the p-th percentile by the nearest-rank method; NaN of nothing.
 func pct(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	i := int(float64(len(s))*p/100+0.5) - 1
@@ -263,16 +267,22 @@ func findSpeechDir() string {
 
 // finishedAnswerClips writes the endings of the first n behavioral dev
 // answers that state a result, spoken by festival, as WAV files.
-func finishedAnswerClips(ctx context.Context, answers, cache string, n int) ([]string, error) {
-	items, err := answerTurnItems(ctx, answers, cache, n)
+func finishedAnswerClips(ctx context.Context, path, cache string, n int) ([]string, error) {
+	answers, err := readDevAnswers(path)
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return nil, err
+	}
 	var clips []string
-	for _, it := range items {
-		if it.Kind != "finished" {
-			continue
+	for _, a := range storyAnswers(answers, n) {
+		// Only the ending: the pause items are the turn benchmark's.
+		its, err := speakParts(ctx, cache, "tts/"+a.id, true, nil, a.parts[:1], nil)
+		if err != nil {
+			return nil, err
 		}
+		it := its[0]
 		path := filepath.Join(cache, strings.ReplaceAll(it.Name, "/", "_")+"-finished.wav")
 		f, err := os.Create(path)
 		if err != nil {

@@ -106,6 +106,10 @@ func runBenchTurns(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		items = kept
 	}
+	if len(items) == 0 {
+		fmt.Fprintf(stderr, "mockloop bench turns: no items to play (-only %q matches none)\n", *only)
+		return 2
+	}
 	stt, err := sphinx.New(sphinx.Config{PoolSize: 2 * *parallel})
 	if err != nil {
 		fmt.Fprintln(stderr, "mockloop bench turns:", err)
@@ -299,21 +303,24 @@ func playTurnItem(ctx context.Context, stt mockloop.Transcriber, it turnItem, po
 			// went in faster than real time, so earlier utterances (split
 			// from a long one) may still be decoding or waiting for a
 			// decoder; the policy must read them at the time it would have.
-			if !r.paused {
+			if !r.paused || !r.stt.pending(r.heard) {
 				continue
 			}
-			wait := time.After(2 * time.Minute)
+			wait := time.NewTimer(2 * time.Minute)
+			poll := time.NewTicker(time.Millisecond)
 			for r.stt.pending(r.heard) {
 				select {
 				case ev := <-r.events:
 					take(r, ev)
-				case <-time.After(time.Millisecond):
-				case <-wait:
+				case <-poll.C:
+				case <-wait.C:
 					return nil, errors.New("a transcript took over 2 minutes")
 				case <-ctx.Done():
 					return nil, ctx.Err()
 				}
 			}
+			wait.Stop()
+			poll.Stop()
 		}
 	}
 	for _, r := range runs {
@@ -363,18 +370,26 @@ func (idleTicker) Stop()               {}
 
 // buildTurnItems makes the benchmark's items.
 func buildTurnItems(ctx context.Context, speechDir, answersPath, cache string, nAnswers, nDesign int) ([]turnItem, error) {
-	var items []turnItem
-	human, err := humanTurnItems(speechDir)
+	items, err := humanTurnItems(speechDir)
 	if err != nil {
 		return nil, err
 	}
-	items = append(items, human...)
-	synth, err := answerTurnItems(ctx, answersPath, cache, nAnswers)
+	if nAnswers <= 0 && nDesign <= 0 {
+		return items, nil
+	}
+	answers, err := readDevAnswers(answersPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return nil, err
+	}
+	synth, err := answerTurnItems(ctx, answers, cache, nAnswers)
 	if err != nil {
 		return nil, err
 	}
 	items = append(items, synth...)
-	design, err := designTurnItems(ctx, answersPath, cache, nDesign)
+	design, err := designTurnItems(ctx, answers, cache, nDesign)
 	if err != nil {
 		return nil, err
 	}
@@ -470,28 +485,37 @@ func readDevAnswers(path string) ([]devAnswer, error) {
 // result, in five items each: the answer's end (finished), and a pause
 // between sentences, after a connective, after "so um" and after "let me
 // think", each pause followed by the answer's end.
-func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
-	answers, err := readDevAnswers(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cache, 0o700); err != nil {
-		return nil, err
-	}
+func answerTurnItems(ctx context.Context, answers []devAnswer, cache string, n int) ([]turnItem, error) {
 	var items []turnItem
-	pauses := []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second}
-	pi := 0
-	nextPause := func() time.Duration { p := pauses[pi%len(pauses)]; pi++; return p }
+	nextPause := pauseCycle(2*time.Second, 3*time.Second, 4*time.Second, 5*time.Second)
+	for _, a := range storyAnswers(answers, n) {
+		its, err := speakParts(ctx, cache, "tts/"+a.id, true, nil, a.parts, nextPause)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, its...)
+	}
+	return items, nil
+}
+
+// storyAnswer is one dev answer as the benchmark speaks it.
+type storyAnswer struct {
+	id    string
+	parts []spokenPart // the finished ending first
+}
+
+// storyAnswers picks the first n behavioral dev answers that state a
+// result and splits each into its spoken parts.
+func storyAnswers(answers []devAnswer, n int) []storyAnswer {
+	var out []storyAnswer
 	for _, a := range answers {
-		if n == 0 {
+		if len(out) >= n {
 			break
 		}
 		sents := splitSentences(a.Text)
 		if a.Round != "behavioral" || a.Labels["missing_result"] || len(sents) < 6 {
 			continue
 		}
-		n--
-		say := func(text string) ([]int16, error) { return festivalSay(ctx, text, cache) }
 		opening := strings.Join(sents[:2], " ")
 		// The ending is the last three sentences or more, to minEndingWords:
 		// a finished story is longer than the analyzer's shortest judged
@@ -501,48 +525,59 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 			k++
 		}
 		ending := strings.Join(sents[len(sents)-k:], " ")
-		// The middle sentence with a connective to stop after.
-		var mid1, mid2 string
-		for _, s := range sents[2 : len(sents)-k] {
-			if a, b, ok := cutAtConnective(s); ok {
-				mid1, mid2 = a, b
-				break
-			}
-		}
-		type part struct {
-			kind  string
-			first string
-			rest  string
-		}
-		parts := []part{
+		parts := []spokenPart{
 			{"finished", "", ending},
 			{"between sentences", opening, ending},
 			{"filler", opening + " So, um,", ending},
 			{"let me think", opening + " Hmm. Let me think.", ending},
 		}
-		if mid1 != "" {
-			parts = append(parts, part{"connective", opening + " " + mid1, mid2 + " " + ending})
-		}
-		for _, p := range parts {
-			var segs [][]int16
-			for _, text := range []string{p.first, p.rest} {
-				if text == "" {
-					continue
-				}
-				pcm, err := say(text)
-				if err != nil {
-					return nil, err
-				}
-				segs = append(segs, trimSilence(pcm))
+		// The middle sentence with a connective to stop after.
+		for _, s := range sents[2 : len(sents)-k] {
+			if mid1, mid2, ok := cutAtConnective(s); ok {
+				parts = append(parts, spokenPart{"connective", opening + " " + mid1, mid2 + " " + ending})
+				break
 			}
-			pause := time.Duration(0)
-			if len(segs) == 2 {
-				pause = nextPause()
-			}
-			items = append(items, compose("tts/"+a.ID, p.kind, true, segs, pause))
 		}
+		out = append(out, storyAnswer{id: a.ID, parts: parts})
+	}
+	return out
+}
+
+// spokenPart is one item of a spoken dev answer: first, a thinking pause,
+// then rest (first empty: no pause).
+type spokenPart struct{ kind, first, rest string }
+
+// speakParts speaks each part with festival's HTS voice and composes its
+// item, the pause between first and rest taken from nextPause.
+func speakParts(ctx context.Context, cache, name string, story bool, expect func(string) bool, parts []spokenPart, nextPause func() time.Duration) ([]turnItem, error) {
+	var items []turnItem
+	for _, p := range parts {
+		var segs [][]int16
+		for _, text := range []string{p.first, p.rest} {
+			if text == "" {
+				continue
+			}
+			pcm, err := festivalSay(ctx, text, cache)
+			if err != nil {
+				return nil, err
+			}
+			segs = append(segs, trimSilence(pcm))
+		}
+		pause := time.Duration(0)
+		if len(segs) == 2 {
+			pause = nextPause()
+		}
+		it := compose(name, p.kind, story, segs, pause)
+		it.Expect = expect
+		items = append(items, it)
 	}
 	return items, nil
+}
+
+// pauseCycle returns the pauses in turn, round and round.
+func pauseCycle(ds ...time.Duration) func() time.Duration {
+	i := 0
+	return func() time.Duration { d := ds[i%len(ds)]; i++; return d }
 }
 
 // designTurnItems speaks the first n system design and coding dev answers
@@ -551,22 +586,11 @@ func answerTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 // The pauses (between sentences, after "so um", after "let me think",
 // after a connective) come before the stage is covered, where a design is
 // plainly not over; the finished item is the whole cut answer.
-func designTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem, error) {
-	if n <= 0 {
-		return nil, nil
-	}
-	answers, err := readDevAnswers(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cache, 0o700); err != nil {
-		return nil, err
-	}
+func designTurnItems(ctx context.Context, answers []devAnswer, cache string, n int) ([]turnItem, error) {
 	rounds := []analysis.Round{analysis.SystemDesign, analysis.Coding}
 	used := map[string]bool{}
 	var items []turnItem
-	pauses := []time.Duration{5 * time.Second, 4 * time.Second, 3 * time.Second, 2 * time.Second}
-	pi := 0
+	nextPause := pauseCycle(5*time.Second, 4*time.Second, 3*time.Second, 2*time.Second)
 	for k := 0; k < n; k++ {
 		r := rounds[k%len(rounds)]
 		stage := analysis.QuestionStages(r)[0]
@@ -600,36 +624,20 @@ func designTurnItems(ctx context.Context, path, cache string, n int) ([]turnItem
 		cut := min(2, covered-1) // the pause comes before the stage is covered
 		opening := strings.Join(sents[:cut], " ")
 		rest := strings.Join(sents[cut:], " ")
-		parts := [][3]string{
+		parts := []spokenPart{
 			{"finished", "", strings.Join(sents, " ")},
 			{"design: between sentences", opening, rest},
 			{"design: filler", opening + " So, um,", rest},
 			{"design: let me think", opening + " Hmm. Let me think.", rest},
 		}
 		if a, b, ok := cutAtConnective(sents[cut]); ok {
-			parts = append(parts, [3]string{"design: connective", opening + " " + a, b + " " + strings.Join(sents[cut+1:], " ")})
+			parts = append(parts, spokenPart{"design: connective", opening + " " + a, b + " " + strings.Join(sents[cut+1:], " ")})
 		}
-		for _, p := range parts {
-			var segs [][]int16
-			for _, text := range p[1:] {
-				if text == "" {
-					continue
-				}
-				pcm, err := festivalSay(ctx, text, cache)
-				if err != nil {
-					return nil, err
-				}
-				segs = append(segs, trimSilence(pcm))
-			}
-			pause := time.Duration(0)
-			if len(segs) == 2 {
-				pause = pauses[pi%len(pauses)]
-				pi++
-			}
-			it := compose(fmt.Sprintf("tts/%s-%s", id, r), p[0], false, segs, pause)
-			it.Expect = expect
-			items = append(items, it)
+		its, err := speakParts(ctx, cache, fmt.Sprintf("tts/%s-%s", id, r), false, expect, parts, nextPause)
+		if err != nil {
+			return nil, err
 		}
+		items = append(items, its...)
 	}
 	return items, nil
 }

@@ -66,3 +66,14 @@ func TestSpeechEndIsTheLastVoicedFrame(t *testing.T) {
 		t.Errorf("trimSilence kept %v and the speech ends at %v: the tail this test is about is gone", kept, end)
 	}
 }
+
+// TestBenchTurnsWithNothingToPlaySaysSo: an -only that matches no item is
+// a usage error, not a panic on an empty percentile.
+func TestBenchTurnsWithNothingToPlaySaysSo(t *testing.T) {
+	dir := filepath.Dir(speechFile(t, "ljspeech_LJ001-0005.wav"))
+	var out, errs bytes.Buffer
+	args := []string{"-speech-dir", dir, "-n", "0", "-design", "0", "-only", "no such item"}
+	if code := runBenchTurns(context.Background(), args, &out, &errs); code != 2 || !strings.Contains(errs.String(), "matches none") {
+		t.Fatalf("exit %d, stderr %q; want 2 and a message", code, errs.String())
+	}
+}
