@@ -394,8 +394,13 @@ func (l *Listener) decide(reason string) {
 func (l *Listener) finishTurn() {
 	t := &l.turn
 	t.phase = turnIdle
-	l.log.Info("turn end", "turn", t.n, "reason", t.reason,
-		"speech_end_to_commit_ms", t.decided.Sub(t.voicedWall).Milliseconds())
+	attrs := []any{"turn", t.n, "reason", t.reason}
+	if !t.voicedWall.IsZero() {
+		// A turn with no speech (peer gone, time up in silence) has no end
+		// of speech to count from.
+		attrs = append(attrs, "speech_end_to_commit_ms", t.decided.Sub(t.voicedWall).Milliseconds())
+	}
+	l.log.Info("turn end", attrs...)
 	ev := Event{
 		Kind:        TurnEnd,
 		Reason:      t.reason,
