@@ -35,6 +35,9 @@ type Config struct {
 	Token        string
 	WebUIDir     string // serve the UI from disk (development)
 	ICEServers   []string
+	// MicBitrate is what the WebRTC answer asks the browser's microphone
+	// for; 0 is rtc's 64 kbps (a test sets WebRTC's 32 kbps to compare).
+	MicBitrate int
 
 	STT      string // sphinx, openai, none
 	STTURL   string

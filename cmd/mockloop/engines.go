@@ -108,7 +108,7 @@ func buildEngines(ctx context.Context, cfg Config, bank *prompts.Bank, log *slog
 	if cfg.TurnPolicy == "silence" {
 		turn.Policy = voice.PolicySilence
 	}
-	vd := &live.VoiceDeps{RTC: rtc.Config{ICEServers: cfg.ICEServers}, Turn: turn, STTTimeout: cfg.STTTimeout}
+	vd := &live.VoiceDeps{RTC: rtc.Config{ICEServers: cfg.ICEServers, MicBitrate: cfg.MicBitrate}, Turn: turn, STTTimeout: cfg.STTTimeout}
 	if cfg.KeepAudio {
 		vd.AudioDir = filepath.Join(cfg.DataDir, "audio")
 	}

@@ -2,7 +2,8 @@
 // The interviewer's voice as Opus at 48 kHz (issue 14): Chromium's
 // answer/offer negotiates opus/48000/2 for the track the page plays in its
 // <audio> element, audio energy arrives, a person talking over the
-// interviewer still stops it, and noise (bursts, clicks) does not.
+// interviewer still stops it, and noise (bursts, clicks) does not. The
+// microphone comes the other way at the 64 kbps the answer asks for.
 // Each case gets its own browser, because Chromium's fake microphone plays
 // one file per launch.
 import { test, before, after } from 'node:test';
@@ -96,7 +97,11 @@ function codecInfo(page) {
     const pc = window.mockloop.voice.pc;
     const stats = await pc.getStats();
     let inbound = null;
-    stats.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') inbound = s; });
+    let outbound = null;
+    stats.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') inbound = s;
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') outbound = s;
+    });
     const codec = inbound && inbound.codecId ? stats.get(inbound.codecId) : null;
     return {
       mime: codec && codec.mimeType,
@@ -105,6 +110,11 @@ function codecInfo(page) {
       energy: inbound ? inbound.totalAudioEnergy || 0 : 0,
       packets: inbound ? inbound.packetsReceived || 0 : 0,
       answerHasOpus: /a=rtpmap:\d+ opus\/48000\/2/i.test(pc.remoteDescription ? pc.remoteDescription.sdp : ''),
+      answerBitrate: ((pc.remoteDescription ? pc.remoteDescription.sdp : '').match(/a=fmtp:\d+ .*maxaveragebitrate=(\d+)/) || [])[1],
+      // Chromium reports its encoder's target; Firefox has no such field.
+      micTarget: outbound ? outbound.targetBitrate : undefined,
+      micBytes: outbound ? outbound.bytesSent || 0 : 0,
+      micPackets: outbound ? outbound.packetsSent || 0 : 0,
     };
   });
 }
@@ -131,7 +141,7 @@ test('the interviewer speaks Opus at 48 kHz and only speech cuts it off', async 
   if (!voice) return t.skip('the server reports no voice support');
   if (!existsSync(CLIP)) return t.skip(`no speech clip at ${CLIP}`);
 
-  await t.test('the Opus track reaches the audio element with energy, and talking over it stops it', async () => {
+  await t.test('the Opus track reaches the audio element with energy, talking over it stops it, and the microphone runs at 64 kbps', async () => {
     const clip = path.join(tmp, 'answer.wav');
     await withLeadingSilence(CLIP, clip, 4);
     const { browser, page, errors } = await openRound(clip);
@@ -153,6 +163,16 @@ test('the interviewer speaks Opus at 48 kHz and only speech cuts it off', async 
       // The candidate starts talking 4 s in: the server interrupts.
       await page.waitForSelector('#listen[data-state=interrupted], body[data-interviewer=interrupted]', { timeout: 15000 });
       await page.waitForFunction(() => !window.mockloop.voice.remote.speaking, null, { timeout: 5000, polling: 100 });
+      // The microphone runs at the bitrate the answer asked for: 64 kbps
+      // is about 160 bytes per 20 ms packet of speech, WebRTC's default
+      // 32 kbps about 75 (both measured in Chromium and Firefox).
+      const a1 = await codecInfo(page);
+      await new Promise((r) => setTimeout(r, 2000));
+      const a2 = await codecInfo(page);
+      assert.equal(a2.answerBitrate, '64000', 'the answer does not ask for maxaveragebitrate=64000');
+      if (a2.micTarget !== undefined) assert.equal(a2.micTarget, 64000, 'the browser encoder target');
+      const perPacket = (a2.micBytes - a1.micBytes) / Math.max(1, a2.micPackets - a1.micPackets);
+      assert.ok(perPacket > 110, `${perPacket.toFixed(0)} bytes per microphone packet while speaking, want over 110`);
       assert.match(srv.log(), /barge-in: interviewer interrupted/);
       assert.equal(await page.isVisible('#barge-in'), true);
       assert.deepEqual(errors.filter((e) => !/autoplay/i.test(e)), []);

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -655,4 +656,57 @@ func TestAddICECandidateRejectsJunk(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAnswerAsksForTheMicrophoneBitrate(t *testing.T) {
+	const head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+	tests := []struct {
+		name  string
+		media string
+		want  []string // fmtp values, in order
+	}{
+		{"Opus parameters keep theirs and gain the bitrate",
+			"m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\n",
+			[]string{"111 minptime=10;useinbandfec=1;maxaveragebitrate=64000"}},
+		{"a bitrate already there is replaced",
+			"m=audio 9 UDP/TLS/RTP/SAVPF 109\r\na=rtpmap:109 OPUS/48000/2\r\na=fmtp:109 maxaveragebitrate=20000; stereo=0\r\n",
+			[]string{"109 stereo=0;maxaveragebitrate=64000"}},
+		{"an Opus payload type without parameters gets a line",
+			"m=audio 9 UDP/TLS/RTP/SAVPF 0 111\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:111 opus/48000/2\r\n",
+			[]string{"111 maxaveragebitrate=64000"}},
+		{"other codecs and other media are left alone",
+			"m=audio 9 UDP/TLS/RTP/SAVPF 101\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n" +
+				"m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\na=fmtp:96 max-fr=30\r\n",
+			[]string{"101 0-15", "96 max-fr=30"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := askMicBitrate(head+tt.media, 64000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, line := range strings.Split(out, "\r\n") {
+				if v, ok := strings.CutPrefix(line, "a=fmtp:"); ok {
+					got = append(got, v)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("fmtp lines %q, want %q\n%s", got, tt.want, out)
+			}
+		})
+	}
+	t.Run("a peer applying the answer sees the bitrate in its sender's codec", func(t *testing.T) {
+		c := newClient(t, clientOpts{codecs: []webrtc.RTPCodecParameters{opusCodec, pcmuCodec}, micMime: webrtc.MimeTypeOpus})
+		connect(t, c)
+		codecs := c.pc.GetTransceivers()[0].Sender().GetParameters().Codecs
+		if len(codecs) == 0 || !strings.Contains(codecs[0].SDPFmtpLine, "maxaveragebitrate=64000") {
+			t.Fatalf("sender codecs after the answer: %+v", codecs)
+		}
+	})
+	t.Run("an answer that does not parse is an error", func(t *testing.T) {
+		if _, err := askMicBitrate("hello", 64000); err == nil {
+			t.Fatal("no error")
+		}
+	})
 }

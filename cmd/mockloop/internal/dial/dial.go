@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,7 +37,10 @@ const (
 	// microphone", following WebRTC's encoder defaults): 48 kHz mono, VoIP,
 	// 32 kbps, 20 ms frames. The RTP clock of Opus is 48 kHz whatever the
 	// input rate (RFC 7587 section 4.1), so the WAV is resampled to 48 kHz.
-	opusRate      = 48000
+	opusRate = 48000
+	// opusBitrate is WebRTC's default Opus rate for mono speech; an answer
+	// that asks for another (maxaveragebitrate) gets that, as a browser
+	// does.
 	opusBitrate   = 32000
 	frameDur      = 20 * time.Millisecond
 	frameSamples  = opusRate / 50
@@ -242,6 +246,9 @@ type session struct {
 	in  chan mockloop.Message // conversation messages for the main loop
 	pc  *webrtc.PeerConnection
 	mic *webrtc.TrackLocalStaticSample
+	// micSender carries mic; after the answer its parameters hold the
+	// Opus format the server asked for.
+	micSender *webrtc.RTPSender
 
 	// ICE candidates are held until the description they follow has been
 	// sent (local) or applied (remote).
@@ -256,7 +263,8 @@ type session struct {
 	firstAudioNS atomic.Int64 // arrival of the first one, ns since start
 	arrivalsMu   sync.Mutex
 	arrivals     []time.Duration
-	wantFirst    atomic.Bool // mark the next interviewer packet
+	wantFirst    atomic.Bool  // mark the next interviewer packet
+	micBitrate   atomic.Int64 // what the answer asked the microphone for
 
 	resMu sync.Mutex
 	res   Result
@@ -367,6 +375,7 @@ func (s *session) newPeer() error {
 	if err != nil {
 		return fmt.Errorf("add microphone: %w", err)
 	}
+	s.micSender = tr.Sender()
 	go func() {
 		// Read RTCP so the interceptors run.
 		buf := make([]byte, 1500)
@@ -500,6 +509,7 @@ func (s *session) applyAnswer(sdp string) error {
 	if err := s.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
 		return fmt.Errorf("apply rtc answer: %w", err)
 	}
+	s.micBitrate.Store(int64(askedBitrate(s.micSender.GetParameters().Codecs)))
 	s.iceMu.Lock()
 	s.answerSet = true
 	held := s.remoteCands
@@ -511,6 +521,28 @@ func (s *session) applyAnswer(sdp string) error {
 		}
 	}
 	return nil
+}
+
+// askedBitrate is the maxaveragebitrate of the first Opus codec in codecs
+// (RFC 7587 section 6.1), or opusBitrate when none asks for one; like a
+// browser's, it is kept within Opus's 6-510 kbps.
+func askedBitrate(codecs []webrtc.RTPCodecParameters) int {
+	for _, c := range codecs {
+		if !strings.EqualFold(c.MimeType, webrtc.MimeTypeOpus) {
+			continue
+		}
+		for _, kv := range strings.Split(c.SDPFmtpLine, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
+			if !strings.EqualFold(k, "maxaveragebitrate") {
+				continue
+			}
+			if n, err := strconv.Atoi(v); err == nil {
+				return min(max(n, 6000), 510000)
+			}
+		}
+		break
+	}
+	return opusBitrate
 }
 
 func (s *session) addRemoteCandidate(raw json.RawMessage) error {
@@ -702,9 +734,7 @@ func (m *mic) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("dial: new opus encoder: %w", err)
 	}
-	if err := enc.SetBitrate(opusBitrate); err != nil {
-		return fmt.Errorf("dial: set opus bitrate: %w", err)
-	}
+	bitrate := 0 // set before the first frame, and again if the answer changes it
 	fast := time.Duration(float64(frameDur) / m.s.o.Speed)
 	ticker := time.NewTicker(frameDur)
 	defer ticker.Stop()
@@ -753,6 +783,16 @@ func (m *mic) run(ctx context.Context) error {
 				m.s.mark(MarkSilenceEnd, nil)
 				m.done(ticker)
 			}
+		}
+		want := int(m.s.micBitrate.Load())
+		if want == 0 {
+			want = opusBitrate // no answer yet
+		}
+		if want != bitrate {
+			if err := enc.SetBitrate(want); err != nil {
+				return fmt.Errorf("dial: set opus bitrate %d: %w", want, err)
+			}
+			bitrate = want
 		}
 		n, err := enc.Encode(frame, buf)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"github.com/mockloop/mockloop/server/speechdata"
 )
 
@@ -123,5 +125,31 @@ func TestRunReportsARefusedWebsocket(t *testing.T) {
 	}
 	if res.RoundID != "r9" {
 		t.Errorf("RoundID = %q, want the created round r9 in the partial result", res.RoundID)
+	}
+}
+
+func TestAskedBitrate(t *testing.T) {
+	opus := func(fmtp string) webrtc.RTPCodecParameters {
+		return webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, SDPFmtpLine: fmtp}}
+	}
+	pcmu := webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, SDPFmtpLine: "maxaveragebitrate=99000"}}
+	tests := []struct {
+		name   string
+		codecs []webrtc.RTPCodecParameters
+		want   int
+	}{
+		{"the answer's rate", []webrtc.RTPCodecParameters{opus("minptime=10;useinbandfec=1;maxaveragebitrate=64000")}, 64000},
+		{"no rate asked is WebRTC's default", []webrtc.RTPCodecParameters{opus("minptime=10;useinbandfec=1")}, opusBitrate},
+		{"no codecs yet", nil, opusBitrate},
+		{"another codec's parameters do not count", []webrtc.RTPCodecParameters{pcmu, opus("")}, opusBitrate},
+		{"kept within what Opus can do", []webrtc.RTPCodecParameters{opus("MaxAverageBitrate=1000000")}, 510000},
+		{"a rate that is not a number is ignored", []webrtc.RTPCodecParameters{opus("maxaveragebitrate=fast")}, opusBitrate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := askedBitrate(tt.codecs); got != tt.want {
+				t.Fatalf("askedBitrate = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }
