@@ -364,9 +364,7 @@ func checkOffer(offerSDP string) (outMime string, err error) {
 			case "sendonly", "inactive":
 				receives = false
 			case "rtpmap":
-				// "111 opus/48000/2"
-				_, enc, ok := strings.Cut(a.Value, " ")
-				if ok && strings.HasPrefix(strings.ToLower(enc), "opus/") {
+				if _, ok := opusPayloadType(a); ok {
 					hasOpus = true
 				}
 			}
@@ -381,6 +379,13 @@ func checkOffer(offerSDP string) (outMime string, err error) {
 		return webrtc.MimeTypeOpus, nil
 	}
 	return webrtc.MimeTypePCMU, nil
+}
+
+// opusPayloadType returns the payload type an rtpmap attribute maps to
+// Opus ("111 opus/48000/2").
+func opusPayloadType(a sdp.Attribute) (string, bool) {
+	pt, enc, ok := strings.Cut(a.Value, " ")
+	return pt, a.Key == "rtpmap" && ok && strings.HasPrefix(strings.ToLower(enc), "opus/")
 }
 
 // askMicBitrate sets maxaveragebitrate=bps on every Opus payload type of
@@ -399,7 +404,7 @@ func askMicBitrate(answerSDP string, bps int) (string, error) {
 		}
 		opusPT := map[string]bool{}
 		for _, a := range m.Attributes {
-			if pt, enc, ok := strings.Cut(a.Value, " "); a.Key == "rtpmap" && ok && strings.HasPrefix(strings.ToLower(enc), "opus/") {
+			if pt, ok := opusPayloadType(a); ok {
 				opusPT[pt] = true
 			}
 		}

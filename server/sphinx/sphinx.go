@@ -231,7 +231,7 @@ func (t *Transcriber) Start(ctx context.Context) (mockloop.TranscriberStream, er
 func (t *Transcriber) mean(key string, def []float32) []float32 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if v, ok := t.means[key]; ok && key != "" {
+	if v, ok := t.means[key]; ok { // keepMean never stores ""
 		return v
 	}
 	return def

@@ -376,6 +376,7 @@ func (s *session) newPeer() error {
 		return fmt.Errorf("add microphone: %w", err)
 	}
 	s.micSender = tr.Sender()
+	s.micBitrate.Store(opusBitrate) // until the answer says otherwise
 	go func() {
 		// Read RTCP so the interceptors run.
 		buf := make([]byte, 1500)
@@ -734,7 +735,7 @@ func (m *mic) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("dial: new opus encoder: %w", err)
 	}
-	bitrate := 0 // set before the first frame, and again if the answer changes it
+	bitrate := 0 // set before the first frame, and again when the answer changes it
 	fast := time.Duration(float64(frameDur) / m.s.o.Speed)
 	ticker := time.NewTicker(frameDur)
 	defer ticker.Stop()
@@ -784,11 +785,7 @@ func (m *mic) run(ctx context.Context) error {
 				m.done(ticker)
 			}
 		}
-		want := int(m.s.micBitrate.Load())
-		if want == 0 {
-			want = opusBitrate // no answer yet
-		}
-		if want != bitrate {
+		if want := int(m.s.micBitrate.Load()); want != bitrate {
 			if err := enc.SetBitrate(want); err != nil {
 				return fmt.Errorf("dial: set opus bitrate %d: %w", want, err)
 			}
